@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+using Continuation.Systems;
+
+namespace Continuation.Equilibria;
+
+/// <summary>Progress of a branch computation, for a live display.</summary>
+public readonly record struct BranchProgress(string Branch, int Points, double Parameter, int SpecialPoints, string? LastSpecial);
+
+/// <summary>A one-parameter equilibrium continuation: what to continue, from where, how far.</summary>
+public sealed record EquilibriumRun
+{
+    public required string Name { get; init; }
+    public required OdeSystem System { get; init; }
+    /// <summary>Full parameter vector at the start.</summary>
+    public required double[] Parameters { get; init; }
+    /// <summary>Name of the continued parameter.</summary>
+    public required string Parameter { get; init; }
+    /// <summary>Start state (an approximate equilibrium; it is polished by Newton).</summary>
+    public required double[] State { get; init; }
+    public Direction Direction { get; init; } = Direction.Forward;
+    public ContinuationOptions Options { get; init; } = new();
+    public StopConditions Stops { get; init; } = new();
+}
+
+/// <summary>Facade: runs an <see cref="EquilibriumRun"/> to a finished <see cref="Branch"/>.</summary>
+public static class EquilibriumContinuation
+{
+    public static Branch Run(EquilibriumRun run, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        int k = run.System.ParameterIndex(run.Parameter);
+        if (k < 0) throw new ArgumentException($"model {run.System.Name} has no parameter '{run.Parameter}'");
+        if (run.State.Length != run.System.Dimension)
+            throw new ArgumentException($"start state has {run.State.Length} components, model {run.System.Name} has {run.System.Dimension}");
+
+        var problem = new EquilibriumProblem(run.System, run.Parameters, k);
+        var x0 = problem.Pack(run.State, run.Parameters[k]);
+        int newton = 0;
+        int specials = 0;
+        string? lastSpecial = null;
+        List<PathPoint>? Half(int sign, int offset)
+        {
+            var driver = new PseudoArclength(problem, run.Options, run.Stops);
+            var list = new List<PathPoint>();
+            var reporter = progress is null ? null : new Progress(p =>
+                progress.Report(new BranchProgress(run.Name, offset + p.Steps, p.Parameter, specials, lastSpecial)));
+            foreach (var point in driver.Follow(x0, sign, null, reporter, cancellation))
+            {
+                list.Add(point);
+                if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
+            }
+            newton += driver.NewtonIterations;
+            return list;
+        }
+
+        List<PathPoint>? backward = null, forward = null;
+        if (run.Direction is Direction.Backward or Direction.Both) backward = Half(-1, 0);
+        if (run.Direction is Direction.Forward or Direction.Both && !cancellation.IsCancellationRequested)
+            forward = Half(+1, backward?.Count ?? 0);
+
+        var ends = new List<BranchEnd>();
+        foreach (var half in new[] { backward, forward })
+            if (half is { Count: > 0 } && half[^1].StopReason is { } reason)
+                ends.Add(new BranchEnd(reason, half[^1].Note ?? reason.ToString()));
+
+        var path = BranchAssembly.Join(backward, forward);
+        var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
+        var points = new List<BranchPoint>(path.Count);
+        for (int i = 0; i < path.Count; i++)
+        {
+            var pp = path[i];
+            var parameters = problem.ParametersAt(pp.X);
+            points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..run.System.Dimension], parameters,
+                pp.Details?.Period, pp.Analysis, pp.Details, pp.Note, pp.X, pp.Tangent));
+        }
+        return new Branch
+        {
+            Name = run.Name,
+            Kind = BranchKind.Equilibrium,
+            System = run.System,
+            ContinuedParameters = [run.Parameter],
+            Points = points,
+            Ends = ends,
+            NewtonIterations = newton,
+            WallMilliseconds = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+
+    sealed class Progress(Action<PathProgress> action) : IProgress<PathProgress>
+    {
+        public void Report(PathProgress value) => action(value);
+    }
+}

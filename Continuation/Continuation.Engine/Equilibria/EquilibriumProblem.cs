@@ -1,0 +1,158 @@
+using System.Numerics;
+using Continuation.Algebra;
+using Continuation.Pathfollowing;
+using Continuation.Systems;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Continuation.Equilibria;
+
+/// <summary>
+/// Equilibria f(u, p) = 0 of an ODE system as a continuation problem in one named parameter:
+/// unknowns x = (u, p_k). Detects Hopf points through the test function
+/// Π_{i&lt;j} (λ_i + λ_j) (the determinant of the bialternate product 2A⊙I, computed from the
+/// eigenvalues), which also vanishes at neutral saddles; those are rejected in <see cref="Describe"/>.
+/// </summary>
+/// <remarks>Govaerts, Numerical Methods for Bifurcations of Dynamical Equilibria (SIAM 2000), ch. 4.</remarks>
+public sealed class EquilibriumProblem : IContinuationProblem
+{
+    static readonly PointKind[] Kinds = [PointKind.HB];
+    readonly Derivatives _derivatives;
+    readonly int _n;
+    readonly double[] _p, _jac, _column;
+    readonly DenseLu _lu;
+
+    /// <param name="system">The ODE system.</param>
+    /// <param name="parameters">The full parameter vector; the continued entry is overwritten from x.</param>
+    /// <param name="parameter">Index of the continued parameter.</param>
+    public EquilibriumProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter)
+    {
+        if (parameter < 0 || parameter >= system.Parameters.Count) throw new ArgumentOutOfRangeException(nameof(parameter));
+        System = system;
+        Parameter = parameter;
+        _derivatives = new Derivatives(system);
+        _n = system.Dimension;
+        _p = parameters.ToArray();
+        _jac = new double[_n * _n];
+        _column = new double[_n];
+        _lu = new DenseLu(_n + 1);
+    }
+
+    public OdeSystem System { get; }
+
+    /// <summary>Index of the continued parameter.</summary>
+    public int Parameter { get; }
+
+    public int Dimension => _n + 1;
+    public int ParameterComponent => _n;
+    public int DeterminantSign => _lu.DeterminantSign;
+    public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
+
+    /// <summary>The unknown vector for state u at parameter value λ.</summary>
+    public double[] Pack(ReadOnlySpan<double> u, double lambda)
+    {
+        var x = new double[_n + 1];
+        u.CopyTo(x);
+        x[_n] = lambda;
+        return x;
+    }
+
+    /// <summary>The full parameter vector at unknowns x.</summary>
+    public double[] ParametersAt(ReadOnlySpan<double> x)
+    {
+        var p = (double[])_p.Clone();
+        p[Parameter] = x[_n];
+        return p;
+    }
+
+    public bool Residual(ReadOnlySpan<double> x, Span<double> r)
+    {
+        _p[Parameter] = x[_n];
+        _derivatives.Evaluate(x[.._n], _p, r[.._n]);
+        for (int i = 0; i < _n; i++) if (!double.IsFinite(r[i])) return false;
+        return true;
+    }
+
+    public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+    {
+        int n = _n, m = n + 1;
+        _p[Parameter] = x[n];
+        var u = x[..n];
+        _derivatives.StateJacobian(u, _p, _jac);
+        _derivatives.ParameterDerivative(u, _p, Parameter, _column);
+        var a = _lu.Matrix;
+        for (int i = 0; i < n; i++)
+        {
+            _jac.AsSpan(i * n, n).CopyTo(a.Slice(i * m, n));
+            a[i * m + n] = _column[i];
+        }
+        border.CopyTo(a.Slice(n * m, m));
+        foreach (var v in a) if (!double.IsFinite(v)) return Linearization.NonFinite;
+        return _lu.Factor() ? Linearization.Factored : Linearization.Singular;
+    }
+
+    public void Solve(Span<double> rhs) => _lu.Solve(rhs);
+
+    public void Accept(ReadOnlySpan<double> x) { }
+
+    /// <summary>The state Jacobian at x (row-major), freshly allocated.</summary>
+    public double[] Jacobian(ReadOnlySpan<double> x)
+    {
+        var jac = new double[_n * _n];
+        _p[Parameter] = x[_n];
+        _derivatives.StateJacobian(x[.._n], _p, jac);
+        return jac;
+    }
+
+    /// <summary>Eigenvalues of the Jacobian at x, sorted by decreasing real part.</summary>
+    public Complex[] Eigenvalues(ReadOnlySpan<double> x) => EigenvaluesOf(Jacobian(x), _n);
+
+    internal static Complex[] EigenvaluesOf(double[] jac, int n)
+    {
+        var a = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]);
+        var ev = a.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.ToArray();
+        Array.Sort(ev, (x, y) => y.Real.CompareTo(x.Real));
+        return ev;
+    }
+
+    public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        var ev = Eigenvalues(x);
+        int unstable = 0;
+        foreach (var l in ev) if (l.Real > 0) unstable++;
+        testValues[0] = HopfTest(ev);
+        return new PointAnalysis(unstable == 0, unstable, ev);
+    }
+
+    /// <summary>Π_{i&lt;j} (λ_i + λ_j) with each factor scaled by 1 + |λ_i| + |λ_j| to stay in range.</summary>
+    static double HopfTest(Complex[] ev)
+    {
+        Complex prod = 1;
+        for (int i = 0; i < ev.Length; i++)
+            for (int j = i + 1; j < ev.Length; j++)
+                prod *= (ev[i] + ev[j]) / (1 + ev[i].Magnitude + ev[j].Magnitude);
+        return prod.Real;
+    }
+
+    public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
+    {
+        var ev = analysis.Spectrum;
+        int bi = -1, bj = -1;
+        double best = double.PositiveInfinity;
+        for (int i = 0; i < ev.Length; i++)
+            for (int j = i + 1; j < ev.Length; j++)
+            {
+                double v = (ev[i] + ev[j]).Magnitude / (1 + ev[i].Magnitude + ev[j].Magnitude);
+                if (v < best) { best = v; bi = i; bj = j; }
+            }
+        if (bi < 0) return null;
+        double omega = Math.Abs(ev[bi].Imaginary);
+        bool complexPair = omega > 1e-7 * (1 + ev[bi].Magnitude)
+            && (ev[bi] - Complex.Conjugate(ev[bj])).Magnitude <= 1e-6 * (1 + ev[bi].Magnitude);
+        if (!complexPair) return null; // neutral saddle: a real pair ±μ, not a Hopf point
+        var jac = Jacobian(x);
+        var p = ParametersAt(x);
+        double l1 = HopfCoefficients.FirstLyapunov(_derivatives, x[.._n], p, jac, omega);
+        string note = l1 < 0 ? "supercritical" : l1 > 0 ? "subcritical" : "degenerate";
+        return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: l1, Note: note);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Numerics;
+
+namespace Continuation.Pathfollowing;
+
+/// <summary>Kinds of labelled points on a branch (DESIGN.md section 5).</summary>
+public enum PointKind
+{
+    /// <summary>An ordinary computed point.</summary>
+    Regular,
+    /// <summary>Fold (limit point) of equilibria.</summary>
+    LP,
+    /// <summary>Andronov–Hopf bifurcation.</summary>
+    HB,
+    /// <summary>Branch point (the augmented Jacobian is singular without a fold).</summary>
+    BP,
+    /// <summary>Fold of cycles.</summary>
+    LPC,
+    /// <summary>Period doubling.</summary>
+    PD,
+    /// <summary>Neimark–Sacker (torus).</summary>
+    NS,
+    /// <summary>Branch point of cycles.</summary>
+    BPC,
+    /// <summary>User value of a parameter.</summary>
+    UZ,
+    /// <summary>End point of a branch.</summary>
+    EP,
+}
+
+/// <summary>What a problem says about one point: stability and its spectrum.</summary>
+public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spectrum)
+{
+    public static readonly PointAnalysis None = new(false, 0, []);
+}
+
+/// <summary>Extra numbers describing a special point (Hopf frequency, Lyapunov coefficient …).</summary>
+public sealed record SpecialPointDetails(double? Omega = null, double? Period = null, double? FirstLyapunov = null, string? Note = null);
+
+/// <summary>Outcome of linearising and factoring a bordered system.</summary>
+public enum Linearization
+{
+    /// <summary>Factored; ready to solve.</summary>
+    Factored,
+    /// <summary>The bordered matrix is singular.</summary>
+    Singular,
+    /// <summary>The Jacobian has entries that are not finite.</summary>
+    NonFinite,
+}
+
+/// <summary>
+/// A problem F(x) = 0, F: ℝ^{N+1} → ℝ^N, whose solution curve is followed by
+/// <see cref="PseudoArclength"/>. The problem owns its linear algebra, so a structured
+/// problem (collocation) can solve its bordered systems without a dense factorisation.
+/// </summary>
+public interface IContinuationProblem
+{
+    /// <summary>Number of unknowns N + 1 (one more than the number of equations).</summary>
+    int Dimension { get; }
+
+    /// <summary>Index in x of the primary continuation parameter (used for the fold test and for bounds).</summary>
+    int ParameterComponent { get; }
+
+    /// <summary>F(x) into r (length N). Returns false if any value is not finite.</summary>
+    bool Residual(ReadOnlySpan<double> x, Span<double> r);
+
+    /// <summary>
+    /// Linearises at x and factors the bordered matrix [F_x(x); borderᵀ] (size N + 1).
+    /// </summary>
+    Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border);
+
+    /// <summary>Solves with the last factored bordered matrix, in place (length N + 1).</summary>
+    void Solve(Span<double> rhs);
+
+    /// <summary>Sign of det of the last factored bordered matrix (branch-point test).</summary>
+    int DeterminantSign { get; }
+
+    /// <summary>Kinds of the problem's own test functions (e.g. HB for equilibria).</summary>
+    IReadOnlyList<PointKind> TestFunctionKinds { get; }
+
+    /// <summary>
+    /// Analyses a converged point: stability, spectrum, and the values of the problem's
+    /// test functions (one per <see cref="TestFunctionKinds"/> entry) into <paramref name="testValues"/>.
+    /// </summary>
+    PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues);
+
+    /// <summary>
+    /// Confirms a located zero of test function <paramref name="testFunction"/> and describes it,
+    /// or returns null when it is not a bifurcation of that kind (e.g. a neutral saddle for HB).
+    /// </summary>
+    SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
+
+    /// <summary>Called when a point is accepted on the branch (e.g. to update a phase condition).</summary>
+    void Accept(ReadOnlySpan<double> x);
+}

@@ -1,0 +1,441 @@
+namespace Continuation.Pathfollowing;
+
+/// <summary>Progress of a running continuation, reported after every accepted step.</summary>
+public readonly record struct PathProgress(int Steps, double Parameter, double StepSize, PointKind LastSpecial);
+
+/// <summary>
+/// Keller's pseudo-arclength continuation: tangent predictor, bordered Newton corrector on
+/// F(x) = 0, ⟨w∘t, x − x_a⟩ = s, adaptive step, and location of the zeros of test functions
+/// (fold, branch point, the problem's own, user values, bounds) by a safeguarded secant
+/// (Illinois) iteration on the arclength, re-correcting at each trial point.
+/// </summary>
+/// <remarks>
+/// H. B. Keller, "Numerical solution of bifurcation and nonlinear eigenvalue problems" (1977);
+/// E. Doedel, H. B. Keller, J.-P. Kernévez, Int. J. Bifurcation and Chaos 1 (1991), for the
+/// test functions; the branch-point test is the sign of det [F_x; tᵀ].
+/// The driver is an iterator: it yields the branch one point at a time, the last one an
+/// <see cref="PointKind.EP"/> whose <see cref="PathPoint.StopReason"/> says why it ended.
+/// Newton failure is an ordinary outcome: the step shrinks, down to ds_min.
+/// </remarks>
+public sealed class PseudoArclength
+{
+    readonly IContinuationProblem _problem;
+    readonly ContinuationOptions _options;
+    readonly StopConditions _stops;
+    readonly int _n, _k;
+    readonly double[] _weights;
+    readonly double[] _residual, _border, _work, _trial;
+    readonly int _nProblemTests;
+
+    public PseudoArclength(IContinuationProblem problem, ContinuationOptions options, StopConditions? stops = null)
+    {
+        _problem = problem;
+        _options = options.Validate();
+        _stops = stops ?? new StopConditions();
+        _n = problem.Dimension;
+        _k = problem.ParameterComponent;
+        _weights = new double[_n];
+        Array.Fill(_weights, 1.0);
+        _weights[_k] = options.ParameterWeight;
+        _residual = new double[_n];
+        _border = new double[_n];
+        _work = new double[_n];
+        _trial = new double[_n];
+        _nProblemTests = problem.TestFunctionKinds.Count;
+    }
+
+    /// <summary>Total Newton iterations spent so far (including location of special points).</summary>
+    public int NewtonIterations { get; private set; }
+
+    // Layout of the test-function vector: [fold, branch point, problem tests…, user values…, bound mins…, bound maxes…]
+    int TestCount => 2 + _nProblemTests + _stops.UserValues.Count + 2 * _stops.Bounds.Count;
+
+    sealed class State
+    {
+        public required double[] X;
+        public required double[] T;
+        public required double[] Tests;
+        public required PointAnalysis Analysis;
+        public int Iterations;
+    }
+
+    /// <summary>
+    /// Follows the branch from <paramref name="x0"/> (corrected first with the parameter fixed),
+    /// starting in the direction where the parameter increases (<paramref name="direction"/> = +1)
+    /// or decreases (−1), or along <paramref name="initialTangent"/> when given.
+    /// </summary>
+    public IEnumerable<PathPoint> Follow(double[] x0, int direction, double[]? initialTangent = null,
+        IProgress<PathProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var start = Start(x0, direction, initialTangent, out string? failure);
+        if (start is null)
+        {
+            yield return new PathPoint((double[])x0.Clone(), new double[_n], PointKind.EP, PointAnalysis.None, 0,
+                Note: failure, StopReason: StopReason.StartFailed);
+            yield break;
+        }
+        _problem.Accept(start.X);
+        var first = (double[])start.X.Clone();
+        var a = start;
+        PathPoint pending = ToPoint(a, PointKind.Regular);
+        double ds = _options.Ds;
+        double farthest = 0;
+        var lastSpecial = PointKind.Regular;
+        var events = new List<(double S, State P, PointKind Kind, SpecialPointDetails? Details, int Test)>();
+
+        for (int step = 1; ; step++)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                yield return pending with { Kind = pending.Kind == PointKind.Regular ? PointKind.EP : pending.Kind, Note = "cancelled", StopReason = StopReason.Cancelled };
+                yield break;
+            }
+            if (step > _options.MaxSteps)
+            {
+                yield return AsEnd(pending, $"max steps ({_options.MaxSteps})", StopReason.MaxSteps);
+                yield break;
+            }
+
+            // Predictor–corrector with step control.
+            State? b = null;
+            bool nonFinite = false;
+            double h = ds;
+            while (true)
+            {
+                for (int i = 0; i < _n; i++) _trial[i] = a.X[i] + h * a.T[i];
+                var outcome = Correct(_trial, a, h, out int its);
+                if (outcome == Outcome.Converged)
+                {
+                    b = Complete(_trial, a.T, its);
+                    if (b is not null) break;
+                    outcome = Outcome.Failed;
+                }
+                nonFinite |= outcome == Outcome.NonFinite;
+                h *= 0.5;
+                if (h < _options.DsMin) break;
+            }
+            if (b is null)
+            {
+                string where = $"{ParameterName()} = {a.X[_k].ToString("G8", System.Globalization.CultureInfo.InvariantCulture)}";
+                yield return nonFinite
+                    ? AsEnd(pending, $"non-finite right-hand side beyond {where}", StopReason.NonFinite)
+                    : AsEnd(pending, $"no convergence at ds_min beyond {where}", StopReason.NoConvergence);
+                yield break;
+            }
+
+            // Test functions: detect sign changes between a and b, and locate each zero.
+            events.Clear();
+            for (int j = 0; j < TestCount; j++)
+            {
+                if (!IsActive(j)) continue;
+                double fa = a.Tests[j], fb = b.Tests[j];
+                if (!(fa * fb < 0)) continue;
+                var located = Locate(j, a, b, h);
+                if (located is null) continue;
+                var (s, p) = located.Value;
+                var kind = KindOf(j);
+                SpecialPointDetails? details = null;
+                if (j >= 2 && j < 2 + _nProblemTests)
+                {
+                    details = _problem.Describe(j - 2, p.X, p.Analysis);
+                    if (details is null) continue;
+                }
+                else if (kind == PointKind.UZ)
+                {
+                    var uv = _stops.UserValues[j - 2 - _nProblemTests];
+                    p.X[uv.Component] = uv.Value;   // exact by construction up to the location tolerance
+                }
+                events.Add((s, p, kind, details, j));
+            }
+            events.Sort((e1, e2) => e1.S.CompareTo(e2.S));
+
+            // A bound ends the branch at the first bound event.
+            int boundAt = events.FindIndex(e => e.Kind == PointKind.EP);
+
+            // Closed loop: the new chord passes by the first point after the branch has gone away.
+            double sLoop = double.NaN;
+            if (_stops.DetectClosedLoop && boundAt < 0)
+            {
+                farthest = Math.Max(farthest, WeightedDistance(b.X, first));
+                if (step > 3 && farthest > 4 * Math.Max(Math.Abs(h), _options.DsMin))
+                    sLoop = ChordPassage(a.X, b.X, first, h);
+            }
+
+            yield return pending;
+            int emitted = boundAt >= 0 ? boundAt : events.Count;
+            for (int e = 0; e < emitted; e++)
+            {
+                if (!double.IsNaN(sLoop) && events[e].S >= sLoop) break;
+                lastSpecial = events[e].Kind;
+                yield return ToPoint(events[e].P, events[e].Kind, events[e].Details);
+            }
+            if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop))
+            {
+                var bound = _stops.Bounds[(events[boundAt].Test - 2 - _nProblemTests - _stops.UserValues.Count) % _stops.Bounds.Count];
+                var end = events[boundAt].P;
+                bool atMin = events[boundAt].Test - 2 - _nProblemTests - _stops.UserValues.Count < _stops.Bounds.Count;
+                end.X[bound.Component] = atMin ? bound.Min : bound.Max;
+                yield return ToPoint(end, PointKind.EP, null, $"bound {bound.Name} = {(atMin ? bound.Min : bound.Max).ToString("G10", System.Globalization.CultureInfo.InvariantCulture)}", StopReason.Bound);
+                yield break;
+            }
+            if (!double.IsNaN(sLoop))
+            {
+                yield return new PathPoint((double[])first.Clone(), (double[])start.T.Clone(), PointKind.EP, start.Analysis, 0,
+                    Note: "closed loop", StopReason: StopReason.ClosedLoop);
+                yield break;
+            }
+
+            _problem.Accept(b.X);
+            pending = ToPoint(b, PointKind.Regular);
+            progress?.Report(new PathProgress(step, b.X[_k], h, lastSpecial));
+            a = b;
+            ds = b.Iterations <= _options.EasyIterations ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
+        }
+    }
+
+    string ParameterName()
+    {
+        foreach (var bound in _stops.Bounds) if (bound.Component == _k) return bound.Name;
+        return $"x[{_k}]";
+    }
+
+    static PathPoint AsEnd(PathPoint p, string note, StopReason reason)
+        => p with { Kind = p.Kind == PointKind.Regular ? PointKind.EP : p.Kind, Note = note, StopReason = reason };
+
+    PathPoint ToPoint(State s, PointKind kind, SpecialPointDetails? details = null, string? note = null, StopReason? reason = null)
+        => new((double[])s.X.Clone(), (double[])s.T.Clone(), kind, s.Analysis, s.Iterations, details, note ?? details?.Note, reason);
+
+    bool IsActive(int j)
+    {
+        if (j == 0) return _options.DetectFolds;
+        if (j == 1) return _options.DetectBranchPoints;
+        if (j < 2 + _nProblemTests) return _options.DetectBifurcations;
+        return true;
+    }
+
+    PointKind KindOf(int j)
+    {
+        if (j == 0) return _problem.TestFunctionKinds.Contains(PointKind.LPC) ? PointKind.LPC : PointKind.LP;
+        if (j == 1) return _problem.TestFunctionKinds.Contains(PointKind.BPC) ? PointKind.BPC : PointKind.BP;
+        if (j < 2 + _nProblemTests) return _problem.TestFunctionKinds[j - 2];
+        if (j < 2 + _nProblemTests + _stops.UserValues.Count) return PointKind.UZ;
+        return PointKind.EP;
+    }
+
+    enum Outcome { Converged, Failed, NonFinite }
+
+    /// <summary>
+    /// Newton on F(x) = 0, ⟨w∘t_a, x − x_a⟩ = s, in place on <paramref name="x"/>.
+    /// </summary>
+    Outcome Correct(double[] x, State a, double s, out int iterations)
+    {
+        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * a.T[i];
+        iterations = 0;
+        double previousUpdate = double.PositiveInfinity;
+        for (int it = 1; it <= _options.MaxNewtonIterations; it++)
+        {
+            iterations = it;
+            NewtonIterations++;
+            if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
+            double arc = -s;
+            for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - a.X[i]);
+            _residual[_n - 1] = arc;
+            switch (_problem.Factor(x, _border))
+            {
+                case Linearization.NonFinite: return Outcome.NonFinite;
+                case Linearization.Singular: return Outcome.Failed;
+            }
+            _problem.Solve(_residual);
+            double update = 0, scale = 1;
+            for (int i = 0; i < _n; i++)
+            {
+                x[i] -= _residual[i];
+                update = Math.Max(update, Math.Abs(_residual[i]));
+                scale = Math.Max(scale, Math.Abs(x[i]));
+            }
+            if (!double.IsFinite(update)) return Outcome.NonFinite;
+            if (update <= _options.NewtonTolerance * scale)
+            {
+                if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
+                double r = 0;
+                for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
+                if (r <= 10 * _options.NewtonTolerance * scale) return Outcome.Converged;
+            }
+            // Divergence guard: an update growing after the first iterations will not converge.
+            if (it > 2 && update > 2 * previousUpdate) return Outcome.Failed;
+            previousUpdate = update;
+        }
+        return Outcome.Failed;
+    }
+
+    /// <summary>Tangent, analysis and test functions at a converged point.</summary>
+    State? Complete(double[] x, double[] previousTangent, int iterations)
+    {
+        var t = new double[_n];
+        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * previousTangent[i];
+        if (_problem.Factor(x, _border) != Linearization.Factored) return null;
+        int detSign = _problem.DeterminantSign;
+        t[_n - 1] = 1;
+        _problem.Solve(t);
+        if (!Normalize(t)) return null;
+        double orient = 0;
+        for (int i = 0; i < _n; i++) orient += _border[i] * t[i];
+        if (orient < 0) for (int i = 0; i < _n; i++) t[i] = -t[i];
+        var tests = new double[TestCount];
+        var analysis = Evaluate(x, t, detSign, tests);
+        return new State { X = (double[])x.Clone(), T = t, Tests = tests, Analysis = analysis, Iterations = iterations };
+    }
+
+    PointAnalysis Evaluate(double[] x, double[] t, int detSign, double[] tests)
+    {
+        tests[0] = t[_k];
+        tests[1] = detSign;
+        var analysis = _problem.Analyze(x, tests.AsSpan(2, _nProblemTests));
+        int o = 2 + _nProblemTests;
+        foreach (var uv in _stops.UserValues) tests[o++] = x[uv.Component] - uv.Value;
+        foreach (var bd in _stops.Bounds) tests[o++] = x[bd.Component] - bd.Min;
+        foreach (var bd in _stops.Bounds) tests[o++] = x[bd.Component] - bd.Max;
+        return analysis;
+    }
+
+    bool Normalize(double[] t)
+    {
+        double norm = 0;
+        for (int i = 0; i < _n; i++) norm += _weights[i] * t[i] * t[i];
+        norm = Math.Sqrt(norm);
+        if (!(norm > 0) || !double.IsFinite(norm)) return false;
+        for (int i = 0; i < _n; i++) t[i] /= norm;
+        return true;
+    }
+
+    double WeightedDistance(double[] x, double[] y)
+    {
+        double d = 0;
+        for (int i = 0; i < _n; i++) d += _weights[i] * (x[i] - y[i]) * (x[i] - y[i]);
+        return Math.Sqrt(d);
+    }
+
+    /// <summary>
+    /// If the chord a→b passes within a small distance of <paramref name="p"/>, the arclength
+    /// (in [0, h]) of the closest passage; otherwise NaN.
+    /// </summary>
+    double ChordPassage(double[] a, double[] b, double[] p, double h)
+    {
+        double ab = 0, ap = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            ab += _weights[i] * (b[i] - a[i]) * (b[i] - a[i]);
+            ap += _weights[i] * (p[i] - a[i]) * (b[i] - a[i]);
+        }
+        if (ab == 0) return double.NaN;
+        double tau = Math.Clamp(ap / ab, 0, 1);
+        double d = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double c = a[i] + tau * (b[i] - a[i]) - p[i];
+            d += _weights[i] * c * c;
+        }
+        return Math.Sqrt(d) < 0.25 * Math.Sqrt(ab) + 1e-9 ? tau * h : double.NaN;
+    }
+
+    /// <summary>
+    /// Zero of test function j between a (arclength 0) and b (arclength h) by the Illinois
+    /// variant of regula falsi; each trial point is corrected onto the curve with the arclength
+    /// constraint of the step a→b. Returns the arclength and the point, or null if a trial
+    /// point could not be corrected.
+    /// </summary>
+    (double S, State P)? Locate(int j, State a, State b, double h)
+    {
+        double sLo = 0, fLo = a.Tests[j], sHi = h, fHi = b.Tests[j];
+        State? best = null;
+        double bestS = 0;
+        int side = 0;
+        double tol = _options.LocationTolerance * (1 + MaxAbs(b.X));
+        bool discrete = j == 1; // the branch-point test is a sign: bisect
+        for (int it = 0; it < 100; it++)
+        {
+            double s = discrete ? 0.5 * (sLo + sHi) : sHi - fHi * (sHi - sLo) / (fHi - fLo);
+            if (!(s > Math.Min(sLo, sHi) && s < Math.Max(sLo, sHi))) s = 0.5 * (sLo + sHi);
+            double theta = s / h;
+            var x = new double[_n];
+            for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * (b.X[i] - a.X[i]);
+            if (Correct(x, a, s, out int its) != Outcome.Converged) return best is null ? null : (bestS, best);
+            var p = Complete(x, a.T, its);
+            if (p is null) return best is null ? null : (bestS, best);
+            double f = p.Tests[j];
+            best = p; bestS = s;
+            if (f == 0 && !discrete) break;
+            if (f * fHi < 0)
+            {
+                sLo = sHi; fLo = fHi;
+                sHi = s; fHi = f;
+                side = 0;
+            }
+            else
+            {
+                sHi = s; fHi = f;
+                if (side == 1) fLo *= 0.5; // Illinois: halve the stale end's value
+                side = 1;
+            }
+            if (Math.Abs(sHi - sLo) <= tol) break;
+        }
+        return (bestS, best!);
+    }
+
+    static double MaxAbs(double[] x)
+    {
+        double m = 0;
+        foreach (var v in x) m = Math.Max(m, Math.Abs(v));
+        return m;
+    }
+
+    /// <summary>Corrects the start point at fixed parameter and computes its tangent.</summary>
+    State? Start(double[] x0, int direction, double[]? initialTangent, out string? failure)
+    {
+        failure = null;
+        var x = (double[])x0.Clone();
+        Array.Clear(_border);
+        _border[_k] = 1;
+        int its = 0;
+        for (int it = 1; it <= Math.Max(20, _options.MaxNewtonIterations); it++)
+        {
+            its = it;
+            NewtonIterations++;
+            if (!_problem.Residual(x, _residual)) { failure = "non-finite right-hand side at the start point"; return null; }
+            _residual[_n - 1] = 0;
+            double r = 0, scale = 1;
+            for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
+            for (int i = 0; i < _n; i++) scale = Math.Max(scale, Math.Abs(x[i]));
+            var lin = _problem.Factor(x, _border);
+            if (lin != Linearization.Factored)
+            {
+                failure = lin == Linearization.NonFinite ? "non-finite Jacobian at the start point" : "singular Jacobian at the start point";
+                return null;
+            }
+            _problem.Solve(_residual);
+            double update = 0;
+            for (int i = 0; i < _n; i++) { x[i] -= _residual[i]; update = Math.Max(update, Math.Abs(_residual[i])); }
+            if (!double.IsFinite(update)) { failure = "Newton diverged at the start point"; return null; }
+            if (update <= _options.NewtonTolerance * scale && r <= 1e3 * _options.NewtonTolerance * scale) break;
+            if (it == Math.Max(20, _options.MaxNewtonIterations)) { failure = "Newton did not converge at the start point"; return null; }
+        }
+        double[] guide;
+        if (initialTangent is not null)
+        {
+            guide = (double[])initialTangent.Clone();
+        }
+        else
+        {
+            guide = new double[_n];
+            guide[_k] = direction >= 0 ? 1 : -1;
+        }
+        var state = Complete(x, guide, its);
+        if (state is null)
+        {
+            // At a fold the parameter direction is orthogonal to the branch: try the plain null vector.
+            failure = "could not compute a tangent at the start point";
+            return null;
+        }
+        return state;
+    }
+}

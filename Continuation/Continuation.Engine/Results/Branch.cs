@@ -1,0 +1,73 @@
+using Continuation.Pathfollowing;
+using Continuation.Systems;
+
+namespace Continuation.Results;
+
+/// <summary>What kind of solutions a branch holds.</summary>
+public enum BranchKind { Equilibrium, Periodic }
+
+/// <summary>Which way to go from the start point.</summary>
+public enum Direction
+{
+    /// <summary>The continued parameter increases at the start.</summary>
+    Forward,
+    /// <summary>The continued parameter decreases at the start.</summary>
+    Backward,
+    /// <summary>Both half-branches, joined into one in order along the curve.</summary>
+    Both,
+}
+
+/// <summary>One point of a finished branch.</summary>
+/// <param name="Index">Position in the branch (0-based).</param>
+/// <param name="Kind">Regular, or the kind of special point.</param>
+/// <param name="Label">For special points: kind + ordinal within the branch (HB1, LP2, EP1 …).</param>
+/// <param name="State">The state (for cycles: at t = 0).</param>
+/// <param name="Parameters">Every model parameter, in model order.</param>
+/// <param name="Period">Cycle period, or 2π/ω at a Hopf point; null otherwise.</param>
+public sealed record BranchPoint(
+    int Index,
+    PointKind Kind,
+    string? Label,
+    double[] State,
+    double[] Parameters,
+    double? Period,
+    PointAnalysis Analysis,
+    SpecialPointDetails? Details,
+    string? Note,
+    double[] Unknowns,
+    double[] Tangent)
+{
+    public bool IsSpecial => Kind != PointKind.Regular;
+}
+
+/// <summary>How one half-branch ended.</summary>
+public sealed record BranchEnd(StopReason Reason, string Note);
+
+/// <summary>
+/// A finished branch: its points and special points, why it ended, run statistics and
+/// the problem it solved (system, continued parameters).
+/// </summary>
+public sealed class Branch
+{
+    public required string Name { get; init; }
+    public required BranchKind Kind { get; init; }
+    public required OdeSystem System { get; init; }
+    /// <summary>Names of the parameters that vary along the branch.</summary>
+    public required IReadOnlyList<string> ContinuedParameters { get; init; }
+    public required IReadOnlyList<BranchPoint> Points { get; init; }
+    /// <summary>One end per direction followed.</summary>
+    public required IReadOnlyList<BranchEnd> Ends { get; init; }
+    public int NewtonIterations { get; init; }
+    public double WallMilliseconds { get; init; }
+
+    public IEnumerable<BranchPoint> SpecialPoints => Points.Where(p => p.IsSpecial);
+
+    /// <summary>True if a half-branch ended because Newton failed, a value was not finite or the start failed.</summary>
+    public bool Failed => Ends.Any(e => e.Reason is StopReason.NoConvergence or StopReason.NonFinite or StopReason.StartFailed);
+
+    /// <summary>True if the run was cancelled while this branch was computed.</summary>
+    public bool Cancelled => Ends.Any(e => e.Reason == StopReason.Cancelled);
+
+    /// <summary>The special point with this label (e.g. "HB1"), or null.</summary>
+    public BranchPoint? Find(string label) => Points.FirstOrDefault(p => p.Label == label);
+}

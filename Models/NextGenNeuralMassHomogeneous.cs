@@ -1,0 +1,103 @@
+using Continuation.Systems;
+
+namespace Models;
+
+/// <summary>
+/// The homogeneous system of the network of next-generation neural-mass nodes: the dynamics
+/// on the invariant manifold where all nodes are equal. It is the single node
+/// (<see cref="NextGenNeuralMassNode"/>) with J_ee → J_ee + ε and J_ie → J_ie + ε.
+/// </summary>
+/// <remarks>
+/// With a row-normalised connectivity W (Σ_j W_kj = 1), the coupling input τ ε Σ_j W_kj s_e,j
+/// in the v_e and v_i equations reduces to τ ε s_e on the homogeneous manifold
+/// (DESIGN.md section 2). Both Jacobians are analytic; ∂f/∂ε = ∂f/∂J_ee + ∂f/∂J_ie.
+/// </remarks>
+public sealed class NextGenNeuralMassHomogeneous : OdeSystem
+{
+    /// <summary>Parameter indices, in the order of <see cref="Parameters"/>.</summary>
+    public const int IextE = 0, Eps = 1, IextI = 2, TauE = 3, TauI = 4, TauSE = 5, TauSI = 6,
+        NuE = 7, NuI = 8, DeltaE = 9, DeltaI = 10, Jee = 11, Jei = 12, Jii = 13, Jie = 14;
+
+    private static readonly IReadOnlyList<Parameter> ParameterList =
+    [
+        new("Iext_e", 0.0, "external current onto the excitatory population"),
+        new("eps", 0.0, "global coupling strength ε"),
+        new("Iext_i", 0.0, "external current onto the inhibitory population"),
+        new("tau_e", 8.0, "excitatory membrane time constant (ms)"),
+        new("tau_i", 8.0, "inhibitory membrane time constant (ms)"),
+        new("tau_se", 1.0, "excitatory synaptic time constant (ms)"),
+        new("tau_si", 5.0, "inhibitory synaptic time constant (ms)"),
+        new("nu_e", -5.0, "centre of the excitatory excitability distribution"),
+        new("nu_i", -5.0, "centre of the inhibitory excitability distribution"),
+        new("Delta_e", 1.0, "half-width of the excitatory excitability distribution"),
+        new("Delta_i", 1.0, "half-width of the inhibitory excitability distribution"),
+        new("J_ee", 5.0, "synaptic strength E → E"),
+        new("J_ei", 13.0, "synaptic strength I → E"),
+        new("J_ii", 5.0, "synaptic strength I → I"),
+        new("J_ie", 13.0, "synaptic strength E → I"),
+    ];
+
+    /// <inheritdoc/>
+    public override string Name => "NextGenNeuralMass.Homogeneous";
+
+    /// <inheritdoc/>
+    public override string Description => "Homogeneous manifold of the coupled neural-mass network (node with J_ee+ε, J_ie+ε), 6-D.";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StateNames => NextGenNeuralMassEquations.StateNames;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => ParameterList;
+
+    /// <inheritdoc/>
+    public override string? TimeUnit => "ms";
+
+    /// <inheritdoc/>
+    public override bool HasStateJacobian => true;
+
+    /// <inheritdoc/>
+    public override bool HasParameterJacobian => true;
+
+    /// <inheritdoc/>
+    public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        => NextGenNeuralMassEquations.Evaluate(Resolve(p), u, du);
+
+    /// <inheritdoc/>
+    public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac)
+        => NextGenNeuralMassEquations.StateJacobian(Resolve(p), u, jac);
+
+    /// <inheritdoc/>
+    public override void ParameterJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, int parameter, Span<double> column)
+    {
+        var q = Resolve(p);
+        switch (parameter)
+        {
+            case IextE: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.IextE, column); break;
+            case Eps:
+                NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jee, column);
+                NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jie, column, add: true);
+                break;
+            case IextI: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.IextI, column); break;
+            case TauE: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.TauE, column); break;
+            case TauI: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.TauI, column); break;
+            case TauSE: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.TauSE, column); break;
+            case TauSI: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.TauSI, column); break;
+            case NuE: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.NuE, column); break;
+            case NuI: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.NuI, column); break;
+            case DeltaE: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.DeltaE, column); break;
+            case DeltaI: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.DeltaI, column); break;
+            case Jee: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jee, column); break;
+            case Jei: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jei, column); break;
+            case Jii: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jii, column); break;
+            case Jie: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jie, column); break;
+            default: throw new ArgumentOutOfRangeException(nameof(parameter));
+        }
+    }
+
+    private static NodeParameters Resolve(ReadOnlySpan<double> p) => new(
+        IextE: p[IextE], IextI: p[IextI],
+        TauE: p[TauE], TauI: p[TauI], TauSE: p[TauSE], TauSI: p[TauSI],
+        NuE: p[NuE], NuI: p[NuI],
+        DeltaE: p[DeltaE], DeltaI: p[DeltaI],
+        Jee: p[Jee] + p[Eps], Jei: p[Jei], Jii: p[Jii], Jie: p[Jie] + p[Eps]);
+}
