@@ -1,6 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using Continuation.Cli.Cases;
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.Systems;
+using Models;
+
 namespace Continuation.Cli;
 
+/// <summary>The <c>cont</c> command line.</summary>
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    const string Usage = """
+        usage:
+          cont run CASE [--out DIR] [--quiet]   run a case file (default DIR: out/<case name>)
+          cont validate CASE                    check a case file without running it
+          cont models                           list the built-in models and their parameters
+          cont bench [--repeat N]               time the ε = 0 equilibrium branch of the neural-mass model
+        exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted
+        """;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Entry point with explicit writers (tests call this).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Success;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "run" => RunCase(args[1..], stdout, stderr, cancellation),
+                "validate" => Validate(args[1..], stdout, stderr),
+                "models" => ListModels(stdout),
+                "bench" => Bench(args[1..], stdout),
+                _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
+            };
+        }
+        catch (CaseException e)
+        {
+            stderr.WriteLine($"error: {e.Formatted}");
+            return ExitCodes.BadInput;
+        }
+        catch (UsageException e)
+        {
+            return BadUsage(stderr, e.Message);
+        }
+    }
+
+    sealed class UsageException(string message) : Exception(message);
+
+    static int BadUsage(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"error: {message}");
+        stderr.WriteLine(Usage);
+        return ExitCodes.BadInput;
+    }
+
+    static OdeSystem? FindModel(string name) => ModelCatalog.TryGet(name, out var m) ? m : null;
+
+    static (string Case, Dictionary<string, string?> Options) ParseArguments(string[] args, string[] valued, string[] flags)
+    {
+        string? casePath = null;
+        var options = new Dictionary<string, string?>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (valued.Contains(a))
+            {
+                if (i + 1 >= args.Length) throw new UsageException($"{a} needs a value");
+                options[a] = args[++i];
+            }
+            else if (flags.Contains(a)) options[a] = null;
+            else if (a.StartsWith('-')) throw new UsageException($"unknown option '{a}'");
+            else if (casePath is null) casePath = a;
+            else throw new UsageException($"unexpected argument '{a}'");
+        }
+        return (casePath ?? "", options);
+    }
+
+    static CaseFile Load(string path)
+    {
+        if (path.Length == 0) throw new UsageException("missing the case file");
+        if (!File.Exists(path)) throw new CaseException(Path.GetFileName(path), 0, $"case file not found: {path}");
+        return CaseReader.Read(path, FindModel);
+    }
+
+    static int Validate(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (path, _) = ParseArguments(args, [], []);
+        var c = Load(path);
+        stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => $"{r.Name} ({r.Kind} in {r.Parameter})"))}");
+        return ExitCodes.Success;
+    }
+
+    static int RunCase(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        var (path, options) = ParseArguments(args, ["--out"], ["--quiet"]);
+        var c = Load(path);
+        string dir = options.TryGetValue("--out", out var o) && o is not null ? o : Path.Combine("out", c.Name);
+        bool quiet = options.ContainsKey("--quiet");
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // stop cleanly: finish writing what is done
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var runner = new CaseRunner(c, dir, stderr, quiet);
+            int code = runner.Run(cts.Token);
+            if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
+            return code;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static int ListModels(TextWriter stdout)
+    {
+        foreach (var m in ModelCatalog.All)
+        {
+            stdout.WriteLine($"{m.Name}: {m.Description}");
+            stdout.WriteLine($"  states: {string.Join(", ", m.StateNames)}" + (m.TimeUnit is null ? "" : $" (time in {m.TimeUnit})"));
+            stdout.WriteLine($"  parameters: {string.Join(", ", m.Parameters.Select(p => $"{p.Name} = {p.Default.ToString(CultureInfo.InvariantCulture)}"))}");
+            stdout.WriteLine($"  analytic Jacobian: {(m.HasStateJacobian ? "yes" : "no (finite differences)")}");
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Times the ε = 0 equilibrium branch of the homogeneous neural-mass model (I_ext^E from −5 to 100,
+    /// the bundled case's numerics), after one warm-up run.
+    /// </summary>
+    static int Bench(string[] args, TextWriter stdout)
+    {
+        var (_, options) = ParseArguments(args, ["--repeat"], []);
+        int repeat = options.TryGetValue("--repeat", out var r) && int.TryParse(r, out int n) && n > 0 ? n : 20;
+        var model = new NextGenNeuralMassHomogeneous();
+        var p = model.DefaultParameters();
+        p[model.ParameterIndex("Iext_e")] = -5;
+        var state = new double[model.Dimension];
+        var settle = new EquilibriumRun
+        {
+            Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = state, SettleTime = 5000,
+            Options = new ContinuationOptions { MaxSteps = 1 },
+        };
+        var start = EquilibriumContinuation.Run(settle).Points[0].State;
+        var run = settle with
+        {
+            Name = "fp", State = start, SettleTime = null,
+            Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.1, MaxSteps = 5000 },
+            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "Iext_e", -5, 100)] },
+        };
+        var warm = EquilibriumContinuation.Run(run);
+        var times = new List<double>();
+        for (int i = 0; i < repeat; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var b = EquilibriumContinuation.Run(run);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        stdout.WriteLine($"equilibrium branch, homogeneous neural mass, eps = 0, Iext_e in [-5, 100]: {warm.Points.Count} points, " +
+            $"{warm.NewtonIterations} Newton iterations, {warm.SpecialPoints.Count(s => s.Kind == PointKind.HB)} Hopf points");
+        stdout.WriteLine($"wall time over {repeat} runs: median {times[times.Count / 2]:F2} ms, min {times[0]:F2} ms, max {times[^1]:F2} ms " +
+            $"({times[times.Count / 2] * 1000 / warm.Points.Count:F1} µs per point)");
+        return ExitCodes.Success;
+    }
 }

@@ -171,24 +171,27 @@ public class DormandPrinceTests
         result = integrator.Integrate(p, u, 3.0, 40.0);
         Assert.Equal(IntegrationStatus.Success, result.Status);
         double rhoEnd = Math.Sqrt(u[0] * u[0] + u[1] * u[1]);
-        Assert.True(rhoEnd < 1e-12, $"ρ(40) = {rhoEnd:E3}");
+        Assert.True(rhoEnd < 1e-9, $"ρ(40) = {rhoEnd:E3}"); // decayed below the absolute tolerance's reach
     }
 
-    [Fact]
-    public void HomogeneousNeuralMassSettlesToAnEquilibrium()
+    [Theory]
+    [InlineData(1e-8, 1e-10, 1e-7)]   // default tolerances: |f| is limited by the tolerance
+    [InlineData(1e-12, 1e-14, 1e-11)]
+    public void HomogeneousNeuralMassSettlesToAnEquilibrium(double rtol, double atol, double maxResidual)
     {
         var model = new NextGenNeuralMassHomogeneous();
         var p = model.DefaultParameters();
         p[model.ParameterIndex("Iext_e")] = -5.0;
         p[model.ParameterIndex("eps")] = 0.0;
         double[] u = [0.1, -1.0, 0.1, 0.1, -1.0, 0.1];
-        var result = new DormandPrince(model).Integrate(p, u, 0.0, 5000.0);
+        var options = new DormandPrinceOptions { RelativeTolerance = rtol, AbsoluteTolerance = atol };
+        var result = new DormandPrince(model, options).Integrate(p, u, 0.0, 5000.0);
         Assert.Equal(IntegrationStatus.Success, result.Status);
 
         var f = new double[6];
         model.Evaluate(u, p, f);
         double residual = f.Max(Math.Abs);
-        Assert.True(residual < 1e-9, $"|f| = {residual:E3}");
+        Assert.True(residual < maxResidual, $"|f| = {residual:E3}");
         // At an equilibrium s_p = r_p > 0 and v_p = −Δ_p / (2π τ_p r_p).
         Assert.True(u[0] > 0 && u[3] > 0);
         Assert.Equal(u[0], u[2], 1e-9);

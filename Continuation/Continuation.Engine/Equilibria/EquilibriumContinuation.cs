@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Continuation.Integration;
 using Continuation.Pathfollowing;
 using Continuation.Results;
 using Continuation.Systems;
@@ -19,6 +20,11 @@ public sealed record EquilibriumRun
     public required string Parameter { get; init; }
     /// <summary>Start state (an approximate equilibrium; it is polished by Newton).</summary>
     public required double[] State { get; init; }
+    /// <summary>
+    /// When set, the ODE is first integrated from <see cref="State"/> for this long (adaptive
+    /// Dormand–Prince 5(4)) and the end state, polished by Newton, starts the branch.
+    /// </summary>
+    public double? SettleTime { get; init; }
     public Direction Direction { get; init; } = Direction.Forward;
     public ContinuationOptions Options { get; init; } = new();
     public StopConditions Stops { get; init; } = new();
@@ -36,7 +42,14 @@ public static class EquilibriumContinuation
             throw new ArgumentException($"start state has {run.State.Length} components, model {run.System.Name} has {run.System.Dimension}");
 
         var problem = new EquilibriumProblem(run.System, run.Parameters, k);
-        var x0 = problem.Pack(run.State, run.Parameters[k]);
+        var state = (double[])run.State.Clone();
+        if (run.SettleTime is { } settle)
+        {
+            var integration = new DormandPrince(run.System).Integrate(run.Parameters, state, 0, settle);
+            if (!integration.IsSuccess)
+                return Failed(run, $"integration to a steady state failed ({integration.Status} at t = {integration.FinalTime:G6})", clock);
+        }
+        var x0 = problem.Pack(state, run.Parameters[k]);
         int newton = 0;
         int specials = 0;
         string? lastSpecial = null;
@@ -87,6 +100,17 @@ public static class EquilibriumContinuation
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }
+
+    static Branch Failed(EquilibriumRun run, string note, Stopwatch clock) => new()
+    {
+        Name = run.Name,
+        Kind = BranchKind.Equilibrium,
+        System = run.System,
+        ContinuedParameters = [run.Parameter],
+        Points = [],
+        Ends = [new BranchEnd(StopReason.StartFailed, note)],
+        WallMilliseconds = clock.Elapsed.TotalMilliseconds,
+    };
 
     sealed class Progress(Action<PathProgress> action) : IProgress<PathProgress>
     {

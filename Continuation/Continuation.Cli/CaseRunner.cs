@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using Continuation.Cli.Cases;
+using Continuation.Cli.Output;
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+
+namespace Continuation.Cli;
+
+/// <summary>Exit codes of <c>cont</c>.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>The case ran, but at least one branch ended in a Newton failure or a non-finite value.</summary>
+    public const int BranchFailed = 1;
+    /// <summary>Bad input: the message names file, line and key.</summary>
+    public const int BadInput = 2;
+    /// <summary>Interrupted (Ctrl-C); finished branches are written, summary says complete: false.</summary>
+    public const int Cancelled = 130;
+}
+
+/// <summary>Runs a case's runs in order, chaining by label, and writes each branch as it finishes.</summary>
+public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWriter log, bool quiet)
+{
+    readonly List<Branch> _branches = [];
+
+    public IReadOnlyList<Branch> Branches => _branches;
+
+    public int Run(CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var writer = new OutputWriter(outputDirectory, caseFile);
+        writer.WriteSpecialPoints(_branches);
+        foreach (var run in caseFile.Runs)
+        {
+            if (cancellation.IsCancellationRequested) break;
+            EquilibriumRun plan;
+            try { plan = Plan(run); }
+            catch (CaseException e)
+            {
+                log.WriteLine($"error: {e.Formatted}");
+                writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
+                return ExitCodes.BadInput;
+            }
+            var progress = quiet ? null : new ProgressLine(log);
+            var branch = EquilibriumContinuation.Run(plan, progress, cancellation);
+            progress?.Finish(branch);
+            _branches.Add(branch);
+            writer.WriteBranch(branch);
+            writer.WriteSpecialPoints(_branches);
+            if (branch.Cancelled) break;
+        }
+        bool cancelled = cancellation.IsCancellationRequested;
+        writer.WriteSummary(_branches, complete: !cancelled, stoppedBecause: cancelled ? "interrupted" : null, clock.Elapsed.TotalMilliseconds);
+        if (cancelled)
+        {
+            log.WriteLine("interrupted: finished branches are written; summary.json says complete: false");
+            return ExitCodes.Cancelled;
+        }
+        var failed = _branches.Where(b => b.Failed).ToList();
+        foreach (var b in failed)
+            log.WriteLine($"warning: branch {b.Name} failed: {string.Join("; ", b.Ends.Where(e => e.Reason is StopReason.NoConvergence or StopReason.NonFinite or StopReason.StartFailed).Select(e => e.Note))}");
+        return failed.Count > 0 ? ExitCodes.BranchFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Turns a run of the case into an engine run, resolving its start.</summary>
+    EquilibriumRun Plan(RunSpec run)
+    {
+        var model = caseFile.Model;
+        double[] parameters = (double[])caseFile.Parameters.Clone();
+        double[] state;
+        double? settle = null;
+        if (run.From is { } from)
+        {
+            var source = _branches.FirstOrDefault(b => b.Name == from.Branch)
+                ?? throw new CaseException(Path.GetFileName(caseFile.Path), from.Line, $"runs ({run.Name}).from: branch '{from.Branch}' has not been computed");
+            var point = source.Find(from.Label) ?? throw new CaseException(Path.GetFileName(caseFile.Path), from.Line,
+                $"runs ({run.Name}).from: branch '{from.Branch}' has no point '{from.Label}' (its labelled points: {LabelList(source)})");
+            parameters = (double[])point.Parameters.Clone();
+            state = (double[])point.State.Clone();
+        }
+        else
+        {
+            var start = run.Start ?? caseFile.Start;
+            state = (double[])start.State.Clone();
+            settle = start.IntegrateUntil;
+        }
+        foreach (var (name, value) in run.ParameterOverrides) parameters[model.ParameterIndex(name)] = value;
+        int comp = model.Dimension;
+        return new EquilibriumRun
+        {
+            Name = run.Name,
+            System = model,
+            Parameters = parameters,
+            Parameter = run.Parameter,
+            State = state,
+            SettleTime = settle,
+            Direction = run.Direction,
+            Options = run.Options,
+            Stops = new StopConditions
+            {
+                Bounds = run.Bounds,
+                UserValues = run.Values.Select(v => new UserValue(comp, v.Name, v.Value)).ToList(),
+            },
+        };
+    }
+
+    static string LabelList(Branch b)
+    {
+        var labels = b.SpecialPoints.Select(p => p.Label!).ToList();
+        return labels.Count == 0 ? "none" : string.Join(", ", labels);
+    }
+
+    /// <summary>Progress on stderr: a live line on a terminal, a line a second otherwise.</summary>
+    sealed class ProgressLine(TextWriter log) : IProgress<BranchProgress>
+    {
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+        readonly bool _terminal = !Console.IsErrorRedirected;
+        double _last = -1;
+        bool _drawn;
+
+        public void Report(BranchProgress p)
+        {
+            double t = _clock.Elapsed.TotalSeconds;
+            if (t - _last < (_terminal ? 0.1 : 1.0)) return;
+            _last = t;
+            string text = $"[{p.Branch}] {p.Points} points, parameter = {p.Parameter.ToString("G6", CultureInfo.InvariantCulture)}, special points: {p.SpecialPoints}" + (p.LastSpecial is null ? "" : $" (last {p.LastSpecial})");
+            if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
+            else log.WriteLine(text);
+        }
+
+        public void Finish(Branch b)
+        {
+            if (_drawn) log.Write("\r" + new string(' ', 100) + "\r");
+            var specials = b.SpecialPoints.Where(p => p.Kind != PointKind.EP).Select(p => p.Label).ToList();
+            log.WriteLine($"[{b.Name}] {b.Points.Count} points in {b.WallMilliseconds:F0} ms; special points: {(specials.Count == 0 ? "none" : string.Join(" ", specials))}; end: {string.Join("; ", b.Ends.Select(e => e.Note))}");
+        }
+    }
+}

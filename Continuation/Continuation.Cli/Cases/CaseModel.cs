@@ -1,0 +1,58 @@
+using Continuation.Pathfollowing;
+using Continuation.Results;
+using Continuation.Systems;
+
+namespace Continuation.Cli.Cases;
+
+/// <summary>Bad input: a message that names the file, the line and the key. Exit code 2.</summary>
+public sealed class CaseException(string file, int line, string message) : Exception(message)
+{
+    public string File { get; } = file;
+    public int Line { get; } = line;
+
+    /// <summary>"file:line: message" (line omitted when unknown).</summary>
+    public string Formatted => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
+}
+
+/// <summary>A per-point user function (AUTO's PVLS): min, max, mean or amplitude of a state variable.</summary>
+public sealed record OutputSpec(string Name, OutputFunction Function, int State);
+
+public enum OutputFunction { Min, Max, Mean, Amplitude }
+
+/// <summary>How a run finds its first point when it does not start from a labelled point.</summary>
+public sealed record StartSpec(double[] State, double? IntegrateUntil);
+
+/// <summary>A labelled point of an earlier run: <c>branch.LABEL</c>.</summary>
+public sealed record PointReference(string Branch, string Label, int Line)
+{
+    public override string ToString() => $"{Branch}.{Label}";
+}
+
+/// <summary>One run of a case: what to continue and how.</summary>
+public sealed record RunSpec
+{
+    public required string Name { get; init; }
+    public required string Kind { get; init; }
+    public required int Line { get; init; }
+    public required string Parameter { get; init; }
+    public Direction Direction { get; init; } = Direction.Forward;
+    public PointReference? From { get; init; }
+    /// <summary>Overrides of the case parameters for this run (applied after those of a <c>from:</c> point).</summary>
+    public IReadOnlyDictionary<string, double> ParameterOverrides { get; init; } = new Dictionary<string, double>();
+    public StartSpec? Start { get; init; }
+    public required ContinuationOptions Options { get; init; }
+    public IReadOnlyList<ComponentBound> Bounds { get; init; } = [];
+    public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];
+}
+
+/// <summary>A validated case file.</summary>
+public sealed record CaseFile
+{
+    public required string Path { get; init; }
+    public required string Name { get; init; }
+    public required OdeSystem Model { get; init; }
+    public required double[] Parameters { get; init; }
+    public required StartSpec Start { get; init; }
+    public required IReadOnlyList<OutputSpec> Outputs { get; init; }
+    public required IReadOnlyList<RunSpec> Runs { get; init; }
+}

@@ -1,0 +1,373 @@
+using System.Globalization;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+using Continuation.Systems;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Continuation.Cli.Cases;
+
+/// <summary>
+/// Reads a YAML case file into a validated <see cref="CaseFile"/>. Every error is a
+/// <see cref="CaseException"/> naming the file, the line and the key.
+/// </summary>
+public sealed class CaseReader
+{
+    static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs"];
+    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values"];
+    static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol"];
+    static readonly string[] StartKeys = ["state", "integrate"];
+    static readonly string[] IntegrateKeys = ["t_end"];
+    static readonly string[] Kinds = ["equilibrium"];
+    static readonly string[] PlannedKinds = ["periodic", "hopf-curve", "fold-curve", "lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
+
+    readonly string _file;
+    readonly Func<string, OdeSystem?> _models;
+
+    CaseReader(string file, Func<string, OdeSystem?> models)
+    {
+        _file = file;
+        _models = models;
+    }
+
+    /// <summary>Reads and validates the case file at <paramref name="path"/>.</summary>
+    public static CaseFile Read(string path, Func<string, OdeSystem?> models)
+    {
+        string display = System.IO.Path.GetFileName(path);
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaseException(display, 0, $"cannot read the case file: {e.Message}");
+        }
+        return Parse(text, path, models);
+    }
+
+    /// <summary>Parses case text; <paramref name="path"/> names it in messages and gives the default case name.</summary>
+    public static CaseFile Parse(string text, string path, Func<string, OdeSystem?> models)
+        => new CaseReader(System.IO.Path.GetFileName(path), models).ParseDocument(text, path);
+
+    CaseException Error(YamlNode? node, string message) => new(_file, node is null ? 0 : (int)node.Start.Line, message);
+
+    CaseFile ParseDocument(string text, string path)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(text)); }
+        catch (YamlException e)
+        {
+            string inner = e.InnerException?.Message ?? e.Message;
+            throw new CaseException(_file, (int)e.Start.Line, $"YAML syntax error: {Clean(inner)}");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new CaseException(_file, 1, "expected a mapping with the keys " + string.Join(", ", TopKeys));
+
+        CheckKeys(root, TopKeys, "");
+        string name = Get(root, "name") is { } nameNode ? Scalar(nameNode, "name") : System.IO.Path.GetFileNameWithoutExtension(path);
+
+        var modelNode = Get(root, "model") ?? throw Error(root, "missing key 'model' (a model name; `cont models` lists them)");
+        string modelName = Scalar(modelNode, "model");
+        var model = _models(modelName) ?? throw Error(modelNode, $"model: unknown model '{modelName}' (`cont models` lists them)");
+
+        var parameters = model.DefaultParameters();
+        if (Get(root, "parameters") is { } pnode)
+            foreach (var (key, value) in ParameterMap(pnode, model, "parameters"))
+                parameters[model.ParameterIndex(key)] = value;
+
+        var start = Get(root, "start") is { } snode ? ParseStart(snode, model, "start") : new StartSpec(new double[model.Dimension], null);
+        var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, new ContinuationOptions(), "numerics") : new ContinuationOptions();
+        var outputs = Get(root, "outputs") is { } onode ? ParseOutputs(onode, model) : [];
+
+        var runsNode = Get(root, "runs") ?? throw Error(root, "missing key 'runs' (a list of runs)");
+        if (runsNode is not YamlSequenceNode runSeq || runSeq.Children.Count == 0)
+            throw Error(runsNode, "runs: expected a non-empty list of runs");
+        var runs = new List<RunSpec>();
+        for (int i = 0; i < runSeq.Children.Count; i++)
+            runs.Add(ParseRun(runSeq.Children[i], i, model, numerics, runs));
+
+        return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs };
+    }
+
+    RunSpec ParseRun(YamlNode node, int index, OdeSystem model, ContinuationOptions numerics, List<RunSpec> earlier)
+    {
+        string where = $"runs[{index}]";
+        if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping (name, kind, parameter, …)");
+        CheckKeys(map, RunKeys, where + ".");
+        var nameNode = Get(map, "name") ?? throw Error(map, $"{where}: missing key 'name'");
+        string name = Scalar(nameNode, $"{where}.name");
+        if (name.Length == 0 || name.Contains('.') || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
+            throw Error(nameNode, $"{where}.name: '{name}' is not a valid branch name (letters, digits, '-' or '_'; no '.')");
+        if (earlier.Any(r => r.Name == name)) throw Error(nameNode, $"{where}.name: a run named '{name}' already exists");
+        where = $"runs[{index}] ({name})";
+
+        var kindNode = Get(map, "kind") ?? throw Error(map, $"{where}: missing key 'kind' (one of {string.Join(", ", Kinds)})");
+        string kind = Scalar(kindNode, $"{where}.kind");
+        if (!Kinds.Contains(kind))
+        {
+            string msg = PlannedKinds.Contains(kind)
+                ? $"{where}.kind: '{kind}' runs are not available in this version yet (available: {string.Join(", ", Kinds)})"
+                : $"{where}.kind: unknown run kind '{kind}' (expected one of {string.Join(", ", Kinds)})";
+            throw Error(kindNode, msg);
+        }
+
+        var parNode = Get(map, "parameter") ?? throw Error(map, $"{where}: missing key 'parameter' (the continued parameter)");
+        string parameter = Scalar(parNode, $"{where}.parameter");
+        if (model.ParameterIndex(parameter) < 0) throw Error(parNode, $"{where}.parameter: {UnknownParameter(parameter, model)}");
+
+        var direction = Direction.Forward;
+        if (Get(map, "direction") is { } dnode)
+        {
+            direction = Scalar(dnode, $"{where}.direction") switch
+            {
+                "forward" => Direction.Forward,
+                "backward" => Direction.Backward,
+                "both" => Direction.Both,
+                var other => throw Error(dnode, $"{where}.direction: expected forward, backward or both, got '{other}'"),
+            };
+        }
+
+        PointReference? from = null;
+        if (Get(map, "from") is { } fnode)
+        {
+            string text = Scalar(fnode, $"{where}.from");
+            int dot = text.LastIndexOf('.');
+            if (dot <= 0 || dot == text.Length - 1) throw Error(fnode, $"{where}.from: expected <branch>.<label> such as fp.UZ1, got '{text}'");
+            string branch = text[..dot];
+            if (!earlier.Any(r => r.Name == branch))
+                throw Error(fnode, $"{where}.from: no earlier run named '{branch}'" + (earlier.Count > 0 ? $" (earlier runs: {string.Join(", ", earlier.Select(r => r.Name))})" : ""));
+            string label = text[(dot + 1)..];
+            if (!System.Text.RegularExpressions.Regex.IsMatch(label, "^(LP|HB|BP|UZ|EP)[1-9][0-9]*$"))
+                throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1 …)");
+            from = new PointReference(branch, label, (int)fnode.Start.Line);
+        }
+
+        var overrides = Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
+        var startNode = Get(map, "start");
+        StartSpec? start = startNode is null ? null : ParseStart(startNode, model, $"{where}.start");
+        if (startNode is not null && from is not null) throw Error(startNode, $"{where}: give either 'from' or 'start', not both");
+        var options = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
+
+        var bounds = new List<ComponentBound>();
+        if (Get(map, "stop") is { } stopNode)
+        {
+            if (stopNode is not YamlMappingNode stopMap) throw Error(stopNode, $"{where}.stop: expected a mapping such as {{ {parameter}: [min, max], max_steps: 500 }}");
+            foreach (var (keyNode, valueNode) in stopMap.Children)
+            {
+                string key = Scalar(keyNode, $"{where}.stop");
+                if (key == "max_steps")
+                {
+                    options = options with { MaxSteps = Int(valueNode, $"{where}.stop.max_steps", 1) };
+                    continue;
+                }
+                if (model.ParameterIndex(key) < 0)
+                    throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps)");
+                if (key != parameter)
+                    throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter '{parameter}' varies on this run");
+                var pair = Numbers(valueNode, $"{where}.stop.{key}");
+                if (pair.Count != 2 || !(pair[0] < pair[1]))
+                    throw Error(valueNode, $"{where}.stop.{key}: expected [min, max] with min < max");
+                bounds.Add(new ComponentBound(model.Dimension, key, pair[0], pair[1]));
+            }
+        }
+
+        var values = new List<(string, double)>();
+        if (Get(map, "values") is { } valuesNode)
+        {
+            if (valuesNode is not YamlMappingNode vmap) throw Error(valuesNode, $"{where}.values: expected a mapping such as {{ {parameter}: [2, 4] }}");
+            foreach (var (keyNode, valueNode) in vmap.Children)
+            {
+                string key = Scalar(keyNode, $"{where}.values");
+                if (model.ParameterIndex(key) < 0) throw Error(keyNode, $"{where}.values: {UnknownParameter(key, model)}");
+                if (key != parameter) throw Error(keyNode, $"{where}.values.{key}: only the continued parameter '{parameter}' varies on this run");
+                foreach (var v in Numbers(valueNode, $"{where}.values.{key}")) values.Add((key, v));
+            }
+        }
+
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw Error(Get(map, "numerics") ?? node, $"{where}: {e.Message}"); }
+
+        return new RunSpec
+        {
+            Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, Direction = direction, From = from,
+            ParameterOverrides = overrides, Start = start, Options = options, Bounds = bounds, Values = values,
+        };
+    }
+
+    StartSpec ParseStart(YamlNode node, OdeSystem model, string where)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping with 'state' and/or 'integrate'");
+        CheckKeys(map, StartKeys, where + ".");
+        var state = new double[model.Dimension];
+        if (Get(map, "state") is { } stateNode)
+        {
+            if (stateNode is YamlSequenceNode)
+            {
+                var list = Numbers(stateNode, $"{where}.state");
+                if (list.Count != model.Dimension)
+                    throw Error(stateNode, $"{where}.state: expected {model.Dimension} values ({string.Join(", ", model.StateNames)}), got {list.Count}");
+                state = list.ToArray();
+            }
+            else if (stateNode is YamlMappingNode smap)
+            {
+                var seen = new HashSet<string>();
+                foreach (var (keyNode, valueNode) in smap.Children)
+                {
+                    string key = Scalar(keyNode, $"{where}.state");
+                    int i = model.StateIndex(key);
+                    if (i < 0) throw Error(keyNode, $"{where}.state: unknown state variable '{key}' (model {model.Name} has {string.Join(", ", model.StateNames)})");
+                    state[i] = Number(valueNode, $"{where}.state.{key}");
+                    seen.Add(key);
+                }
+                var missing = model.StateNames.Where(s => !seen.Contains(s)).ToList();
+                if (missing.Count > 0)
+                    throw Error(stateNode, $"{where}.state: expected a value for every state variable; missing {string.Join(", ", missing)}");
+            }
+            else throw Error(stateNode, $"{where}.state: expected a list of {model.Dimension} numbers or a mapping by state name");
+        }
+        double? tEnd = null;
+        if (Get(map, "integrate") is { } inode)
+        {
+            if (inode is not YamlMappingNode imap) throw Error(inode, $"{where}.integrate: expected a mapping such as {{ t_end: 5000 }}");
+            CheckKeys(imap, IntegrateKeys, where + ".integrate.");
+            var tnode = Get(imap, "t_end") ?? throw Error(inode, $"{where}.integrate: missing key 't_end'");
+            tEnd = Number(tnode, $"{where}.integrate.t_end");
+            if (!(tEnd > 0)) throw Error(tnode, $"{where}.integrate.t_end: expected a positive time, got {tEnd}");
+        }
+        else if (Get(map, "state") is null) throw Error(node, $"{where}: expected 'state' and/or 'integrate'");
+        return new StartSpec(state, tEnd);
+    }
+
+    ContinuationOptions ParseNumerics(YamlNode node, ContinuationOptions baseline, string where)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping such as {{ ds: 0.01, ds_max: 0.1 }}");
+        CheckKeys(map, NumericKeys, where + ".");
+        var o = baseline;
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            string key = ((YamlScalarNode)keyNode).Value!;
+            string at = $"{where}.{key}";
+            o = key switch
+            {
+                "ds" => o with { Ds = Positive(valueNode, at) },
+                "ds_min" => o with { DsMin = Positive(valueNode, at) },
+                "ds_max" => o with { DsMax = Positive(valueNode, at) },
+                "max_steps" => o with { MaxSteps = Int(valueNode, at, 1) },
+                "newton_tolerance" => o with { NewtonTolerance = Positive(valueNode, at) },
+                "max_newton_iterations" => o with { MaxNewtonIterations = Int(valueNode, at, 1) },
+                "parameter_weight" => o with { ParameterWeight = Positive(valueNode, at) },
+                "location_tolerance" => o with { LocationTolerance = Positive(valueNode, at) },
+                // Collocation settings are read and checked now; periodic-orbit runs use them.
+                "ntst" => Checked(o, Int(valueNode, at, 2)),
+                "ncol" => Checked(o, Int(valueNode, at, 2, 7)),
+                _ => o,
+            };
+        }
+        try { o.Validate(); }
+        catch (ArgumentException e) { throw Error(node, $"{where}: {e.Message}"); }
+        return o;
+
+        static ContinuationOptions Checked(ContinuationOptions o, int _) => o;
+    }
+
+    IReadOnlyList<OutputSpec> ParseOutputs(YamlNode node, OdeSystem model)
+    {
+        if (node is not YamlSequenceNode seq) throw Error(node, "outputs: expected a list such as - { name: v_e_max, max: v_e }");
+        var list = new List<OutputSpec>();
+        for (int i = 0; i < seq.Children.Count; i++)
+        {
+            string where = $"outputs[{i}]";
+            if (seq.Children[i] is not YamlMappingNode map) throw Error(seq.Children[i], $"{where}: expected a mapping such as {{ name: v_e_max, max: v_e }}");
+            CheckKeys(map, ["name", "min", "max", "mean", "amplitude"], where + ".");
+            var nameNode = Get(map, "name") ?? throw Error(map, $"{where}: missing key 'name'");
+            string name = Scalar(nameNode, $"{where}.name");
+            if (list.Any(o => o.Name == name) || model.StateIndex(name) >= 0 || model.ParameterIndex(name) >= 0)
+                throw Error(nameNode, $"{where}.name: '{name}' is already a column name");
+            var fns = map.Children.Where(c => ((YamlScalarNode)c.Key).Value != "name").ToList();
+            if (fns.Count != 1) throw Error(map, $"{where}: expected exactly one of min, max, mean, amplitude");
+            var (fkey, fvalue) = (((YamlScalarNode)fns[0].Key).Value!, fns[0].Value);
+            string variable = Scalar(fvalue, $"{where}.{fkey}");
+            int index = model.StateIndex(variable);
+            if (index < 0) throw Error(fvalue, $"{where}.{fkey}: unknown state variable '{variable}' (model {model.Name} has {string.Join(", ", model.StateNames)})");
+            var function = fkey switch { "min" => OutputFunction.Min, "max" => OutputFunction.Max, "mean" => OutputFunction.Mean, _ => OutputFunction.Amplitude };
+            list.Add(new OutputSpec(name, function, index));
+        }
+        return list;
+    }
+
+    Dictionary<string, double> ParameterMap(YamlNode node, OdeSystem model, string where)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping of parameter names to numbers");
+        var result = new Dictionary<string, double>();
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            string key = Scalar(keyNode, where);
+            if (model.ParameterIndex(key) < 0) throw Error(keyNode, $"{where}: {UnknownParameter(key, model)}");
+            result[key] = Number(valueNode, $"{where}.{key}");
+        }
+        return result;
+    }
+
+    static string UnknownParameter(string name, OdeSystem model)
+        => $"unknown parameter '{name}' (model {model.Name} has {string.Join(", ", model.Parameters.Select(p => p.Name))})";
+
+    void CheckKeys(YamlMappingNode map, string[] allowed, string prefix)
+    {
+        var seen = new HashSet<string>();
+        foreach (var key in map.Children.Keys)
+        {
+            if (key is not YamlScalarNode { Value: { } k }) throw Error(key, $"{prefix.TrimEnd('.')}: keys must be plain names");
+            if (!allowed.Contains(k))
+                throw Error(key, $"{prefix}{k}: unknown key '{k}' (expected one of {string.Join(", ", allowed)})");
+            if (!seen.Add(k)) throw Error(key, $"{prefix}{k}: duplicate key");
+        }
+    }
+
+    static YamlNode? Get(YamlMappingNode map, string key)
+        => map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+
+    string Scalar(YamlNode node, string where)
+        => node is YamlScalarNode { Value: { } v } ? v : throw Error(node, $"{where}: expected a single value, got a {Describe(node)}");
+
+    double Number(YamlNode node, string where)
+    {
+        string s = Scalar(node, where);
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)) return v;
+        throw Error(node, $"{where}: expected a number, got '{s}'");
+    }
+
+    double Positive(YamlNode node, string where)
+    {
+        double v = Number(node, where);
+        return v > 0 ? v : throw Error(node, $"{where}: must be positive, got {v.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    int Int(YamlNode node, string where, int min, int max = int.MaxValue)
+    {
+        string s = Scalar(node, where);
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+            throw Error(node, $"{where}: expected an integer, got '{s}'");
+        if (v < min || v > max)
+            throw Error(node, max == int.MaxValue ? $"{where}: must be at least {min}, got {v}" : $"{where}: must be between {min} and {max}, got {v}");
+        return v;
+    }
+
+    List<double> Numbers(YamlNode node, string where)
+    {
+        if (node is YamlScalarNode) return [Number(node, where)];
+        if (node is not YamlSequenceNode seq) throw Error(node, $"{where}: expected a list of numbers");
+        return seq.Children.Select((c, i) => Number(c, $"{where}[{i}]")).ToList();
+    }
+
+    static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "value",
+    };
+
+    static string Clean(string message)
+    {
+        // YamlDotNet prefixes "(Line: a, Col: b, Idx: c) - (Line: …): "; the line is reported separately.
+        int i = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+}

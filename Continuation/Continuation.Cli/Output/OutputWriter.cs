@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Continuation.Cli.Cases;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+
+namespace Continuation.Cli.Output;
+
+/// <summary>
+/// Writes the output contract of DESIGN.md section 5: <c>branches/&lt;name&gt;.csv</c>,
+/// <c>special_points.csv</c> and <c>summary.json</c>. Files are written to a temporary name and
+/// renamed, so a reader never sees half a file.
+/// </summary>
+public sealed class OutputWriter
+{
+    readonly string _dir;
+    readonly CaseFile _case;
+
+    public OutputWriter(string directory, CaseFile caseFile)
+    {
+        _dir = directory;
+        _case = caseFile;
+        Directory.CreateDirectory(Path.Combine(_dir, "branches"));
+        // A summary from an earlier run must not claim that this one is complete.
+        File.Delete(Path.Combine(_dir, "summary.json"));
+    }
+
+    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    static string Format(double? v) => v is { } d ? Format(d) : "";
+
+    static string Csv(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return "";
+        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static string TypeName(PointKind kind) => kind == PointKind.Regular ? "" : kind.ToString();
+
+    /// <summary>Value of a user output at a point (equilibria: min = max = mean = the value, amplitude 0).</summary>
+    public static double OutputValue(OutputSpec output, BranchPoint point) => output.Function switch
+    {
+        OutputFunction.Amplitude => 0.0,
+        _ => point.State[output.State],
+    };
+
+    public void WriteBranch(Branch branch)
+    {
+        var model = _case.Model;
+        var sb = new StringBuilder();
+        sb.Append("index,type,stable,n_unstable");
+        foreach (var p in model.Parameters) sb.Append(',').Append(p.Name);
+        sb.Append(",period");
+        foreach (var s in model.StateNames) sb.Append(',').Append(s);
+        foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
+        sb.Append(",l2norm\n");
+        foreach (var pt in branch.Points)
+        {
+            sb.Append(pt.Index).Append(',').Append(TypeName(pt.Kind)).Append(',')
+              .Append(pt.Analysis.Stable ? "true" : "false").Append(',').Append(pt.Analysis.UnstableCount);
+            foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
+            sb.Append(',').Append(Format(pt.Period));
+            foreach (var v in pt.State) sb.Append(',').Append(Format(v));
+            foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
+            double l2 = 0;
+            foreach (var v in pt.State) l2 += v * v;
+            sb.Append(',').Append(Format(Math.Sqrt(l2))).Append('\n');
+        }
+        WriteAtomically(Path.Combine(_dir, "branches", branch.Name + ".csv"), sb.ToString());
+    }
+
+    public void WriteSpecialPoints(IReadOnlyList<Branch> branches)
+    {
+        var model = _case.Model;
+        var sb = new StringBuilder();
+        sb.Append("branch,index,type");
+        foreach (var p in model.Parameters) sb.Append(',').Append(p.Name);
+        sb.Append(",period,omega,l1");
+        foreach (var s in model.StateNames) sb.Append(',').Append(s);
+        foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
+        sb.Append(",note\n");
+        foreach (var branch in branches)
+            foreach (var pt in branch.SpecialPoints)
+            {
+                sb.Append(Csv(branch.Name)).Append(',').Append(pt.Index).Append(',').Append(TypeName(pt.Kind));
+                foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
+                sb.Append(',').Append(Format(pt.Period))
+                  .Append(',').Append(Format(pt.Details?.Omega))
+                  .Append(',').Append(Format(pt.Details?.FirstLyapunov));
+                foreach (var v in pt.State) sb.Append(',').Append(Format(v));
+                foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
+                sb.Append(',').Append(Csv(pt.Note)).Append('\n');
+            }
+        WriteAtomically(Path.Combine(_dir, "special_points.csv"), sb.ToString());
+    }
+
+    public void WriteSummary(IReadOnlyList<Branch> branches, bool complete, string? stoppedBecause, double wallMilliseconds)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("case", _case.Name);
+            w.WriteString("case_file", Path.GetFullPath(_case.Path));
+            w.WriteString("model", _case.Model.Name);
+            w.WriteString("engine_version", EngineVersion);
+            w.WriteNumber("wall_ms", Math.Round(wallMilliseconds, 3));
+            w.WriteStartArray("branches");
+            foreach (var b in branches)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", b.Name);
+                w.WriteString("kind", b.Kind.ToString().ToLowerInvariant());
+                w.WriteStartArray("parameters");
+                foreach (var p in b.ContinuedParameters) w.WriteStringValue(p);
+                w.WriteEndArray();
+                w.WriteNumber("points", b.Points.Count);
+                w.WriteNumber("newton_iterations", b.NewtonIterations);
+                w.WriteNumber("wall_ms", Math.Round(b.WallMilliseconds, 3));
+                w.WriteString("end_reason", string.Join("; ", b.Ends.Select(e => e.Note)));
+                w.WriteStartArray("ends");
+                foreach (var e in b.Ends)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("reason", Snake(e.Reason.ToString()));
+                    w.WriteString("note", e.Note);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteBoolean("failed", b.Failed);
+                w.WriteStartArray("special_points");
+                foreach (var pt in b.SpecialPoints)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("label", pt.Label);
+                    w.WriteString("type", pt.Kind.ToString());
+                    w.WriteNumber("index", pt.Index);
+                    foreach (var name in b.ContinuedParameters)
+                        w.WriteNumber(name, pt.Parameters[_case.Model.ParameterIndex(name)]);
+                    if (pt.Period is { } period) w.WriteNumber("period", period);
+                    if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
+                    if (pt.Note is { } note) w.WriteString("note", note);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (stoppedBecause is not null) w.WriteString("stopped", stoppedBecause);
+            w.WriteBoolean("complete", complete);
+            w.WriteEndObject();
+        }
+        WriteAtomically(Path.Combine(_dir, "summary.json"), Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+    }
+
+    public static string EngineVersion =>
+        typeof(Branch).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    static string Snake(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in s)
+        {
+            if (char.IsUpper(c) && sb.Length > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    static void WriteAtomically(string path, string content)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, content, new UTF8Encoding(false));
+        File.Move(tmp, path, overwrite: true);
+    }
+}
