@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Continuation.Cli.Cases;
 using Continuation.Equilibria;
 using Continuation.Pathfollowing;
@@ -106,23 +107,18 @@ public static class Program
         bool quiet = options.ContainsKey("--quiet");
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl-C (SIGINT) and SIGTERM stop cleanly: the branch in progress ends, what is done is written.
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true; // stop cleanly: finish writing what is done
+            context.Cancel = true;
             cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var runner = new CaseRunner(c, dir, stderr, quiet);
-            int code = runner.Run(cts.Token);
-            if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
-            return code;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var runner = new CaseRunner(c, dir, stderr, quiet);
+        int code = runner.Run(cts.Token);
+        if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
+        return code;
     }
 
     static int ListModels(TextWriter stdout)

@@ -136,6 +136,28 @@ public class EquilibriumContinuationTests
         Assert.True(branch.Failed);
     }
 
+    [Fact]
+    public void NeutralSaddleIsNotReportedAsHopf()
+    {
+        // x' = μx + y, y' = x − y³: at the origin J = [[μ, 1], [1, 0]], det = −1, so the
+        // eigenvalues are real with sum μ: a neutral saddle at μ = 0, not a Hopf point.
+        var branch = Continue(new NeutralSaddle(), "mu", [0.0, 0.0], [-1.0], -1, 1);
+        Assert.DoesNotContain(branch.SpecialPoints, p => p.Kind == PointKind.HB);
+        Assert.All(branch.Points, p => Assert.Equal(1, p.Analysis.UnstableCount));
+    }
+
+    sealed class NeutralSaddle : OdeSystem
+    {
+        public override string Name => "neutral-saddle";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Parameter> Parameters => [new("mu", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            du[0] = p[0] * u[0] + u[1];
+            du[1] = u[0] - u[1] * u[1] * u[1];
+        }
+    }
+
     sealed class Circle : OdeSystem
     {
         public override string Name => "circle";

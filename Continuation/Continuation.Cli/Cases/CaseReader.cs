@@ -3,6 +3,7 @@ using Continuation.Pathfollowing;
 using Continuation.Results;
 using Continuation.Systems;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Continuation.Cli.Cases;
@@ -52,11 +53,18 @@ public sealed class CaseReader
     CaseFile ParseDocument(string text, string path)
     {
         var stream = new YamlStream();
-        try { stream.Load(new StringReader(text)); }
-        catch (YamlException e)
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        try { stream.Load(parser); }
+        catch (Exception e) // YamlException, or InvalidOperationException from YamlDotNet on some unclosed flow collections
         {
-            string inner = e.InnerException?.Message ?? e.Message;
-            throw new CaseException(_file, (int)e.Start.Line, $"YAML syntax error: {Clean(inner)}");
+            int line = e is YamlException y ? (int)y.Start.Line : 0;
+            string detail = e is YamlException ? Clean(e.InnerException?.Message ?? e.Message) : "cannot parse the text";
+            // An unclosed '[' or '{' is reported where it was opened, not where the parser gave up. Without a
+            // position (YamlDotNet's lookahead failed), the outermost open one is the start of the runaway flow text.
+            if (parser.OpenFlow(outermost: line == 0) is { } open && open.Line != line && (line == 0 || detail.Contains("did not find expected ',' or")))
+                throw new CaseException(_file, open.Line, $"YAML syntax error: the '{open.Bracket}' opened on this line is not closed" +
+                    (line > 0 ? $" (parser stopped at line {line}: {detail})" : ""));
+            throw new CaseException(_file, line > 0 ? line : parser.LastLine, $"YAML syntax error: {detail}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new CaseException(_file, 1, "expected a mapping with the keys " + string.Join(", ", TopKeys));
@@ -363,6 +371,31 @@ public sealed class CaseReader
         YamlSequenceNode => "list",
         _ => "value",
     };
+
+    /// <summary>Passes events through, remembering the innermost open flow collection and the last line seen.</summary>
+    sealed class TrackingParser(IParser inner) : IParser
+    {
+        readonly Stack<(char? Bracket, int Line)> _open = new();
+
+        public ParsingEvent? Current => inner.Current;
+        public int LastLine { get; private set; } = 1;
+        public (char Bracket, int Line)? OpenFlow(bool outermost)
+            => (outermost ? _open.Reverse() : _open).FirstOrDefault(o => o.Bracket is not null) is { Bracket: { } b } o ? (b, o.Line) : null;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext()) return false;
+            var ev = inner.Current!;
+            LastLine = (int)ev.Start.Line;
+            switch (ev)
+            {
+                case MappingStart m: _open.Push((m.Style == MappingStyle.Flow ? '{' : null, LastLine)); break;
+                case SequenceStart q: _open.Push((q.Style == SequenceStyle.Flow ? '[' : null, LastLine)); break;
+                case MappingEnd or SequenceEnd when _open.Count > 0: _open.Pop(); break;
+            }
+            return true;
+        }
+    }
 
     static string Clean(string message)
     {
