@@ -116,7 +116,13 @@ public static class Program
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         var runner = new CaseRunner(c, dir, stderr, quiet);
-        int code = runner.Run(cts.Token);
+        int code;
+        try { code = runner.Run(cts.Token); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: cannot write the output directory {dir}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
         return code;
     }

@@ -58,12 +58,15 @@ public sealed class CaseReader
         catch (Exception e) // YamlException, or InvalidOperationException from YamlDotNet on some unclosed flow collections
         {
             int line = e is YamlException y ? (int)y.Start.Line : 0;
+            bool atEnd = e is YamlException z && z.Start.Index >= text.TrimEnd().Length;
             string detail = e is YamlException ? Clean(e.InnerException?.Message ?? e.Message) : "cannot parse the text";
-            // An unclosed '[' or '{' is reported where it was opened, not where the parser gave up. Without a
-            // position (YamlDotNet's lookahead failed), the outermost open one is the start of the runaway flow text.
-            if (parser.OpenFlow(outermost: line == 0) is { } open && open.Line != line && (line == 0 || detail.Contains("did not find expected ',' or")))
+            // An unclosed '[' or '{' is reported where it was opened, not where the parser gave up (the end of the
+            // file, or no position when YamlDotNet's lookahead fails: then the outermost open one starts the runaway text).
+            if ((line == 0 || atEnd) && parser.OpenFlow(outermost: line == 0) is { } open && open.Line != line)
                 throw new CaseException(_file, open.Line, $"YAML syntax error: the '{open.Bracket}' opened on this line is not closed" +
                     (line > 0 ? $" (parser stopped at line {line}: {detail})" : ""));
+            if (detail.Contains("tab", StringComparison.Ordinal)) // YamlDotNet places tab errors at the start of the mapping
+                line = FirstTabIndentedLine(text) ?? line;
             throw new CaseException(_file, line > 0 ? line : parser.LastLine, $"YAML syntax error: {detail}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -270,7 +273,12 @@ public sealed class CaseReader
             };
         }
         try { o.Validate(); }
-        catch (ArgumentException e) { throw Error(node, $"{where}: {e.Message}"); }
+        catch (ArgumentException e)
+        {
+            // The message starts with the offending setting ("ds_max (0.01) must be at least ds_min (0.1)."): point at its line.
+            string key = new(e.Message.TakeWhile(c => char.IsLetterOrDigit(c) || c == '_').ToArray());
+            throw Error(map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == key) ?? node, $"{where}: {e.Message}");
+        }
         return o;
 
         static ContinuationOptions Checked(ContinuationOptions o, int _) => o;
@@ -372,7 +380,15 @@ public sealed class CaseReader
         _ => "value",
     };
 
-    /// <summary>Passes events through, remembering the innermost open flow collection and the last line seen.</summary>
+    static int? FirstTabIndentedLine(string text)
+    {
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+            if (lines[i].TakeWhile(char.IsWhiteSpace).Contains('\t')) return i + 1;
+        return null;
+    }
+
+    /// <summary>Passes events through, remembering the open flow collections (<c>[</c>, <c>{</c>) and the last line seen.</summary>
     sealed class TrackingParser(IParser inner) : IParser
     {
         readonly Stack<(char? Bracket, int Line)> _open = new();

@@ -1,0 +1,512 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using SimdVector = System.Numerics.Vector;
+using SimdDouble = System.Numerics.Vector<double>;
+
+namespace Continuation.Algebra;
+
+/// <summary>
+/// Structured direct solver for the linearised collocation system of a boundary-value problem on
+/// NTST mesh intervals with NCOL collocation points each: block rows per interval, n boundary
+/// rows on (U_0, U_N, globals), and a few dense border rows (phase condition, arclength, …).
+/// </summary>
+/// <remarks>
+/// The elimination follows AUTO-07p's scheme (Doedel, Keller, Kernévez 1991; AUTO's BRBD):
+/// (1) condensation of parameters — on each interval the n(m−1) interior unknowns are eliminated
+/// by Gaussian elimination with partial pivoting, leaving n rows in (U_j, U_{j+1}, globals);
+/// (2) the chain of mesh unknowns U_1 … U_{N−1} is eliminated one block at a time, pivoting across
+/// the 2n rows that share U_j, leaving n rows P0·U_0 + P1·U_N + C·g; (3) those rows, the boundary
+/// rows and the (eliminated) border rows form a dense system of size 2n + globals; (4) back
+/// substitution. The cost is linear in NTST; nothing of size NTST·n is ever factored densely.
+/// The monodromy of the linearised flow is −P1⁻¹P0 (AUTO's FLOWKM idea), giving the Floquet
+/// multipliers from the same factorisation. Work buffers are allocated once.
+/// Unknowns are in natural order: node i = j·m + k of interval j (k = 0 … m−1) at [i·n, i·n + n),
+/// the last mesh node at N·m·n, then the globals. Equations in natural order: the n·m
+/// collocation rows of each interval, then the n boundary rows, then the border rows.
+/// </remarks>
+public sealed class CollocationSolver
+{
+    readonly int _n, _m, _N, _g;
+    readonly int _ni;        // interior unknowns per interval, n(m−1)
+    readonly int _rows;      // rows per interval, n·m
+    readonly int _cols;      // columns per interval block: interior, U_j, U_{j+1}, globals
+    readonly double[][] _blocks;
+    readonly int[][] _blockPivots;
+    readonly double[] _boundary;   // n × (2n + g)
+    readonly double[] _border;     // g × total
+    readonly double[][] _borderFactors;  // per interval: g × n(m−1)
+    // Chain stages j = 1 … N−1: 2n rows × (n [U_j] + n [U_0] + n [U_{j+1}] + g) columns.
+    readonly double[][] _stages;
+    readonly int[][] _stagePivots;
+    readonly double[][] _stageBorderFactors; // g × n
+    readonly double[] _reduced;    // n × (2n + g): rows P0 U_0 + P1 U_N + C g after the chain
+    readonly DenseLu _final;
+    readonly double[] _finalMatrix;
+    readonly double[] _p0, _p1;
+    readonly double[] _rhsWork;
+    int _sign;
+    readonly int[] _intervalSigns;
+
+    /// <param name="n">State dimension.</param>
+    /// <param name="m">Collocation points per interval (NCOL).</param>
+    /// <param name="ntst">Number of mesh intervals (NTST).</param>
+    /// <param name="globals">Global unknowns (period, parameters …); also the number of border rows.</param>
+    public CollocationSolver(int n, int m, int ntst, int globals)
+    {
+        if (n < 1 || m < 1 || ntst < 1 || globals < 0) throw new ArgumentOutOfRangeException(nameof(n));
+        _n = n; _m = m; _N = ntst; _g = globals;
+        _ni = n * (m - 1);
+        _rows = n * m;
+        _cols = _ni + 2 * n + globals;
+        Unknowns = n * (ntst * m + 1) + globals;
+        _blocks = new double[ntst][];
+        _blockPivots = new int[ntst][];
+        _borderFactors = new double[ntst][];
+        for (int j = 0; j < ntst; j++)
+        {
+            _blocks[j] = new double[_rows * _cols];
+            _blockPivots[j] = new int[_ni];
+            _borderFactors[j] = new double[Math.Max(1, globals * _ni)];
+        }
+        _boundary = new double[n * (2 * n + globals)];
+        _border = new double[globals * Unknowns];
+        _stages = new double[ntst][];
+        _stagePivots = new int[ntst][];
+        _stageBorderFactors = new double[ntst][];
+        int stageCols = 3 * n + globals;
+        for (int j = 1; j < ntst; j++)
+        {
+            _stages[j] = new double[2 * n * stageCols];
+            _stagePivots[j] = new int[n];
+            _stageBorderFactors[j] = new double[Math.Max(1, globals * n)];
+        }
+        _reduced = new double[n * (2 * n + globals)];
+        int f = 2 * n + globals;
+        _final = new DenseLu(f);
+        _finalMatrix = new double[f * f];
+        _p0 = new double[n * n];
+        _p1 = new double[n * n];
+        _rhsWork = new double[Math.Max(f, 2 * n)];
+        _intervalSigns = new int[ntst];
+    }
+
+    /// <summary>Total number of unknowns (and of equations).</summary>
+    public int Unknowns { get; }
+
+    /// <summary>Columns of an interval block: n(m−1) interior unknowns (nodes k = 1 … m−1), U_j, U_{j+1}, globals.</summary>
+    public int IntervalColumns => _cols;
+
+    /// <summary>
+    /// Row-major n·m × <see cref="IntervalColumns"/> block of interval j, in the column order
+    /// interior nodes (k = 1 … m−1), left mesh node U_j, right mesh node U_{j+1}, globals.
+    /// Rows are the interval's collocation equations in natural order.
+    /// </summary>
+    public Span<double> IntervalBlock(int j) => _blocks[j];
+
+    /// <summary>Row-major n × (2n + globals) boundary rows on (U_0, U_N, globals).</summary>
+    public Span<double> Boundary => _boundary;
+
+    /// <summary>Row-major globals × <see cref="Unknowns"/> border rows, in natural unknown order.</summary>
+    public Span<double> Border => _border;
+
+    /// <summary>Sign of the determinant of the last factored matrix, up to a sign fixed by the sizes.</summary>
+    public int DeterminantSign => _sign;
+
+    /// <summary>Factors the system filled through the block accessors. False if a pivot vanished.</summary>
+    public bool Factor()
+    {
+        int sign = 1;
+        bool ok = true;
+        var signs = _intervalSigns;
+        // (1) Condensation of the interior unknowns, interval by interval, on both cores.
+        Parallel.For(0, _N, new ParallelOptions { MaxDegreeOfParallelism = _N >= 8 ? Environment.ProcessorCount : 1 }, j =>
+        {
+            int s = CondenseInterval(j);
+            signs[j] = s;
+        });
+        foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
+        if (!ok) { _sign = 0; return false; }
+        for (int j = 0; j < _N; j++) EliminateBorderInterior(j);
+
+        // (2) The chain of mesh unknowns.
+        int n = _n, g = _g;
+        int redCols = 2 * n + g;
+        // Start: condensed rows of interval 0 on (U_0, U_1, g).
+        var b0 = _blocks[0];
+        for (int r = 0; r < n; r++)
+        {
+            int src = (_ni + r) * _cols + _ni;
+            Array.Copy(b0, src, _reduced, r * redCols, redCols);
+        }
+        for (int j = 1; j < _N; j++)
+        {
+            int s = EliminateStage(j);
+            if (s == 0) { _sign = 0; return false; }
+            sign *= s;
+            EliminateBorderStage(j);
+        }
+        // P0, P1 for the monodromy.
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++)
+            {
+                _p0[r * n + c] = _reduced[r * redCols + c];
+                _p1[r * n + c] = _reduced[r * redCols + n + c];
+            }
+
+        // (3) Dense system on (U_0, U_N, g).
+        var a = _finalMatrix.AsSpan();
+        for (int r = 0; r < n; r++) _reduced.AsSpan(r * redCols, redCols).CopyTo(a.Slice(r * redCols, redCols));
+        for (int r = 0; r < n; r++) _boundary.AsSpan(r * redCols, redCols).CopyTo(a.Slice((n + r) * redCols, redCols));
+        int lastNode = _N * _m * n;
+        for (int b = 0; b < g; b++)
+        {
+            var row = a.Slice((2 * n + b) * redCols, redCols);
+            var src = _border.AsSpan(b * Unknowns, Unknowns);
+            src.Slice(0, n).CopyTo(row);
+            src.Slice(lastNode, n).CopyTo(row.Slice(n));
+            src.Slice(lastNode + n, g).CopyTo(row.Slice(2 * n));
+        }
+        if (!_final.Factor(_finalMatrix)) { _sign = 0; return false; }
+        _sign = sign * _final.DeterminantSign;
+        return true;
+    }
+
+    /// <summary>Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the sign contribution (0 if singular).</summary>
+    int CondenseInterval(int j)
+    {
+        var a = _blocks[j].AsSpan();
+        var piv = _blockPivots[j];
+        int rows = _rows, cols = _cols, sign = 1;
+        for (int c = 0; c < _ni; c++)
+        {
+            int p = c;
+            double best = Math.Abs(a[c * cols + c]);
+            for (int r = c + 1; r < rows; r++)
+            {
+                double v = Math.Abs(a[r * cols + c]);
+                if (v > best) { best = v; p = r; }
+            }
+            piv[c] = p;
+            if (best == 0 || !double.IsFinite(best)) return 0;
+            if (p != c)
+            {
+                SwapTail(a, c * cols, p * cols, c, cols);
+                sign = -sign;
+            }
+            double pivot = a[c * cols + c];
+            if (pivot < 0) sign = -sign;
+            double inv = 1.0 / pivot;
+            var prow = a.Slice(c * cols + c + 1, cols - c - 1);
+            for (int r = c + 1; r < rows; r++)
+            {
+                double f = a[r * cols + c] * inv;
+                a[r * cols + c] = f;
+                if (f != 0) Axpy(-f, prow, a.Slice(r * cols + c + 1, cols - c - 1));
+            }
+        }
+        return sign;
+    }
+
+    static void SwapTail(Span<double> a, int row1, int row2, int from, int cols)
+    {
+        for (int k = from; k < cols; k++) (a[row1 + k], a[row2 + k]) = (a[row2 + k], a[row1 + k]);
+    }
+
+    static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int i = 0;
+        if (SimdVector.IsHardwareAccelerated && x.Length >= SimdDouble.Count)
+        {
+            var va = new SimdDouble(alpha);
+            int w = SimdDouble.Count;
+            for (; i <= x.Length - w; i += w)
+            {
+                var vy = new SimdDouble(y.Slice(i, w));
+                var vx = new SimdDouble(x.Slice(i, w));
+                (vy + va * vx).CopyTo(y.Slice(i, w));
+            }
+        }
+        for (; i < x.Length; i++) y[i] += alpha * x[i];
+    }
+
+    /// <summary>Natural column of interval-block column c of interval j.</summary>
+    int NaturalColumn(int j, int c)
+    {
+        int n = _n;
+        if (c < _ni) return (j * _m + 1) * n + c;                  // interior nodes k = 1 … m−1
+        c -= _ni;
+        if (c < n) return j * _m * n + c;                            // U_j
+        c -= n;
+        if (c < n) return (j + 1) * _m * n + c;                      // U_{j+1}
+        return _N * _m * n + n + (c - n);                            // globals
+    }
+
+    /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
+    void EliminateBorderInterior(int j)
+    {
+        if (_g == 0) return;
+        var a = _blocks[j];
+        var factors = _borderFactors[j];
+        int cols = _cols;
+        for (int b = 0; b < _g; b++)
+        {
+            var row = _border.AsSpan(b * Unknowns, Unknowns);
+            for (int c = 0; c < _ni; c++)
+            {
+                int nc = NaturalColumn(j, c);
+                double f = row[nc] / a[c * cols + c];
+                factors[b * _ni + c] = f;
+                if (f == 0) continue;
+                row[nc] = 0;
+                for (int k = c + 1; k < cols; k++) row[NaturalColumn(j, k)] -= f * a[c * cols + k];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stage j: stack the reduced rows (U_0, U_j, g) over the condensed rows of interval j
+    /// (U_j, U_{j+1}, g) and eliminate U_j with pivoting across all 2n rows.
+    /// </summary>
+    int EliminateStage(int j)
+    {
+        int n = _n, g = _g;
+        int sc = 3 * n + g;              // stage columns: U_j, U_0, U_{j+1}, g
+        int redCols = 2 * n + g;
+        var s = _stages[j].AsSpan();
+        s.Clear();
+        for (int r = 0; r < n; r++)
+        {
+            var dst = s.Slice(r * sc, sc);
+            var src = _reduced.AsSpan(r * redCols, redCols);
+            src.Slice(n, n).CopyTo(dst);                 // U_j
+            src.Slice(0, n).CopyTo(dst.Slice(n));        // U_0
+            src.Slice(2 * n, g).CopyTo(dst.Slice(3 * n)); // g
+        }
+        var blk = _blocks[j];
+        for (int r = 0; r < n; r++)
+        {
+            var dst = s.Slice((n + r) * sc, sc);
+            var src = blk.AsSpan((_ni + r) * _cols + _ni, 2 * n + g);
+            src.Slice(0, n).CopyTo(dst);                  // U_j
+            src.Slice(n, n).CopyTo(dst.Slice(2 * n));     // U_{j+1}
+            src.Slice(2 * n, g).CopyTo(dst.Slice(3 * n)); // g
+        }
+        var piv = _stagePivots[j];
+        int sign = 1;
+        for (int c = 0; c < n; c++)
+        {
+            int p = c;
+            double best = Math.Abs(s[c * sc + c]);
+            for (int r = c + 1; r < 2 * n; r++)
+            {
+                double v = Math.Abs(s[r * sc + c]);
+                if (v > best) { best = v; p = r; }
+            }
+            piv[c] = p;
+            if (best == 0 || !double.IsFinite(best)) return 0;
+            if (p != c) { SwapTail(s, c * sc, p * sc, c, sc); sign = -sign; }
+            double pivot = s[c * sc + c];
+            if (pivot < 0) sign = -sign;
+            double inv = 1.0 / pivot;
+            var prow = s.Slice(c * sc + c + 1, sc - c - 1);
+            for (int r = c + 1; r < 2 * n; r++)
+            {
+                double f = s[r * sc + c] * inv;
+                s[r * sc + c] = f;
+                if (f != 0) Axpy(-f, prow, s.Slice(r * sc + c + 1, sc - c - 1));
+            }
+        }
+        // Remaining rows n … 2n−1 → reduced rows on (U_0, U_{j+1}, g).
+        for (int r = 0; r < n; r++)
+            s.Slice((n + r) * sc + n, 2 * n + g).CopyTo(_reduced.AsSpan(r * redCols, redCols));
+        return sign;
+    }
+
+    /// <summary>Eliminates U_j from the border rows with the pivot rows of stage j.</summary>
+    void EliminateBorderStage(int j)
+    {
+        if (_g == 0) return;
+        int n = _n, g = _g, sc = 3 * n + g;
+        var s = _stages[j];
+        var factors = _stageBorderFactors[j];
+        int uj = j * _m * n, u0 = 0, uj1 = (j + 1) * _m * n, gl = _N * _m * n + n;
+        for (int b = 0; b < g; b++)
+        {
+            var row = _border.AsSpan(b * Unknowns, Unknowns);
+            for (int c = 0; c < n; c++)
+            {
+                double f = row[uj + c] / s[c * sc + c];
+                factors[b * n + c] = f;
+                if (f == 0) continue;
+                row[uj + c] = 0;
+                var prow = s.AsSpan(c * sc, sc);
+                for (int k = c + 1; k < n; k++) row[uj + k] -= f * prow[k];
+                for (int k = 0; k < n; k++) row[u0 + k] -= f * prow[n + k];
+                for (int k = 0; k < n; k++) row[uj1 + k] -= f * prow[2 * n + k];
+                for (int k = 0; k < g; k++) row[gl + k] -= f * prow[3 * n + k];
+            }
+        }
+    }
+
+    /// <summary>Solves the factored system in place: <paramref name="rhs"/> in natural equation order in, the solution in natural unknown order out.</summary>
+    public void Solve(Span<double> rhs)
+    {
+        int n = _n, g = _g, m = _m, N = _N;
+        int colloc = N * _rows;              // collocation equations
+        // Natural rhs layout: [colloc (N·n·m) | boundary (n) | border (g)]
+        // Work copy of equation values; the solution is assembled into rhs at the end.
+        var eq = ArrayPoolRent(rhs.Length);
+        rhs.CopyTo(eq);
+        var eqs = eq.AsSpan(0, rhs.Length);
+
+        // (1) Condensation on each interval's rows.
+        for (int j = 0; j < N; j++)
+        {
+            var a = _blocks[j];
+            var piv = _blockPivots[j];
+            var r = eqs.Slice(j * _rows, _rows);
+            for (int c = 0; c < _ni; c++)
+            {
+                int p = piv[c];
+                if (p != c) (r[c], r[p]) = (r[p], r[c]);
+                double rc = r[c];
+                if (rc == 0) continue;
+                for (int i = c + 1; i < _rows; i++) r[i] -= a[i * _cols + c] * rc;
+            }
+            var fac = _borderFactors[j];
+            for (int b = 0; b < g; b++)
+            {
+                double sum = 0;
+                for (int c = 0; c < _ni; c++) sum += fac[b * _ni + c] * r[c];
+                eqs[colloc + n + b] -= sum;
+            }
+        }
+        // (2) Chain: the reduced rhs starts as interval 0's condensed rows.
+        var red = _rhsWork.AsSpan(0, 2 * n);
+        eqs.Slice(_ni, n).CopyTo(red);
+        for (int j = 1; j < N; j++)
+        {
+            var s = _stages[j];
+            int sc = 3 * n + g;
+            var stageRhs = StageRhs(j);
+            red.Slice(0, n).CopyTo(stageRhs);
+            eqs.Slice(j * _rows + _ni, n).CopyTo(stageRhs.Slice(n));
+            var piv = _stagePivots[j];
+            for (int c = 0; c < n; c++)
+            {
+                int p = piv[c];
+                if (p != c) (stageRhs[c], stageRhs[p]) = (stageRhs[p], stageRhs[c]);
+                double rc = stageRhs[c];
+                if (rc == 0) continue;
+                for (int i = c + 1; i < 2 * n; i++) stageRhs[i] -= s[i * sc + c] * rc;
+            }
+            var fac = _stageBorderFactors[j];
+            for (int b = 0; b < g; b++)
+            {
+                double sum = 0;
+                for (int c = 0; c < n; c++) sum += fac[b * n + c] * stageRhs[c];
+                eqs[colloc + n + b] -= sum;
+            }
+            stageRhs.Slice(n, n).CopyTo(red);
+        }
+        // (3) Dense system.
+        int f = 2 * n + g;
+        var fin = _rhsWork.AsSpan(0, f);
+        red.Slice(0, n).CopyTo(fin);       // (red and fin alias the same buffer start: rows 0…n−1 already in place)
+        eqs.Slice(colloc, n).CopyTo(fin.Slice(n));
+        eqs.Slice(colloc + n, g).CopyTo(fin.Slice(2 * n));
+        _final.Solve(fin);
+        // Solution vector in natural order, written into rhs.
+        var x = rhs;
+        x.Clear();
+        int lastNode = N * m * n, gl = lastNode + n;
+        fin.Slice(0, n).CopyTo(x.Slice(0, n));
+        fin.Slice(n, n).CopyTo(x.Slice(lastNode, n));
+        fin.Slice(2 * n, g).CopyTo(x.Slice(gl, g));
+        // (4) Back substitution along the chain: U_j from stage j's pivot rows.
+        for (int j = N - 1; j >= 1; j--)
+        {
+            var s = _stages[j];
+            int sc = 3 * n + g;
+            var stageRhs = StageRhs(j);
+            int uj = j * m * n, uj1 = (j + 1) * m * n;
+            for (int c = n - 1; c >= 0; c--)
+            {
+                var row = s.AsSpan(c * sc, sc);
+                double v = stageRhs[c];
+                for (int k = c + 1; k < n; k++) v -= row[k] * x[uj + k];
+                for (int k = 0; k < n; k++) v -= row[n + k] * x[k] + row[2 * n + k] * x[uj1 + k];
+                for (int k = 0; k < g; k++) v -= row[3 * n + k] * x[gl + k];
+                x[uj + c] = v / row[c];
+            }
+        }
+        // Interior unknowns of each interval.
+        for (int j = 0; j < N; j++)
+        {
+            var a = _blocks[j];
+            var r = eqs.Slice(j * _rows, _rows);
+            int baseNode = j * m * n;
+            for (int c = _ni - 1; c >= 0; c--)
+            {
+                var row = a.AsSpan(c * _cols, _cols);
+                double v = r[c];
+                for (int k = c + 1; k < _ni; k++) v -= row[k] * x[baseNode + n + k];
+                for (int k = 0; k < n; k++) v -= row[_ni + k] * x[baseNode + k] + row[_ni + n + k] * x[baseNode + m * n + k];
+                for (int k = 0; k < g; k++) v -= row[_ni + 2 * n + k] * x[gl + k];
+                x[baseNode + n + c] = v / row[c];
+            }
+        }
+    }
+
+    double[]? _eqBuffer;
+    double[][]? _stageRhs;
+
+    double[] ArrayPoolRent(int length)
+    {
+        if (_eqBuffer is null || _eqBuffer.Length < length) _eqBuffer = new double[length];
+        return _eqBuffer;
+    }
+
+    Span<double> StageRhs(int j)
+    {
+        _stageRhs ??= new double[_N][];
+        return (_stageRhs[j] ??= new double[2 * _n]);
+    }
+
+    /// <summary>
+    /// Floquet multipliers of the linearised flow from the last factorisation: eigenvalues of the
+    /// monodromy −P1⁻¹P0 (or the reciprocals of those of −P0⁻¹P1 when P1 is the worse conditioned).
+    /// </summary>
+    public Complex[] FloquetMultipliers()
+    {
+        int n = _n;
+        var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
+        var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
+        double c0 = p0.ConditionNumber(), c1 = p1.ConditionNumber();
+        Complex[] mu;
+        if (c1 <= c0 || !double.IsFinite(c0))
+        {
+            var monodromy = -p1.Solve(p0);
+            mu = monodromy.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.ToArray();
+        }
+        else
+        {
+            var inverse = -p0.Solve(p1);
+            mu = inverse.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.Select(v => 1 / v).ToArray();
+        }
+        Array.Sort(mu, (a, b) => b.Magnitude.CompareTo(a.Magnitude));
+        return mu;
+    }
+
+    /// <summary>The monodromy matrix −P1⁻¹P0 (row-major n×n) of the last factorisation.</summary>
+    public double[] Monodromy()
+    {
+        int n = _n;
+        var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
+        var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
+        var mono = -p1.Solve(p0);
+        var result = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) result[i * n + j] = mono[i, j];
+        return result;
+    }
+}

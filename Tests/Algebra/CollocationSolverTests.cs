@@ -1,0 +1,92 @@
+using Continuation.Algebra;
+
+namespace Tests.Algebra;
+
+public class CollocationSolverTests
+{
+    /// <summary>Fills a random structured system and returns it also as a dense matrix in natural order.</summary>
+    static double[,] Fill(CollocationSolver solver, int n, int m, int ntst, int g, Random rng)
+    {
+        int total = solver.Unknowns;
+        var dense = new double[total, total];
+        int ni = n * (m - 1), cols = solver.IntervalColumns;
+        for (int j = 0; j < ntst; j++)
+        {
+            var block = solver.IntervalBlock(j);
+            for (int r = 0; r < n * m; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    // Diagonally heavy in the interior and the right node, like a discretised ODE.
+                    double v = rng.NextDouble() - 0.5;
+                    if (c < ni && c == r) v += 4;
+                    if (c >= ni + n && c < ni + 2 * n && c - ni - n == r - ni) v += 4;
+                    block[r * cols + c] = v;
+                    int col = c < ni ? (j * m + 1) * n + c
+                        : c < ni + n ? j * m * n + (c - ni)
+                        : c < ni + 2 * n ? (j + 1) * m * n + (c - ni - n)
+                        : ntst * m * n + n + (c - ni - 2 * n);
+                    dense[j * n * m + r, col] = v;
+                }
+        }
+        int bc = 2 * n + g;
+        var boundary = solver.Boundary;
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < bc; c++)
+            {
+                double v = (c == r ? 1 : c == n + r ? -1 : 0) + 0.1 * (rng.NextDouble() - 0.5);
+                boundary[r * bc + c] = v;
+                int col = c < n ? c : c < 2 * n ? ntst * m * n + (c - n) : ntst * m * n + n + (c - 2 * n);
+                dense[ntst * n * m + r, col] = v;
+            }
+        var border = solver.Border;
+        for (int b = 0; b < g; b++)
+            for (int c = 0; c < total; c++)
+            {
+                double v = rng.NextDouble() - 0.5;
+                border[b * total + c] = v;
+                dense[ntst * n * m + n + b, c] = v;
+            }
+        return dense;
+    }
+
+    [Theory]
+    [InlineData(1, 2, 1, 1)]
+    [InlineData(2, 3, 4, 2)]
+    [InlineData(3, 4, 7, 2)]
+    [InlineData(6, 7, 12, 2)]
+    [InlineData(2, 2, 10, 0)]
+    public void SolvesLikeADenseSolve(int n, int m, int ntst, int g)
+    {
+        var rng = new Random(17 + n + 10 * m + 100 * ntst);
+        var solver = new CollocationSolver(n, m, ntst, g);
+        var dense = Fill(solver, n, m, ntst, g, rng);
+        Assert.True(solver.Factor());
+        int total = solver.Unknowns;
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(dense);
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var rhs = Enumerable.Range(0, total).Select(_ => rng.NextDouble() - 0.5).ToArray();
+            var expected = a.Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(rhs));
+            var x = (double[])rhs.Clone();
+            solver.Solve(x);
+            for (int i = 0; i < total; i++) Assert.Equal(expected[i], x[i], 1e-9 * (1 + Math.Abs(expected[i])));
+        }
+    }
+
+    [Fact]
+    public void DeterminantSignTracksTheDenseDeterminantUpToAFixedSign()
+    {
+        int n = 3, m = 4, ntst = 5, g = 2;
+        int? relation = null;
+        for (int seed = 0; seed < 12; seed++)
+        {
+            var solver = new CollocationSolver(n, m, ntst, g);
+            var dense = Fill(solver, n, m, ntst, g, new Random(seed));
+            Assert.True(solver.Factor());
+            int denseSign = Math.Sign(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(dense).Determinant());
+            int r = denseSign * solver.DeterminantSign;
+            relation ??= r;
+            Assert.Equal(relation, r);
+        }
+    }
+}
