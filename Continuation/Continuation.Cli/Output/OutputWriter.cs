@@ -97,7 +97,7 @@ public sealed class OutputWriter
     public void WriteSummary(IReadOnlyList<Branch> branches, bool complete, string? stoppedBecause, double wallMilliseconds)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("case", _case.Name);

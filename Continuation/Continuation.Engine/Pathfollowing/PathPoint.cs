@@ -9,4 +9,5 @@ public sealed record PathPoint(
     int NewtonIterations,
     SpecialPointDetails? Details = null,
     string? Note = null,
-    StopReason? StopReason = null);
+    StopReason? StopReason = null,
+    object? Solution = null);

@@ -91,4 +91,29 @@ public interface IContinuationProblem
 
     /// <summary>Called when a point is accepted on the branch (e.g. to update a phase condition).</summary>
     void Accept(ReadOnlySpan<double> x);
+
+    /// <summary>
+    /// Weights of the unknowns in the arclength inner product (e.g. quadrature weights of a
+    /// discretised profile). Default: all 1. The driver multiplies the parameter's weight by
+    /// <see cref="ContinuationOptions.ParameterWeight"/>.
+    /// </summary>
+    void FillWeights(Span<double> weights) => weights.Fill(1.0);
+
+    /// <summary>
+    /// A summary of x that does not depend on its discretisation or phase, used to detect that a
+    /// branch has closed on itself. Default: x itself.
+    /// </summary>
+    double[] Signature(ReadOnlySpan<double> x) => x.ToArray();
+
+    /// <summary>
+    /// Gives the problem the chance to change its discretisation after an accepted point
+    /// (mesh adaptation), transforming the point and its tangent in place. Default: never.
+    /// </summary>
+    bool Adapt(double[] x, double[] tangent) => false;
+
+    /// <summary>
+    /// What the branch should keep besides x to interpret a point later (e.g. the collocation
+    /// mesh of a cycle); null if x alone suffices.
+    /// </summary>
+    object? Snapshot(ReadOnlySpan<double> x) => null;
 }

@@ -35,8 +35,8 @@ public sealed class PseudoArclength
         _n = problem.Dimension;
         _k = problem.ParameterComponent;
         _weights = new double[_n];
-        Array.Fill(_weights, 1.0);
-        _weights[_k] = options.ParameterWeight;
+        problem.FillWeights(_weights);
+        _weights[_k] *= options.ParameterWeight;
         _residual = new double[_n];
         _border = new double[_n];
         _work = new double[_n];
@@ -64,18 +64,25 @@ public sealed class PseudoArclength
     /// starting in the direction where the parameter increases (<paramref name="direction"/> = +1)
     /// or decreases (−1), or along <paramref name="initialTangent"/> when given.
     /// </summary>
+    /// <param name="startIsSolution">
+    /// x0 is a solution at which the branch must not be corrected nor its tangent recomputed
+    /// (a branch point such as a Hopf point for cycles): the first step goes along
+    /// <paramref name="initialTangent"/>, which is then required.
+    /// </param>
     public IEnumerable<PathPoint> Follow(double[] x0, int direction, double[]? initialTangent = null,
-        IProgress<PathProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<PathProgress>? progress = null, CancellationToken cancellation = default, bool startIsSolution = false)
     {
-        var start = Start(x0, direction, initialTangent, out string? failure);
+        string? failure = null;
+        var start = startIsSolution ? Given(x0, initialTangent ?? throw new ArgumentNullException(nameof(initialTangent)))
+                                    : Start(x0, direction, initialTangent, out failure);
         if (start is null)
         {
             yield return new PathPoint((double[])x0.Clone(), new double[_n], PointKind.EP, PointAnalysis.None, 0,
                 Note: failure, StopReason: StopReason.StartFailed);
             yield break;
         }
-        _problem.Accept(start.X);
-        var first = (double[])start.X.Clone();
+        if (!startIsSolution) _problem.Accept(start.X);
+        var first = _problem.Signature(start.X);
         var a = start;
         PathPoint pending = ToPoint(a, PointKind.Regular);
         double ds = _options.Ds;
@@ -133,6 +140,8 @@ public sealed class PseudoArclength
                 var located = Locate(j, a, b, h);
                 if (located is null) continue;
                 var (s, p) = located.Value;
+                // A branch started at a special point (from: fp.LP1) must not find it again.
+                if (step == 1 && Math.Abs(s) < 1e-3 * Math.Abs(h) && j < 2 + _nProblemTests) continue;
                 var kind = KindOf(j);
                 SpecialPointDetails? details = null;
                 if (j >= 2 && j < 2 + _nProblemTests)
@@ -156,9 +165,10 @@ public sealed class PseudoArclength
             double sLoop = double.NaN;
             if (_stops.DetectClosedLoop && boundAt < 0)
             {
-                farthest = Math.Max(farthest, WeightedDistance(b.X, first));
-                if (step > 3 && farthest > 4 * Math.Max(Math.Abs(h), _options.DsMin))
-                    sLoop = ChordPassage(a.X, b.X, first, h);
+                var sigB = _problem.Signature(b.X);
+                farthest = Math.Max(farthest, Distance(sigB, first));
+                if (step > 3 && farthest > 4 * Distance(sigB, _problem.Signature(a.X)))
+                    sLoop = ChordPassage(_problem.Signature(a.X), sigB, first, h);
             }
 
             yield return pending;
@@ -168,6 +178,13 @@ public sealed class PseudoArclength
                 if (!double.IsNaN(sLoop) && events[e].S >= sLoop) break;
                 lastSpecial = events[e].Kind;
                 yield return ToPoint(events[e].P, events[e].Kind, events[e].Details);
+            }
+            if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop) && events[boundAt].Test < 2 + _nProblemTests)
+            {
+                // A problem's own stop test (e.g. a cycle shrinking onto a Hopf point).
+                var ev = events[boundAt];
+                yield return ToPoint(ev.P, PointKind.EP, ev.Details, ev.Details?.Note ?? "stop", StopReason.Bound);
+                yield break;
             }
             if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop))
             {
@@ -180,13 +197,14 @@ public sealed class PseudoArclength
             }
             if (!double.IsNaN(sLoop))
             {
-                yield return new PathPoint((double[])first.Clone(), (double[])start.T.Clone(), PointKind.EP, start.Analysis, 0,
-                    Note: "closed loop", StopReason: StopReason.ClosedLoop);
+                // The chord a→b passes the first point: b is where the curve has come round.
+                yield return ToPoint(b, PointKind.EP, null, "closed loop", StopReason.ClosedLoop);
                 yield break;
             }
 
             _problem.Accept(b.X);
             pending = ToPoint(b, PointKind.Regular);
+            _problem.Adapt(b.X, b.T);
             progress?.Report(new PathProgress(step, b.X[_k], h, lastSpecial));
             a = b;
             ds = b.Iterations <= _options.EasyIterations ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
@@ -203,7 +221,8 @@ public sealed class PseudoArclength
         => p with { Kind = p.Kind == PointKind.Regular ? PointKind.EP : p.Kind, Note = note, StopReason = reason };
 
     PathPoint ToPoint(State s, PointKind kind, SpecialPointDetails? details = null, string? note = null, StopReason? reason = null)
-        => new((double[])s.X.Clone(), (double[])s.T.Clone(), kind, s.Analysis, s.Iterations, details, note ?? details?.Note, reason);
+        => new((double[])s.X.Clone(), (double[])s.T.Clone(), kind, s.Analysis, s.Iterations, details, note ?? details?.Note, reason,
+               _problem.Snapshot(s.X));
 
     bool IsActive(int j)
     {
@@ -308,10 +327,10 @@ public sealed class PseudoArclength
         return true;
     }
 
-    double WeightedDistance(double[] x, double[] y)
+    static double Distance(double[] x, double[] y)
     {
         double d = 0;
-        for (int i = 0; i < _n; i++) d += _weights[i] * (x[i] - y[i]) * (x[i] - y[i]);
+        for (int i = 0; i < x.Length; i++) d += (x[i] - y[i]) * (x[i] - y[i]);
         return Math.Sqrt(d);
     }
 
@@ -319,21 +338,22 @@ public sealed class PseudoArclength
     /// If the chord a→b passes within a small distance of <paramref name="p"/>, the arclength
     /// (in [0, h]) of the closest passage; otherwise NaN.
     /// </summary>
-    double ChordPassage(double[] a, double[] b, double[] p, double h)
+    static double ChordPassage(double[] a, double[] b, double[] p, double h)
     {
         double ab = 0, ap = 0;
-        for (int i = 0; i < _n; i++)
+        for (int i = 0; i < a.Length; i++)
         {
-            ab += _weights[i] * (b[i] - a[i]) * (b[i] - a[i]);
-            ap += _weights[i] * (p[i] - a[i]) * (b[i] - a[i]);
+            ab += (b[i] - a[i]) * (b[i] - a[i]);
+            ap += (p[i] - a[i]) * (b[i] - a[i]);
         }
         if (ab == 0) return double.NaN;
-        double tau = Math.Clamp(ap / ab, 0, 1);
+        double tau = ap / ab;
+        if (tau < 0 || tau > 1) return double.NaN;
         double d = 0;
-        for (int i = 0; i < _n; i++)
+        for (int i = 0; i < a.Length; i++)
         {
             double c = a[i] + tau * (b[i] - a[i]) - p[i];
-            d += _weights[i] * c * c;
+            d += c * c;
         }
         return Math.Sqrt(d) < 0.25 * Math.Sqrt(ab) + 1e-9 ? tau * h : double.NaN;
     }
@@ -387,6 +407,16 @@ public sealed class PseudoArclength
         double m = 0;
         foreach (var v in x) m = Math.Max(m, Math.Abs(v));
         return m;
+    }
+
+    /// <summary>A start point taken as it is, with a given tangent and no test-function values.</summary>
+    State Given(double[] x0, double[] tangent)
+    {
+        var t = (double[])tangent.Clone();
+        if (!Normalize(t)) throw new ArgumentException("the initial tangent is zero or not finite", nameof(tangent));
+        var tests = new double[TestCount];
+        Array.Fill(tests, double.NaN);
+        return new State { X = (double[])x0.Clone(), T = t, Tests = tests, Analysis = PointAnalysis.None, Iterations = 0 };
     }
 
     /// <summary>Corrects the start point at fixed parameter and computes its tangent.</summary>

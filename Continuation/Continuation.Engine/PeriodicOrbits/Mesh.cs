@@ -12,6 +12,9 @@ namespace Continuation.PeriodicOrbits;
 /// </remarks>
 public static class Mesh
 {
+    /// <summary>Multiple of machine epsilon times Σ|c_k u_k| / h^m taken as the rounding level of an m-th derivative.</summary>
+    private const double RoundingFactor = 64 * 2.220446049250313e-16;
+
     /// <summary>The uniform mesh τ_j = j/ntst.</summary>
     /// <param name="ntst">Number of intervals (≥ 1).</param>
     /// <returns>Array of length ntst + 1 with first entry 0 and last entry exactly 1.</returns>
@@ -178,7 +181,9 @@ public static class Mesh
     /// <returns>The new mesh: length newNtst + 1, first entry 0, last entry 1, strictly increasing.</returns>
     /// <remarks>
     /// <para>On each interval j the m-th derivative d_j = (Σ_k c_k u_{j,k}) / h_j^m
-    /// (<see cref="CollocationScheme.HighestDerivative"/>) is constant. The (m + 1)-th derivative
+    /// (<see cref="CollocationScheme.HighestDerivative"/>) is constant. Jumps are reduced by the
+    /// rounding level of the two d's (64 ε Σ_k |c_k u_{j,k}| / h_j^m), so that cancellation noise
+    /// does not drive the mesh. The (m + 1)-th derivative
     /// on interval j is estimated as the mean of the two one-sided jumps
     /// ‖d_{j+1} − d_j‖_∞ / ((h_j + h_{j+1})/2) and ‖d_j − d_{j−1}‖_∞ / ((h_{j−1} + h_j)/2), with
     /// periodic wrap-around (interval N − 1 neighbours interval 0). The monitor is
@@ -207,18 +212,27 @@ public static class Mesh
         var c = scheme.HighestDerivative;
         var d = new double[nInt * n];
         var h = new double[nInt];
+        var noise = new double[nInt];        // rounding level of d_j (∞-norm over components)
         for (int j = 0; j < nInt; j++)
         {
             h[j] = mesh[j + 1] - mesh[j];
             if (!(h[j] > 0))
                 throw new ArgumentException("The mesh must be strictly increasing.", nameof(mesh));
             double scale = 1.0 / Math.Pow(h[j], m);
+            double noiseMax = 0;
             for (int s = 0; s < n; s++)
             {
-                double acc = 0;
-                for (int k = 0; k <= m; k++) acc += c[k] * values[(j * m + k) * n + s];
+                double acc = 0, mag = 0;
+                for (int k = 0; k <= m; k++)
+                {
+                    double term = c[k] * values[(j * m + k) * n + s];
+                    acc += term;
+                    mag += Math.Abs(term);
+                }
                 d[j * n + s] = acc * scale;
+                noiseMax = Math.Max(noiseMax, mag * scale);
             }
+            noise[j] = RoundingFactor * noiseMax;
         }
 
         // Forward jump rate between interval j and j+1 (periodic), then the monitor.
@@ -228,6 +242,8 @@ public static class Mesh
             int jn = (j + 1) % nInt;
             double norm = 0;
             for (int s = 0; s < n; s++) norm = Math.Max(norm, Math.Abs(d[jn * n + s] - d[j * n + s]));
+            // Jumps at the level of cancellation error carry no information (e.g. a profile that is one polynomial).
+            norm = Math.Max(0.0, norm - noise[j] - noise[jn]);
             jump[j] = norm / (0.5 * (h[j] + h[jn]));
         }
         var rho = new double[nInt];

@@ -1,0 +1,402 @@
+using System.Globalization;
+using System.Numerics;
+using Continuation.Algebra;
+using Continuation.Pathfollowing;
+using Continuation.Systems;
+
+namespace Continuation.PeriodicOrbits;
+
+/// <summary>The discretisation of a cycle: the collocation scheme and the mesh its node values live on.</summary>
+/// <param name="Mesh">0 = τ_0 &lt; … &lt; τ_N = 1; never modified (adaptation makes a new one).</param>
+public sealed record CycleMesh(CollocationScheme Scheme, double[] Mesh)
+{
+    public int Intervals => Mesh.Length - 1;
+    public int Nodes => Intervals * Scheme.Degree + 1;
+    /// <summary>Time in [0, 1] of node i.</summary>
+    public double NodeTime(int i)
+    {
+        int m = Scheme.Degree;
+        int j = Math.Min(i / m, Intervals - 1);
+        int k = i - j * m;
+        return Mesh[j] + Scheme.Nodes[k] * (Mesh[j + 1] - Mesh[j]);
+    }
+}
+
+/// <summary>Settings of the periodic-orbit discretisation.</summary>
+public sealed record CollocationOptions
+{
+    /// <summary>Mesh intervals (NTST).</summary>
+    public int Intervals { get; init; } = 100;
+    /// <summary>Collocation points per interval (NCOL), 2 … 7.</summary>
+    public int Points { get; init; } = 4;
+    /// <summary>Redistribute the mesh every this many accepted points (0: never).</summary>
+    public int AdaptEvery { get; init; } = 3;
+    /// <summary>Weight of the period in the arclength norm (the profile has its L2 norm, the parameter 1).</summary>
+    public double PeriodWeight { get; init; } = 0.1;
+    /// <summary>A branch ends when the cycle's amplitude (largest peak-to-peak of a state variable) falls below this: it has reached a Hopf point.</summary>
+    public double AmplitudeFloor { get; init; } = 1e-4;
+
+    public CollocationOptions Validate()
+    {
+        if (Intervals < 2) throw new ArgumentException($"ntst must be at least 2, got {Intervals}.");
+        if (Points < CollocationScheme.MinDegree || Points > CollocationScheme.MaxDegree)
+            throw new ArgumentException($"ncol must be between {CollocationScheme.MinDegree} and {CollocationScheme.MaxDegree}, got {Points}.");
+        if (AdaptEvery < 0) throw new ArgumentException($"adapt must be non-negative, got {AdaptEvery}.");
+        if (!(PeriodWeight >= 0)) throw new ArgumentException($"period_weight must be non-negative, got {PeriodWeight}.");
+        return this;
+    }
+}
+
+/// <summary>
+/// Periodic orbits u' = T f(u, p) on [0, 1] with u(0) = u(1) and the integral phase condition
+/// ∫⟨u − ũ, ũ'⟩ dt = 0 against the previous solution ũ, discretised by orthogonal collocation
+/// (piecewise polynomials of degree m at the m Gauss points of each mesh interval). Unknowns:
+/// node values, the period T, the continued parameter. Linear algebra by
+/// <see cref="CollocationSolver"/>; Floquet multipliers from the same factorisation.
+/// </summary>
+/// <remarks>
+/// Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991) 493–520 and 745–772;
+/// de Boor &amp; Swartz (1973) for the collocation; test functions for PD and NS on the multipliers
+/// (Kuznetsov, ch. 10): Π(1 + μ_i) and Π_{i&lt;j}(μ_i μ_j − 1) over the nontrivial multipliers.
+/// </remarks>
+public sealed class PeriodicOrbitProblem : IContinuationProblem
+{
+    static readonly PointKind[] Kinds = [PointKind.PD, PointKind.NS, PointKind.EP];
+    readonly Derivatives _d;
+    readonly int _n, _m, _N, _nodes, _iT, _iL;
+    readonly double[] _p, _u, _du, _f, _fl, _jac;
+    readonly double[] _reference, _phase;
+    readonly CollocationSolver _solver;
+    readonly CollocationOptions _options;
+    int _accepted;
+
+    public PeriodicOrbitProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter, CycleMesh mesh, CollocationOptions options)
+    {
+        System = system;
+        Parameter = parameter;
+        _options = options.Validate();
+        Mesh = mesh;
+        _d = new Derivatives(system);
+        _n = system.Dimension;
+        _m = mesh.Scheme.Degree;
+        _N = mesh.Intervals;
+        _nodes = mesh.Nodes;
+        _iT = _n * _nodes;
+        _iL = _iT + 1;
+        _p = parameters.ToArray();
+        _u = new double[_n]; _du = new double[_n]; _f = new double[_n]; _fl = new double[_n];
+        _jac = new double[_n * _n];
+        _reference = new double[_iT];
+        _phase = new double[_iT];
+        _solver = new CollocationSolver(_n, _m, _N, 2);
+    }
+
+    public OdeSystem System { get; }
+    public int Parameter { get; }
+    /// <summary>The current discretisation (replaced when the mesh adapts).</summary>
+    public CycleMesh Mesh { get; private set; }
+    public int Dimension => _iL + 1;
+    public int ParameterComponent => _iL;
+    /// <summary>Index of the period in x.</summary>
+    public int PeriodComponent => _iT;
+    public int DeterminantSign => _solver.DeterminantSign;
+    public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
+
+    /// <summary>The full parameter vector at x.</summary>
+    public double[] ParametersAt(ReadOnlySpan<double> x)
+    {
+        var p = (double[])_p.Clone();
+        p[Parameter] = x[_iL];
+        return p;
+    }
+
+    int NodeOffset(int j, int k) => (j * _m + k) * _n;
+
+    public bool Residual(ReadOnlySpan<double> x, Span<double> r)
+    {
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        double T = x[_iT];
+        _p[Parameter] = x[_iL];
+        int n = _n, m = _m;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int c = 0; c < m; c++)
+            {
+                Array.Clear(_u); Array.Clear(_du);
+                for (int k = 0; k <= m; k++)
+                {
+                    double b = scheme.Basis[c, k], d = scheme.BasisDerivative[c, k] / h;
+                    var node = x.Slice(NodeOffset(j, k), n);
+                    for (int s = 0; s < n; s++) { _u[s] += b * node[s]; _du[s] += d * node[s]; }
+                }
+                _d.Evaluate(_u, _p, _f);
+                int row = (j * m + c) * n;
+                for (int s = 0; s < n; s++) r[row + s] = _du[s] - T * _f[s];
+            }
+        }
+        int bc = _N * m * n;
+        for (int s = 0; s < n; s++) r[bc + s] = x[s] - x[_iT - n + s];
+        double phase = 0;
+        for (int i = 0; i < _iT; i++) phase += _phase[i] * (x[i] - _reference[i]);
+        r[bc + n] = phase;
+        for (int i = 0; i <= bc + n; i++) if (!double.IsFinite(r[i])) return false;
+        return true;
+    }
+
+    public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+    {
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        double T = x[_iT];
+        _p[Parameter] = x[_iL];
+        int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            var block = _solver.IntervalBlock(j);
+            block.Clear();
+            for (int c = 0; c < m; c++)
+            {
+                Array.Clear(_u);
+                for (int k = 0; k <= m; k++)
+                {
+                    double b = scheme.Basis[c, k];
+                    var node = x.Slice(NodeOffset(j, k), n);
+                    for (int s = 0; s < n; s++) _u[s] += b * node[s];
+                }
+                _d.Evaluate(_u, _p, _f);
+                _d.StateJacobian(_u, _p, _jac);
+                _d.ParameterDerivative(_u, _p, Parameter, _fl);
+                for (int k = 0; k <= m; k++)
+                {
+                    int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
+                    double d = scheme.BasisDerivative[c, k] / h, tb = T * scheme.Basis[c, k];
+                    for (int s = 0; s < n; s++)
+                    {
+                        var row = block.Slice(((c * n) + s) * cols, cols);
+                        for (int q = 0; q < n; q++) row[col0 + q] = -tb * _jac[s * n + q];
+                        row[col0 + s] += d;
+                    }
+                }
+                for (int s = 0; s < n; s++)
+                {
+                    var row = block.Slice(((c * n) + s) * cols, cols);
+                    row[ni + 2 * n] = -_f[s];
+                    row[ni + 2 * n + 1] = -T * _fl[s];
+                }
+            }
+            foreach (var v in block) if (!double.IsFinite(v)) return Linearization.NonFinite;
+        }
+        var bnd = _solver.Boundary;
+        bnd.Clear();
+        int bcols = 2 * n + 2;
+        for (int s = 0; s < n; s++) { bnd[s * bcols + s] = 1; bnd[s * bcols + n + s] = -1; }
+        var brd = _solver.Border;
+        brd.Clear();
+        _phase.CopyTo(brd);
+        border.CopyTo(brd.Slice(Dimension, Dimension));
+        return _solver.Factor() ? Linearization.Factored : Linearization.Singular;
+    }
+
+    public void Solve(Span<double> rhs) => _solver.Solve(rhs);
+
+    public void Accept(ReadOnlySpan<double> x) => SetReference(x[.._iT]);
+
+    /// <summary>Sets the profile ũ of the phase condition ∫⟨u − ũ, ũ'⟩ dt = 0.</summary>
+    public void SetReference(ReadOnlySpan<double> profile)
+    {
+        profile.CopyTo(_reference);
+        Array.Clear(_phase);
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        int n = _n, m = _m;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int k = 0; k <= m; k++)
+            {
+                double w = scheme.NodeWeights[k]; // ∫ over the interval: h·w_k; derivative: 1/h → they cancel
+                int off = NodeOffset(j, k);
+                for (int l = 0; l <= m; l++)
+                {
+                    double dl = scheme.NodeDerivative[k, l] * w;
+                    if (dl == 0) continue;
+                    int offL = NodeOffset(j, l);
+                    for (int s = 0; s < n; s++) _phase[off + s] += dl * profile[offL + s];
+                }
+            }
+        }
+    }
+
+    public void FillWeights(Span<double> weights)
+    {
+        weights.Clear();
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int k = 0; k <= _m; k++)
+            {
+                int off = NodeOffset(j, k);
+                for (int s = 0; s < _n; s++) weights[off + s] += h * scheme.NodeWeights[k];
+            }
+        }
+        weights[_iT] = _options.PeriodWeight;
+        weights[_iL] = 1;
+    }
+
+    /// <summary>Largest peak-to-peak excursion over the state variables (at the nodes).</summary>
+    public double Amplitude(ReadOnlySpan<double> x)
+    {
+        double amp = 0;
+        for (int s = 0; s < _n; s++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int i = 0; i < _nodes; i++) { double v = x[i * _n + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            amp = Math.Max(amp, hi - lo);
+        }
+        return amp;
+    }
+
+    public double[] Signature(ReadOnlySpan<double> x)
+    {
+        var sig = new double[2 + 2 * _n];
+        sig[0] = x[_iL];
+        sig[1] = x[_iT];
+        for (int s = 0; s < _n; s++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int i = 0; i < _nodes; i++) { double v = x[i * _n + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            sig[2 + 2 * s] = lo;
+            sig[3 + 2 * s] = hi;
+        }
+        return sig;
+    }
+
+    public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
+
+    public bool Adapt(double[] x, double[] tangent)
+    {
+        if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
+        var scheme = Mesh.Scheme;
+        var newMesh = PeriodicOrbits.Mesh.Adapt(scheme, Mesh.Mesh, x.AsSpan(0, _iT), _n, _N);
+        var xs = new double[_iT];
+        var ts = new double[_iT];
+        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, x.AsSpan(0, _iT), _n, newMesh, xs);
+        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, tangent.AsSpan(0, _iT), _n, newMesh, ts);
+        xs.CopyTo(x, 0);
+        ts.CopyTo(tangent, 0);
+        Mesh = Mesh with { Mesh = newMesh };
+        SetReference(xs);
+        return true;
+    }
+
+    /// <summary>Floquet multipliers at x (factors the Jacobian there).</summary>
+    public Complex[] Multipliers(ReadOnlySpan<double> x)
+    {
+        var border = new double[Dimension];
+        border[_iL] = 1;
+        Factor(x, border);
+        return _solver.FloquetMultipliers();
+    }
+
+    /// <summary>Index of the trivial multiplier (the one closest to 1).</summary>
+    public static int TrivialIndex(Complex[] mu)
+    {
+        int best = 0;
+        for (int i = 1; i < mu.Length; i++) if ((mu[i] - 1).Magnitude < (mu[best] - 1).Magnitude) best = i;
+        return best;
+    }
+
+    public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        // Called right after Factor at the same x: the solver holds the monodromy.
+        var mu = _solver.FloquetMultipliers();
+        int trivial = TrivialIndex(mu);
+        int unstable = 0;
+        Complex pd = 1, ns = 1;
+        for (int i = 0; i < mu.Length; i++)
+        {
+            if (i == trivial) continue;
+            if (mu[i].Magnitude > 1) unstable++;
+            pd *= (mu[i] + 1) / (1 + mu[i].Magnitude);
+            for (int j = i + 1; j < mu.Length; j++)
+                if (j != trivial) ns *= (mu[i] * mu[j] - 1) / (1 + (mu[i] * mu[j]).Magnitude);
+        }
+        testValues[0] = pd.Real;
+        testValues[1] = ns.Real;
+        testValues[2] = Amplitude(x) - _options.AmplitudeFloor;
+        return new PointAnalysis(unstable == 0, unstable, mu);
+    }
+
+    public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
+    {
+        var mu = analysis.Spectrum;
+        double T = x[_iT];
+        int trivial = TrivialIndex(mu);
+        switch (Kinds[testFunction])
+        {
+            case PointKind.PD:
+            {
+                int best = -1;
+                for (int i = 0; i < mu.Length; i++)
+                    if (i != trivial && (best < 0 || (mu[i] + 1).Magnitude < (mu[best] + 1).Magnitude)) best = i;
+                if (best < 0 || Math.Abs(mu[best].Imaginary) > 1e-6 || (mu[best] + 1).Magnitude > 1e-3) return null;
+                return new SpecialPointDetails(Period: T, Note: "multipliers " + Format(mu));
+            }
+            case PointKind.NS:
+            {
+                int bi = -1, bj = -1;
+                double best = double.PositiveInfinity;
+                for (int i = 0; i < mu.Length; i++)
+                    for (int j = i + 1; j < mu.Length; j++)
+                    {
+                        if (i == trivial || j == trivial) continue;
+                        double v = (mu[i] * mu[j] - 1).Magnitude;
+                        if (v < best) { best = v; bi = i; bj = j; }
+                    }
+                if (bi < 0 || Math.Abs(mu[bi].Imaginary) < 1e-6) return null; // a real pair μ, 1/μ: not a torus bifurcation
+                double theta = Math.Abs(mu[bi].Phase);
+                return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; multipliers " + Format(mu));
+            }
+            default:
+                return new SpecialPointDetails(Period: T, Note: "amplitude -> 0: the cycle has shrunk onto a Hopf point");
+        }
+    }
+
+    /// <summary>Multipliers as text for notes: "−0.99999+0i 0.35 …".</summary>
+    public static string Format(Complex[] mu) => string.Join(" ", mu.Select(v =>
+        Math.Abs(v.Imaginary) < 1e-12 * (1 + v.Magnitude)
+            ? v.Real.ToString("G6", CultureInfo.InvariantCulture)
+            : $"{v.Real.ToString("G6", CultureInfo.InvariantCulture)}{(v.Imaginary >= 0 ? "+" : "-")}{Math.Abs(v.Imaginary).ToString("G6", CultureInfo.InvariantCulture)}i"));
+
+    /// <summary>
+    /// Start at a Hopf point: the equilibrium as a constant profile with T = 2π/ω, and the
+    /// tangent Re(q e^{2πit}) along which the cycle is born. Sets the phase reference so that
+    /// the first step is well posed. Returns (x0, tangent).
+    /// </summary>
+    public (double[] X, double[] Tangent) StartAtHopf(ReadOnlySpan<double> equilibrium, double lambda, double omega, ReadOnlySpan<Complex> q)
+    {
+        var x0 = new double[Dimension];
+        var t0 = new double[Dimension];
+        for (int i = 0; i < _nodes; i++)
+        {
+            double t = Mesh.NodeTime(i);
+            var e = Complex.Exp(new Complex(0, 2 * Math.PI * t));
+            for (int s = 0; s < _n; s++)
+            {
+                x0[i * _n + s] = equilibrium[s];
+                t0[i * _n + s] = (q[s] * e).Real;
+            }
+        }
+        x0[_iT] = 2 * Math.PI / omega;
+        x0[_iL] = lambda;
+        var reference = new double[_iT];
+        for (int i = 0; i < _iT; i++) reference[i] = x0[i] + t0[i];
+        SetReference(reference);
+        return (x0, t0);
+    }
+}
