@@ -6,9 +6,6 @@ using Continuation.Systems;
 
 namespace Continuation.Equilibria;
 
-/// <summary>Progress of a branch computation, for a live display.</summary>
-public readonly record struct BranchProgress(string Branch, int Points, double Parameter, int SpecialPoints, string? LastSpecial);
-
 /// <summary>A one-parameter equilibrium continuation: what to continue, from where, how far.</summary>
 public sealed record EquilibriumRun
 {
@@ -50,35 +47,11 @@ public static class EquilibriumContinuation
                 return Failed(run, $"integration to a steady state failed ({integration.Status} at t = {integration.FinalTime:G6})", clock);
         }
         var x0 = problem.Pack(state, run.Parameters[k]);
-        int newton = 0;
-        int specials = 0;
-        string? lastSpecial = null;
-        List<PathPoint>? Half(int sign, int offset)
-        {
-            var driver = new PseudoArclength(problem, run.Options, run.Stops);
-            var list = new List<PathPoint>();
-            var reporter = progress is null ? null : new Progress(p =>
-                progress.Report(new BranchProgress(run.Name, offset + p.Steps, p.Parameter, specials, lastSpecial)));
-            foreach (var point in driver.Follow(x0, sign, null, reporter, cancellation))
-            {
-                list.Add(point);
-                if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
-            }
-            newton += driver.NewtonIterations;
-            return list;
-        }
-
-        List<PathPoint>? backward = null, forward = null;
-        if (run.Direction is Direction.Backward or Direction.Both) backward = Half(-1, 0);
-        if (run.Direction is Direction.Forward or Direction.Both && !cancellation.IsCancellationRequested)
-            forward = Half(+1, backward?.Count ?? 0);
-
-        var ends = new List<BranchEnd>();
-        foreach (var half in new[] { backward, forward })
-            if (half is { Count: > 0 } && half[^1].StopReason is { } reason)
-                ends.Add(new BranchEnd(reason, half[^1].Note ?? reason.ToString()));
-
-        var path = BranchAssembly.Join(backward, forward);
+        var followed = HalfBranches.Follow(run.Name, run.Direction, run.Options, _ => run.Stops,
+            _ => new HalfStart(problem, x0, null, false), progress, cancellation);
+        var path = followed.Points;
+        var ends = followed.Ends;
+        int newton = followed.NewtonIterations;
         var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
         var points = new List<BranchPoint>(path.Count);
         for (int i = 0; i < path.Count; i++)
@@ -111,9 +84,4 @@ public static class EquilibriumContinuation
         Ends = [new BranchEnd(StopReason.StartFailed, note)],
         WallMilliseconds = clock.Elapsed.TotalMilliseconds,
     };
-
-    sealed class Progress(Action<PathProgress> action) : IProgress<PathProgress>
-    {
-        public void Report(PathProgress value) => action(value);
-    }
 }

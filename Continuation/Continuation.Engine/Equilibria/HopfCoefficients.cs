@@ -19,6 +19,24 @@ public static class HopfCoefficients
     /// l1 = Re[⟨p, C(q,q,q̄)⟩ − 2⟨p, B(q, A⁻¹B(q,q̄))⟩ + ⟨p, B(q̄, (2iω − A)⁻¹B(q,q))⟩] / (2ω),
     /// with Aq = iωq, Aᵀp = −iωp, ⟨q,q⟩ = ⟨p,q⟩ = 1. B and C come from <see cref="Derivatives"/>.
     /// </remarks>
+    /// <summary>
+    /// The critical eigenvector q (A q = iω q) of the row-major n×n Jacobian, with ⟨q, q⟩ = 1 and
+    /// its largest component real.
+    /// </summary>
+    public static Complex[] CriticalEigenvector(ReadOnlySpan<double> jacobian, int n, double omega)
+    {
+        var jac = jacobian.ToArray();
+        var ac = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).ToComplex();
+        var m = ac - Matrix<Complex>.Build.DenseIdentity(n) * new Complex(0, omega);
+        var q = m.Svd(true).VT.Row(n - 1).Conjugate().ToArray();
+        int big = 0;
+        for (int i = 1; i < n; i++) if (q[i].Magnitude > q[big].Magnitude) big = i;
+        var rot = Complex.Conjugate(q[big]) / q[big].Magnitude;
+        double norm = Math.Sqrt(q.Sum(v => v.Magnitude * v.Magnitude));
+        for (int i = 0; i < n; i++) q[i] = q[i] * rot / norm;
+        return q;
+    }
+
     public static double FirstLyapunov(Derivatives derivatives, ReadOnlySpan<double> u, ReadOnlySpan<double> p,
         ReadOnlySpan<double> jacobian, double omega)
     {

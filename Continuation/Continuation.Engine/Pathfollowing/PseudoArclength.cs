@@ -204,7 +204,11 @@ public sealed class PseudoArclength
 
             _problem.Accept(b.X);
             pending = ToPoint(b, PointKind.Regular);
-            _problem.Adapt(b.X, b.T);
+            if (_problem.Adapt(b.X, b.T))
+            {
+                _problem.FillWeights(_weights);
+                _weights[_k] *= _options.ParameterWeight;
+            }
             progress?.Report(new PathProgress(step, b.X[_k], h, lastSpecial));
             a = b;
             ds = b.Iterations <= _options.EasyIterations ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;

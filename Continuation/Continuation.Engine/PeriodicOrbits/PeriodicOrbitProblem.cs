@@ -147,6 +147,53 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
+        if (!FillBlocks(x)) return Linearization.NonFinite;
+        int n = _n;
+        var bnd = _solver.Boundary;
+        bnd.Clear();
+        int bcols = 2 * n + 2;
+        for (int s = 0; s < n; s++) { bnd[s * bcols + s] = 1; bnd[s * bcols + n + s] = -1; }
+        var brd = _solver.Border;
+        brd.Clear();
+        _phase.CopyTo(brd);
+        border.CopyTo(brd.Slice(Dimension, Dimension));
+        return _solver.Factor() ? Linearization.Factored : Linearization.Singular;
+    }
+
+    /// <summary>
+    /// The solution ξ of the variational equation ξ' = T f_u(u(t)) ξ along the cycle x with
+    /// ξ(0) = <paramref name="initial"/>, at the nodes (solved as a linear boundary-value problem
+    /// with the same structured solver, not by time stepping).
+    /// </summary>
+    public double[] Variation(ReadOnlySpan<double> x, ReadOnlySpan<double> initial)
+    {
+        if (!FillBlocks(x)) throw new InvalidOperationException("non-finite Jacobian on the cycle");
+        int n = _n, bcols = 2 * n + 2;
+        var bnd = _solver.Boundary;
+        bnd.Clear();
+        for (int s = 0; s < n; s++) bnd[s * bcols + s] = 1;
+        var brd = _solver.Border;
+        brd.Clear();
+        brd[_iT] = 1;
+        brd[Dimension + _iL] = 1;
+        if (!_solver.Factor()) throw new InvalidOperationException("singular variational problem");
+        var rhs = new double[Dimension];
+        initial.CopyTo(rhs.AsSpan(_N * _m * n, n));
+        _solver.Solve(rhs);
+        return rhs[.._iT];
+    }
+
+    /// <summary>The monodromy matrix (row-major n×n) of the cycle x.</summary>
+    public double[] Monodromy(ReadOnlySpan<double> x)
+    {
+        var border = new double[Dimension];
+        border[_iL] = 1;
+        Factor(x, border);
+        return _solver.Monodromy();
+    }
+
+    bool FillBlocks(ReadOnlySpan<double> x)
+    {
         var scheme = Mesh.Scheme;
         var mesh = Mesh.Mesh;
         double T = x[_iT];
@@ -187,17 +234,9 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                     row[ni + 2 * n + 1] = -T * _fl[s];
                 }
             }
-            foreach (var v in block) if (!double.IsFinite(v)) return Linearization.NonFinite;
+            foreach (var v in block) if (!double.IsFinite(v)) return false;
         }
-        var bnd = _solver.Boundary;
-        bnd.Clear();
-        int bcols = 2 * n + 2;
-        for (int s = 0; s < n; s++) { bnd[s * bcols + s] = 1; bnd[s * bcols + n + s] = -1; }
-        var brd = _solver.Border;
-        brd.Clear();
-        _phase.CopyTo(brd);
-        border.CopyTo(brd.Slice(Dimension, Dimension));
-        return _solver.Factor() ? Linearization.Factored : Linearization.Singular;
+        return true;
     }
 
     public void Solve(Span<double> rhs) => _solver.Solve(rhs);

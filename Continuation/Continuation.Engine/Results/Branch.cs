@@ -6,6 +6,7 @@ namespace Continuation.Results;
 /// <summary>What kind of solutions a branch holds.</summary>
 public enum BranchKind { Equilibrium, Periodic }
 
+
 /// <summary>Which way to go from the start point.</summary>
 public enum Direction
 {
@@ -35,8 +36,12 @@ public sealed record BranchPoint(
     SpecialPointDetails? Details,
     string? Note,
     double[] Unknowns,
-    double[] Tangent)
+    double[] Tangent,
+    PeriodicOrbits.CycleMesh? Cycle = null)
 {
+    /// <summary>For cycles: the node values of the profile (n per node) on <see cref="Cycle"/>'s mesh.</summary>
+    public ReadOnlySpan<double> Profile => Cycle is null ? default : Unknowns.AsSpan(0, Cycle.Nodes * State.Length);
+
     public bool IsSpecial => Kind != PointKind.Regular;
 }
 

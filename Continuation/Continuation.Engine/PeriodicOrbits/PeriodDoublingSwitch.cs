@@ -1,0 +1,61 @@
+using System.Numerics;
+using Continuation.Systems;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Continuation.PeriodicOrbits;
+
+/// <summary>Branch switching at a period-doubling point onto the doubled cycle.</summary>
+/// <remarks>
+/// At a PD point the cycle u of period T has a Floquet multiplier −1 with eigenvector v; the
+/// variation ξ(t) with ξ(0) = v satisfies ξ(t + T) = −ξ(t). The cycle traversed twice (period 2T)
+/// is a branch point of the doubled problem, and the doubled branch leaves it along ξ over
+/// [0, T] followed by −ξ over [T, 2T] (Doedel, Keller, Kernévez 1991, section 7).
+/// </remarks>
+public static class PeriodDoublingSwitch
+{
+    public static (CycleMesh Mesh, double[] X, double[] Tangent) Build(OdeSystem system, double[] parameters, int parameter,
+        CycleMesh pdMesh, double[] pdUnknowns, CollocationScheme scheme, CollocationOptions options)
+    {
+        int n = system.Dimension;
+        var (mesh, x) = PeriodicOrbitContinuation.Resample(pdMesh, pdUnknowns, scheme, options.Intervals, n);
+        var problem = new PeriodicOrbitProblem(system, parameters, parameter, mesh, options);
+        problem.Accept(x);
+        var mono = problem.Monodromy(x);
+        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
+        var evd = m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
+        int best = 0;
+        var ev = evd.EigenValues;
+        for (int i = 1; i < n; i++) if ((ev[i] + 1).Magnitude < (ev[best] + 1).Magnitude) best = i;
+        if (Math.Abs(ev[best].Imaginary) > 1e-6 || (ev[best] + 1).Magnitude > 0.05)
+            throw new ArgumentException($"the cycle has no Floquet multiplier near −1 (closest: {ev[best]}): not a period-doubling point");
+        var v = evd.EigenVectors.Column(best).ToArray();
+        var xi = problem.Variation(x, v);
+
+        // The doubled profile on a mesh of 2N intervals, then redistributed onto N.
+        int N = mesh.Intervals, nodes = mesh.Nodes, half = nodes - 1;
+        var mesh2 = new double[2 * N + 1];
+        for (int j = 0; j <= N; j++) { mesh2[j] = 0.5 * mesh.Mesh[j]; mesh2[N + j] = 0.5 + 0.5 * mesh.Mesh[j]; }
+        int len2 = n * (2 * half + 1);
+        var u2 = new double[len2];
+        var t2 = new double[len2];
+        for (int i = 0; i <= 2 * half; i++)
+        {
+            int src = i <= half ? i : i - half;
+            double sign = i <= half ? 1 : -1;
+            for (int s = 0; s < n; s++)
+            {
+                u2[i * n + s] = x[src * n + s];
+                t2[i * n + s] = sign * xi[src * n + s];
+            }
+        }
+        var adapted = Mesh.Adapt(scheme, mesh2, u2, n, N);
+        int len = n * nodes;
+        var x0 = new double[len + 2];
+        var tangent = new double[len + 2];
+        Mesh.Interpolate(scheme, mesh2, u2, n, adapted, x0.AsSpan(0, len));
+        Mesh.Interpolate(scheme, mesh2, t2, n, adapted, tangent.AsSpan(0, len));
+        x0[len] = 2 * x[len];
+        x0[len + 1] = x[len + 1];
+        return (new CycleMesh(scheme, adapted), x0, tangent);
+    }
+}

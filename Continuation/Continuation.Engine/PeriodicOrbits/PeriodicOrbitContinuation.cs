@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Numerics;
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+using Continuation.Systems;
+
+namespace Continuation.PeriodicOrbits;
+
+/// <summary>How a cycle branch starts.</summary>
+public abstract record CycleStart
+{
+    /// <summary>At a Hopf point: the equilibrium there and its frequency ω.</summary>
+    public sealed record Hopf(double[] Equilibrium, double Omega) : CycleStart;
+    /// <summary>From a computed cycle (node values on its mesh, then T and the parameter).</summary>
+    public sealed record Cycle(CycleMesh Mesh, double[] Unknowns) : CycleStart;
+    /// <summary>At a period-doubling point of a computed cycle: the doubled cycle is followed.</summary>
+    public sealed record PeriodDoubling(CycleMesh Mesh, double[] Unknowns) : CycleStart;
+}
+
+/// <summary>A name and an interval: a parameter's bounds, or "period".</summary>
+public sealed record NamedBound(string Name, double Min, double Max);
+
+/// <summary>A one-parameter continuation of periodic orbits.</summary>
+public sealed record PeriodicRun
+{
+    public required string Name { get; init; }
+    public required OdeSystem System { get; init; }
+    public required double[] Parameters { get; init; }
+    public required string Parameter { get; init; }
+    public required CycleStart Start { get; init; }
+    public Direction Direction { get; init; } = Direction.Forward;
+    public ContinuationOptions Options { get; init; } = new();
+    public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>Bounds on the continued parameter and/or on "period".</summary>
+    public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
+    /// <summary>User values of the continued parameter.</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+}
+
+/// <summary>Facade: runs a <see cref="PeriodicRun"/> to a finished <see cref="Branch"/>.</summary>
+public static class PeriodicOrbitContinuation
+{
+    public static Branch Run(PeriodicRun run, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var system = run.System;
+        int k = system.ParameterIndex(run.Parameter);
+        if (k < 0) throw new ArgumentException($"model {system.Name} has no parameter '{run.Parameter}'");
+        var scheme = new CollocationScheme(run.Collocation.Points);
+
+        HalfStart Start(int sign)
+        {
+            switch (run.Start)
+            {
+                case CycleStart.Hopf hopf:
+                {
+                    var mesh = new CycleMesh(scheme, Mesh.Uniform(run.Collocation.Intervals));
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    var jac = new double[system.Dimension * system.Dimension];
+                    new Derivatives(system).StateJacobian(hopf.Equilibrium, run.Parameters, jac);
+                    var q = HopfCoefficients.CriticalEigenvector(jac, system.Dimension, hopf.Omega);
+                    var (x0, t0) = problem.StartAtHopf(hopf.Equilibrium, run.Parameters[k], hopf.Omega, q);
+                    // Both signs of the amplitude give the same cycle (shifted by half a period): go one way.
+                    return new HalfStart(problem, x0, t0, true);
+                }
+                case CycleStart.Cycle cycle:
+                {
+                    var (mesh, x0) = Resample(cycle.Mesh, cycle.Unknowns, scheme, run.Collocation.Intervals, system.Dimension);
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    x0[problem.ParameterComponent] = run.Parameters[k];
+                    problem.Accept(x0);
+                    return new HalfStart(problem, x0, null, false);
+                }
+                case CycleStart.PeriodDoubling pd:
+                {
+                    var (mesh, x0, t0) = PeriodDoublingSwitch.Build(system, run.Parameters, k, pd.Mesh, pd.Unknowns, scheme, run.Collocation);
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    problem.Accept(x0);
+                    return new HalfStart(problem, x0, t0, true);
+                }
+                default: throw new ArgumentException("unknown start");
+            }
+        }
+
+        StopConditions Stops(IContinuationProblem p)
+        {
+            var po = (PeriodicOrbitProblem)p;
+            var bounds = run.Bounds.Select(b => b.Name == "period"
+                ? new ComponentBound(po.PeriodComponent, "period", b.Min, b.Max)
+                : new ComponentBound(po.ParameterComponent, b.Name, b.Min, b.Max)).ToList();
+            var values = run.Values.Select(v => new UserValue(po.ParameterComponent, run.Parameter, v)).ToList();
+            return new StopConditions { Bounds = bounds, UserValues = values };
+        }
+
+        var direction = run.Start is CycleStart.Hopf ? Direction.Forward : run.Direction;
+        var followed = HalfBranches.Follow(run.Name, direction, run.Options, Stops, Start, progress, cancellation);
+        var path = followed.Points;
+        var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
+        var points = new List<BranchPoint>(path.Count);
+        int n = system.Dimension;
+        for (int i = 0; i < path.Count; i++)
+        {
+            var pp = path[i];
+            var mesh = pp.Solution as CycleMesh ?? throw new InvalidOperationException("cycle point without its mesh");
+            int iT = n * mesh.Nodes;
+            var parameters = (double[])run.Parameters.Clone();
+            parameters[k] = pp.X[iT + 1];
+            points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], parameters, pp.X[iT], pp.Analysis, pp.Details, pp.Note,
+                pp.X, pp.Tangent, mesh));
+        }
+        return new Branch
+        {
+            Name = run.Name,
+            Kind = BranchKind.Periodic,
+            System = system,
+            ContinuedParameters = [run.Parameter],
+            Points = points,
+            Ends = followed.Ends,
+            NewtonIterations = followed.NewtonIterations,
+            WallMilliseconds = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+
+    /// <summary>A cycle's unknowns moved onto a uniform-then-adapted mesh of the requested size and scheme.</summary>
+    internal static (CycleMesh Mesh, double[] X) Resample(CycleMesh from, double[] unknowns, CollocationScheme scheme, int ntst, int n)
+    {
+        int oldLen = n * from.Nodes;
+        if (from.Scheme.Degree == scheme.Degree && from.Intervals == ntst)
+            return (from, (double[])unknowns.Clone());
+        // Evaluate the old profile on the new nodes (a different degree needs pointwise evaluation).
+        var mesh = new CycleMesh(scheme, Mesh.Uniform(ntst));
+        var x = new double[n * mesh.Nodes + 2];
+        var tmp = new double[n];
+        for (int i = 0; i < mesh.Nodes; i++)
+        {
+            Mesh.EvaluateAt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, mesh.NodeTime(i), tmp);
+            tmp.CopyTo(x, i * n);
+        }
+        x[^2] = unknowns[oldLen];
+        x[^1] = unknowns[oldLen + 1];
+        return (mesh, x);
+    }
+}
