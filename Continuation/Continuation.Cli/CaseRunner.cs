@@ -4,6 +4,7 @@ using Continuation.Cli.Cases;
 using Continuation.Cli.Output;
 using Continuation.Equilibria;
 using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
 using Continuation.Results;
 
 namespace Continuation.Cli;
@@ -35,17 +36,19 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
         foreach (var run in caseFile.Runs)
         {
             if (cancellation.IsCancellationRequested) break;
-            EquilibriumRun plan;
-            try { plan = Plan(run); }
+            Branch branch;
+            try
+            {
+                var progress = quiet ? null : new ProgressLine(log);
+                branch = Execute(run, progress, cancellation);
+                progress?.Finish(branch);
+            }
             catch (CaseException e)
             {
                 log.WriteLine($"error: {e.Formatted}");
                 writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
                 return ExitCodes.BadInput;
             }
-            var progress = quiet ? null : new ProgressLine(log);
-            var branch = EquilibriumContinuation.Run(plan, progress, cancellation);
-            progress?.Finish(branch);
             _branches.Add(branch);
             writer.WriteBranch(branch);
             writer.WriteSpecialPoints(_branches);
@@ -64,20 +67,55 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
         return failed.Count > 0 ? ExitCodes.BranchFailed : ExitCodes.Success;
     }
 
-    /// <summary>Turns a run of the case into an engine run, resolving its start.</summary>
-    EquilibriumRun Plan(RunSpec run)
+    CaseException RunError(RunSpec run, int line, string message) => new(Path.GetFileName(caseFile.Path), line, $"runs ({run.Name}).{message}");
+
+    /// <summary>Resolves the run's start (a labelled point of an earlier branch, or the case's start) and runs it.</summary>
+    Branch Execute(RunSpec run, IProgress<BranchProgress>? progress, CancellationToken cancellation)
     {
         var model = caseFile.Model;
         double[] parameters = (double[])caseFile.Parameters.Clone();
-        double[] state;
-        double? settle = null;
+        BranchPoint? point = null;
+        Branch? source = null;
         if (run.From is { } from)
         {
-            var source = _branches.FirstOrDefault(b => b.Name == from.Branch)
-                ?? throw new CaseException(Path.GetFileName(caseFile.Path), from.Line, $"runs ({run.Name}).from: branch '{from.Branch}' has not been computed");
-            var point = source.Find(from.Label) ?? throw new CaseException(Path.GetFileName(caseFile.Path), from.Line,
-                $"runs ({run.Name}).from: branch '{from.Branch}' has no point '{from.Label}' (its labelled points: {LabelList(source)})");
+            source = _branches.FirstOrDefault(b => b.Name == from.Branch)
+                ?? throw RunError(run, from.Line, $"from: branch '{from.Branch}' has not been computed");
+            point = source.Find(from.Label) ?? throw RunError(run, from.Line,
+                $"from: branch '{from.Branch}' has no point '{from.Label}' (its labelled points: {LabelList(source)})");
             parameters = (double[])point.Parameters.Clone();
+        }
+        foreach (var (name, value) in run.ParameterOverrides) parameters[model.ParameterIndex(name)] = value;
+
+        if (run.Kind == "periodic")
+        {
+            CycleStart start = (source!.Kind, point!.Kind) switch
+            {
+                (BranchKind.Equilibrium, PointKind.HB) => new CycleStart.Hopf(point.State, point.Details!.Omega!.Value),
+                (BranchKind.Periodic, PointKind.PD) => new CycleStart.PeriodDoubling(point.Cycle!, point.Unknowns),
+                (BranchKind.Periodic, _) => new CycleStart.Cycle(point.Cycle!, point.Unknowns),
+                _ => throw RunError(run, run.From!.Line, $"from: {run.From} is a {point.Kind} point of an equilibrium branch; a periodic run starts at a Hopf point (HB) or at a point of a cycle branch"),
+            };
+            return PeriodicOrbitContinuation.Run(new PeriodicRun
+            {
+                Name = run.Name,
+                System = model,
+                Parameters = parameters,
+                Parameter = run.Parameter,
+                Start = start,
+                Direction = run.Direction,
+                Options = run.Options,
+                Collocation = run.Collocation,
+                Bounds = run.Bounds,
+                Values = run.Values.Select(v => v.Value).ToList(),
+            }, progress, cancellation);
+        }
+
+        double[] state;
+        double? settle = null;
+        if (point is not null)
+        {
+            if (source!.Kind != BranchKind.Equilibrium)
+                throw RunError(run, run.From!.Line, $"from: {run.From} is a point of a cycle branch; an equilibrium run starts from a point of an equilibrium branch");
             state = (double[])point.State.Clone();
         }
         else
@@ -86,9 +124,8 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
             state = (double[])start.State.Clone();
             settle = start.IntegrateUntil;
         }
-        foreach (var (name, value) in run.ParameterOverrides) parameters[model.ParameterIndex(name)] = value;
         int comp = model.Dimension;
-        return new EquilibriumRun
+        return EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = run.Name,
             System = model,
@@ -100,10 +137,10 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
             Options = run.Options,
             Stops = new StopConditions
             {
-                Bounds = run.Bounds,
+                Bounds = run.Bounds.Select(b => new ComponentBound(comp, b.Name, b.Min, b.Max)).ToList(),
                 UserValues = run.Values.Select(v => new UserValue(comp, v.Name, v.Value)).ToList(),
             },
-        };
+        }, progress, cancellation);
     }
 
     static string LabelList(Branch b)

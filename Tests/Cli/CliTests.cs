@@ -19,7 +19,7 @@ public sealed class CliTests : IDisposable
         Assert.True(File.Exists(path), path);
         var (code, stdout, stderr) = Run(["validate", path]);
         Assert.True(code == ExitCodes.Success, stderr);
-        Assert.Contains("ok: case homogeneous-iext-eps0, model NextGenNeuralMass.Homogeneous, 1 run(s): fp (equilibrium in Iext_e)", stdout);
+        Assert.Contains("ok: case homogeneous-iext-eps0, model NextGenNeuralMass.Homogeneous, 2 run(s): fp (equilibrium in Iext_e), lc1 (periodic in Iext_e)", stdout);
         Assert.Equal("", stderr);
     }
 

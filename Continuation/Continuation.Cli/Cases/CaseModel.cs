@@ -1,4 +1,5 @@
 using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
 using Continuation.Results;
 using Continuation.Systems;
 
@@ -15,9 +16,14 @@ public sealed class CaseException(string file, int line, string message) : Excep
 }
 
 /// <summary>A per-point user function (AUTO's PVLS): min, max, mean or amplitude of a state variable.</summary>
+/// <param name="State">Index of the state variable (−1 for period and frequency).</param>
 public sealed record OutputSpec(string Name, OutputFunction Function, int State);
 
-public enum OutputFunction { Min, Max, Mean, Amplitude }
+/// <summary>Per-point user functions; over the orbit for cycles (an equilibrium is its own min, max and mean).</summary>
+public enum OutputFunction { Min, Max, Mean, Amplitude, Period, Frequency }
+
+/// <summary>Continuation and collocation settings together, as the case file's <c>numerics:</c> gives them.</summary>
+public sealed record Numerics(ContinuationOptions Continuation, CollocationOptions Collocation);
 
 /// <summary>How a run finds its first point when it does not start from a labelled point.</summary>
 public sealed record StartSpec(double[] State, double? IntegrateUntil);
@@ -41,7 +47,9 @@ public sealed record RunSpec
     public IReadOnlyDictionary<string, double> ParameterOverrides { get; init; } = new Dictionary<string, double>();
     public StartSpec? Start { get; init; }
     public required ContinuationOptions Options { get; init; }
-    public IReadOnlyList<ComponentBound> Bounds { get; init; } = [];
+    public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>Bounds on the continued parameter, and for cycles on "period".</summary>
+    public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
 using Continuation.Results;
 using Continuation.Systems;
 using YamlDotNet.Core;
@@ -16,11 +17,11 @@ public sealed class CaseReader
 {
     static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs"];
     static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values"];
-    static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol"];
+    static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium"];
-    static readonly string[] PlannedKinds = ["periodic", "hopf-curve", "fold-curve", "lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
+    static readonly string[] Kinds = ["equilibrium", "periodic"];
+    static readonly string[] PlannedKinds = ["hopf-curve", "fold-curve", "lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -85,7 +86,7 @@ public sealed class CaseReader
                 parameters[model.ParameterIndex(key)] = value;
 
         var start = Get(root, "start") is { } snode ? ParseStart(snode, model, "start") : new StartSpec(new double[model.Dimension], null);
-        var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, new ContinuationOptions(), "numerics") : new ContinuationOptions();
+        var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, new Numerics(new ContinuationOptions(), new CollocationOptions()), "numerics") : new Numerics(new ContinuationOptions(), new CollocationOptions());
         var outputs = Get(root, "outputs") is { } onode ? ParseOutputs(onode, model) : [];
 
         var runsNode = Get(root, "runs") ?? throw Error(root, "missing key 'runs' (a list of runs)");
@@ -98,7 +99,7 @@ public sealed class CaseReader
         return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs };
     }
 
-    RunSpec ParseRun(YamlNode node, int index, OdeSystem model, ContinuationOptions numerics, List<RunSpec> earlier)
+    RunSpec ParseRun(YamlNode node, int index, OdeSystem model, Numerics numerics, List<RunSpec> earlier)
     {
         string where = $"runs[{index}]";
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping (name, kind, parameter, …)");
@@ -146,8 +147,8 @@ public sealed class CaseReader
             if (!earlier.Any(r => r.Name == branch))
                 throw Error(fnode, $"{where}.from: no earlier run named '{branch}'" + (earlier.Count > 0 ? $" (earlier runs: {string.Join(", ", earlier.Select(r => r.Name))})" : ""));
             string label = text[(dot + 1)..];
-            if (!System.Text.RegularExpressions.Regex.IsMatch(label, "^(LP|HB|BP|UZ|EP)[1-9][0-9]*$"))
-                throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1 …)");
+            if (!System.Text.RegularExpressions.Regex.IsMatch(label, "^(LP|HB|BP|UZ|EP|LPC|PD|NS|BPC)[1-9][0-9]*$"))
+                throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1, PD1, LPC1 …)");
             from = new PointReference(branch, label, (int)fnode.Start.Line);
         }
 
@@ -155,9 +156,12 @@ public sealed class CaseReader
         var startNode = Get(map, "start");
         StartSpec? start = startNode is null ? null : ParseStart(startNode, model, $"{where}.start");
         if (startNode is not null && from is not null) throw Error(startNode, $"{where}: give either 'from' or 'start', not both");
-        var options = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
+        var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
+        var options = runNumerics.Continuation;
+        if (kind == "periodic" && from is null)
+            throw Error(map, $"{where}: a periodic run starts from a labelled point: from: <branch>.HB1 (a Hopf point), <branch>.PD1 (period doubling) or a point of a cycle branch");
 
-        var bounds = new List<ComponentBound>();
+        var bounds = new List<NamedBound>();
         if (Get(map, "stop") is { } stopNode)
         {
             if (stopNode is not YamlMappingNode stopMap) throw Error(stopNode, $"{where}.stop: expected a mapping such as {{ {parameter}: [min, max], max_steps: 500 }}");
@@ -169,14 +173,22 @@ public sealed class CaseReader
                     options = options with { MaxSteps = Int(valueNode, $"{where}.stop.max_steps", 1) };
                     continue;
                 }
+                if (key == "period" && kind == "periodic")
+                {
+                    var limits = Numbers(valueNode, $"{where}.stop.period");
+                    if (limits.Count == 1 && limits[0] > 0) bounds.Add(new NamedBound("period", 0, limits[0]));
+                    else if (limits.Count == 2 && limits[0] < limits[1]) bounds.Add(new NamedBound("period", limits[0], limits[1]));
+                    else throw Error(valueNode, $"{where}.stop.period: expected a maximum period (e.g. 300) or [min, max]");
+                    continue;
+                }
                 if (model.ParameterIndex(key) < 0)
-                    throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps)");
+                    throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps{(kind == "periodic" ? ", period" : "")})");
                 if (key != parameter)
                     throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter '{parameter}' varies on this run");
                 var pair = Numbers(valueNode, $"{where}.stop.{key}");
                 if (pair.Count != 2 || !(pair[0] < pair[1]))
                     throw Error(valueNode, $"{where}.stop.{key}: expected [min, max] with min < max");
-                bounds.Add(new ComponentBound(model.Dimension, key, pair[0], pair[1]));
+                bounds.Add(new NamedBound(key, pair[0], pair[1]));
             }
         }
 
@@ -199,7 +211,7 @@ public sealed class CaseReader
         return new RunSpec
         {
             Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, Direction = direction, From = from,
-            ParameterOverrides = overrides, Start = start, Options = options, Bounds = bounds, Values = values,
+            ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
         };
     }
 
@@ -247,11 +259,12 @@ public sealed class CaseReader
         return new StartSpec(state, tEnd);
     }
 
-    ContinuationOptions ParseNumerics(YamlNode node, ContinuationOptions baseline, string where)
+    Numerics ParseNumerics(YamlNode node, Numerics baseline, string where)
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping such as {{ ds: 0.01, ds_max: 0.1 }}");
         CheckKeys(map, NumericKeys, where + ".");
-        var o = baseline;
+        var o = baseline.Continuation;
+        var col = baseline.Collocation;
         foreach (var (keyNode, valueNode) in map.Children)
         {
             string key = ((YamlScalarNode)keyNode).Value!;
@@ -266,10 +279,15 @@ public sealed class CaseReader
                 "max_newton_iterations" => o with { MaxNewtonIterations = Int(valueNode, at, 1) },
                 "parameter_weight" => o with { ParameterWeight = Positive(valueNode, at) },
                 "location_tolerance" => o with { LocationTolerance = Positive(valueNode, at) },
-                // Collocation settings are read and checked now; periodic-orbit runs use them.
-                "ntst" => Checked(o, Int(valueNode, at, 2)),
-                "ncol" => Checked(o, Int(valueNode, at, 2, 7)),
                 _ => o,
+            };
+            col = key switch
+            {
+                "ntst" => col with { Intervals = Int(valueNode, at, 2) },
+                "ncol" => col with { Points = Int(valueNode, at, 2, 7) },
+                "adapt" => col with { AdaptEvery = Int(valueNode, at, 0) },
+                "period_weight" => col with { PeriodWeight = NonNegative(valueNode, at) },
+                _ => col,
             };
         }
         try { o.Validate(); }
@@ -279,9 +297,13 @@ public sealed class CaseReader
             string key = new(e.Message.TakeWhile(c => char.IsLetterOrDigit(c) || c == '_').ToArray());
             throw Error(map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == key) ?? node, $"{where}: {e.Message}");
         }
-        return o;
+        return new Numerics(o, col);
+    }
 
-        static ContinuationOptions Checked(ContinuationOptions o, int _) => o;
+    double NonNegative(YamlNode node, string where)
+    {
+        double v = Number(node, where);
+        return v >= 0 ? v : throw Error(node, $"{where}: must not be negative, got {v.ToString(CultureInfo.InvariantCulture)}");
     }
 
     IReadOnlyList<OutputSpec> ParseOutputs(YamlNode node, OdeSystem model)
@@ -292,18 +314,28 @@ public sealed class CaseReader
         {
             string where = $"outputs[{i}]";
             if (seq.Children[i] is not YamlMappingNode map) throw Error(seq.Children[i], $"{where}: expected a mapping such as {{ name: v_e_max, max: v_e }}");
-            CheckKeys(map, ["name", "min", "max", "mean", "amplitude"], where + ".");
+            CheckKeys(map, ["name", "min", "max", "mean", "amplitude", "period", "frequency"], where + ".");
             var nameNode = Get(map, "name") ?? throw Error(map, $"{where}: missing key 'name'");
             string name = Scalar(nameNode, $"{where}.name");
             if (list.Any(o => o.Name == name) || model.StateIndex(name) >= 0 || model.ParameterIndex(name) >= 0)
                 throw Error(nameNode, $"{where}.name: '{name}' is already a column name");
             var fns = map.Children.Where(c => ((YamlScalarNode)c.Key).Value != "name").ToList();
-            if (fns.Count != 1) throw Error(map, $"{where}: expected exactly one of min, max, mean, amplitude");
+            if (fns.Count != 1) throw Error(map, $"{where}: expected exactly one of min, max, mean, amplitude, period, frequency");
             var (fkey, fvalue) = (((YamlScalarNode)fns[0].Key).Value!, fns[0].Value);
-            string variable = Scalar(fvalue, $"{where}.{fkey}");
-            int index = model.StateIndex(variable);
-            if (index < 0) throw Error(fvalue, $"{where}.{fkey}: unknown state variable '{variable}' (model {model.Name} has {string.Join(", ", model.StateNames)})");
-            var function = fkey switch { "min" => OutputFunction.Min, "max" => OutputFunction.Max, "mean" => OutputFunction.Mean, _ => OutputFunction.Amplitude };
+            OutputFunction function;
+            int index = -1;
+            if (fkey is "period" or "frequency")
+            {
+                if (Scalar(fvalue, $"{where}.{fkey}") != "true") throw Error(fvalue, $"{where}.{fkey}: expected true (e.g. {{ name: f, frequency: true }})");
+                function = fkey == "period" ? OutputFunction.Period : OutputFunction.Frequency;
+            }
+            else
+            {
+                string variable = Scalar(fvalue, $"{where}.{fkey}");
+                index = model.StateIndex(variable);
+                if (index < 0) throw Error(fvalue, $"{where}.{fkey}: unknown state variable '{variable}' (model {model.Name} has {string.Join(", ", model.StateNames)})");
+                function = fkey switch { "min" => OutputFunction.Min, "max" => OutputFunction.Max, "mean" => OutputFunction.Mean, _ => OutputFunction.Amplitude };
+            }
             list.Add(new OutputSpec(name, function, index));
         }
         return list;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Continuation.Cli.Cases;
 using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
 using Continuation.Results;
 
 namespace Continuation.Cli.Output;
@@ -38,11 +39,24 @@ public sealed class OutputWriter
     static string TypeName(PointKind kind) => kind == PointKind.Regular ? "" : kind.ToString();
 
     /// <summary>Value of a user output at a point (equilibria: min = max = mean = the value, amplitude 0).</summary>
-    public static double OutputValue(OutputSpec output, BranchPoint point) => output.Function switch
+    public double? OutputValue(OutputSpec output, BranchPoint point) => output.Function switch
     {
-        OutputFunction.Amplitude => 0.0,
-        _ => point.State[output.State],
+        OutputFunction.Min => CycleMeasures.Min(point, output.State),
+        OutputFunction.Max => CycleMeasures.Max(point, output.State),
+        OutputFunction.Mean => CycleMeasures.Mean(point, output.State),
+        OutputFunction.Amplitude => CycleMeasures.Max(point, output.State) - CycleMeasures.Min(point, output.State),
+        OutputFunction.Period => point.Period,
+        OutputFunction.Frequency => point.Period is { } t ? CycleMeasures.Frequency(t, _case.Model.TimeUnit) : null,
+        _ => null,
     };
+
+    /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
+    static string? NoteOf(Branch branch, BranchPoint pt)
+    {
+        if (branch.Kind != BranchKind.Periodic || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
+        string mult = "multipliers " + PeriodicOrbitProblem.Format(pt.Analysis.Spectrum);
+        return string.IsNullOrEmpty(pt.Note) ? mult : pt.Note + "; " + mult;
+    }
 
     public void WriteBranch(Branch branch)
     {
@@ -53,7 +67,14 @@ public sealed class OutputWriter
         sb.Append(",period");
         foreach (var s in model.StateNames) sb.Append(',').Append(s);
         foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
-        sb.Append(",l2norm\n");
+        sb.Append(",l2norm");
+        bool cycles = branch.Kind == BranchKind.Periodic;
+        if (cycles)
+        {
+            for (int i = 1; i <= model.Dimension; i++) sb.Append(",floquet_").Append(i);
+            sb.Append(",trivial_error");
+        }
+        sb.Append('\n');
         foreach (var pt in branch.Points)
         {
             sb.Append(pt.Index).Append(',').Append(TypeName(pt.Kind)).Append(',')
@@ -62,9 +83,14 @@ public sealed class OutputWriter
             sb.Append(',').Append(Format(pt.Period));
             foreach (var v in pt.State) sb.Append(',').Append(Format(v));
             foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
-            double l2 = 0;
-            foreach (var v in pt.State) l2 += v * v;
-            sb.Append(',').Append(Format(Math.Sqrt(l2))).Append('\n');
+            sb.Append(',').Append(Format(CycleMeasures.L2Norm(pt)));
+            if (cycles)
+            {
+                var mu = pt.Analysis.Spectrum;
+                for (int i = 0; i < model.Dimension; i++) sb.Append(',').Append(i < mu.Length ? Format(mu[i].Magnitude) : "");
+                sb.Append(',').Append(mu.Length > 0 ? Format((mu[PeriodicOrbitProblem.TrivialIndex(mu)] - 1).Magnitude) : "");
+            }
+            sb.Append('\n');
         }
         WriteAtomically(Path.Combine(_dir, "branches", branch.Name + ".csv"), sb.ToString());
     }
@@ -89,7 +115,7 @@ public sealed class OutputWriter
                   .Append(',').Append(Format(pt.Details?.FirstLyapunov));
                 foreach (var v in pt.State) sb.Append(',').Append(Format(v));
                 foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
-                sb.Append(',').Append(Csv(pt.Note)).Append('\n');
+                sb.Append(',').Append(Csv(NoteOf(branch, pt))).Append('\n');
             }
         WriteAtomically(Path.Combine(_dir, "special_points.csv"), sb.ToString());
     }
@@ -140,6 +166,18 @@ public sealed class OutputWriter
                     if (pt.Period is { } period) w.WriteNumber("period", period);
                     if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
                     if (pt.Note is { } note) w.WriteString("note", note);
+                    if (b.Kind == BranchKind.Periodic && pt.Analysis.Spectrum.Length > 0)
+                    {
+                        w.WriteStartArray("multipliers");
+                        foreach (var mu in pt.Analysis.Spectrum)
+                        {
+                            w.WriteStartArray();
+                            w.WriteNumberValue(mu.Real);
+                            w.WriteNumberValue(mu.Imaginary);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndArray();
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -74,6 +74,18 @@ public interface IContinuationProblem
     /// <summary>Sign of det of the last factored bordered matrix (branch-point test).</summary>
     int DeterminantSign { get; }
 
+    /// <summary>What a fold of this problem is called (LP for equilibria, LPC for cycles).</summary>
+    PointKind FoldKind => PointKind.LP;
+
+    /// <summary>What a branch point of this problem is called (BP, BPC).</summary>
+    PointKind BranchPointKind => PointKind.BP;
+
+    /// <summary>
+    /// A second look at a located fold or branch point: the problem may rename it, e.g. a fold of
+    /// cycles at zero amplitude is the arrival at a Hopf point and ends the branch (EP).
+    /// </summary>
+    PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details) => kind;
+
     /// <summary>Kinds of the problem's own test functions (e.g. HB for equilibria).</summary>
     IReadOnlyList<PointKind> TestFunctionKinds { get; }
 

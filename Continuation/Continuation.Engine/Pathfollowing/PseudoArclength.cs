@@ -149,6 +149,10 @@ public sealed class PseudoArclength
                     details = _problem.Describe(j - 2, p.X, p.Analysis);
                     if (details is null) continue;
                 }
+                else if (j < 2)
+                {
+                    kind = _problem.Reclassify(kind, p.X, ref details);
+                }
                 else if (kind == PointKind.UZ)
                 {
                     var uv = _stops.UserValues[j - 2 - _nProblemTests];
@@ -238,8 +242,8 @@ public sealed class PseudoArclength
 
     PointKind KindOf(int j)
     {
-        if (j == 0) return _problem.TestFunctionKinds.Contains(PointKind.LPC) ? PointKind.LPC : PointKind.LP;
-        if (j == 1) return _problem.TestFunctionKinds.Contains(PointKind.BPC) ? PointKind.BPC : PointKind.BP;
+        if (j == 0) return _problem.FoldKind;
+        if (j == 1) return _problem.BranchPointKind;
         if (j < 2 + _nProblemTests) return _problem.TestFunctionKinds[j - 2];
         if (j < 2 + _nProblemTests + _stops.UserValues.Count) return PointKind.UZ;
         return PointKind.EP;

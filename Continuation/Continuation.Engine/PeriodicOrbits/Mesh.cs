@@ -242,8 +242,10 @@ public static class Mesh
             int jn = (j + 1) % nInt;
             double norm = 0;
             for (int s = 0; s < n; s++) norm = Math.Max(norm, Math.Abs(d[jn * n + s] - d[j * n + s]));
-            // Jumps at the level of cancellation error carry no information (e.g. a profile that is one polynomial).
-            norm = Math.Max(0.0, norm - noise[j] - noise[jn]);
+            // A jump below the rounding level of the m-th derivative carries no information: count it
+            // at that level. The level scales as h^-(m+1), so such intervals keep their present size
+            // (an over-resolved profile keeps its mesh instead of collapsing onto a few noisy jumps).
+            norm = Math.Max(norm, noise[j] + noise[jn]);
             jump[j] = norm / (0.5 * (h[j] + h[jn]));
         }
         var rho = new double[nInt];

@@ -33,8 +33,6 @@ public sealed record CollocationOptions
     public int AdaptEvery { get; init; } = 3;
     /// <summary>Weight of the period in the arclength norm (the profile has its L2 norm, the parameter 1).</summary>
     public double PeriodWeight { get; init; } = 0.1;
-    /// <summary>A branch ends when the cycle's amplitude (largest peak-to-peak of a state variable) falls below this: it has reached a Hopf point.</summary>
-    public double AmplitudeFloor { get; init; } = 1e-4;
 
     public CollocationOptions Validate()
     {
@@ -101,6 +99,8 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public int PeriodComponent => _iT;
     public int DeterminantSign => _solver.DeterminantSign;
     public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
+    public PointKind FoldKind => PointKind.LPC;
+    public PointKind BranchPointKind => PointKind.BPC;
 
     /// <summary>The full parameter vector at x.</summary>
     public double[] ParametersAt(ReadOnlySpan<double> x)
@@ -241,7 +241,29 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     public void Solve(Span<double> rhs) => _solver.Solve(rhs);
 
-    public void Accept(ReadOnlySpan<double> x) => SetReference(x[.._iT]);
+    public void Accept(ReadOnlySpan<double> x)
+    {
+        SetReference(x[.._iT]);
+        _largestAmplitude = Math.Max(_largestAmplitude, Amplitude(x));
+    }
+
+    /// <summary>A cycle whose amplitude falls below this fraction of the largest one seen on the branch has reached a Hopf point.</summary>
+    const double HopfArrivalFraction = 1e-3;
+    double _largestAmplitude;
+
+    public PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details)
+    {
+        // A fold (or branch point) of cycles with (nearly) zero amplitude is where the family meets
+        // the equilibria: the Hopf point at which the branch ends.
+        if (Amplitude(x) < 10 * HopfArrivalFraction * _largestAmplitude)
+        {
+            details = new SpecialPointDetails(Period: x[_iT], Note: HopfArrivalNote);
+            return PointKind.EP;
+        }
+        return kind;
+    }
+
+    const string HopfArrivalNote = "reached a Hopf point: the cycle has shrunk to an equilibrium";
 
     /// <summary>Sets the profile ũ of the phase condition ∫⟨u − ũ, ũ'⟩ dt = 0.</summary>
     public void SetReference(ReadOnlySpan<double> profile)
@@ -367,7 +389,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         }
         testValues[0] = pd.Real;
         testValues[1] = ns.Real;
-        testValues[2] = Amplitude(x) - _options.AmplitudeFloor;
+        testValues[2] = Amplitude(x) - HopfArrivalFraction * _largestAmplitude;
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
@@ -402,7 +424,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; multipliers " + Format(mu));
             }
             default:
-                return new SpecialPointDetails(Period: T, Note: "amplitude -> 0: the cycle has shrunk onto a Hopf point");
+                return new SpecialPointDetails(Period: T, Note: HopfArrivalNote);
         }
     }
 
