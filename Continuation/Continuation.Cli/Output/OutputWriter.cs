@@ -142,6 +142,8 @@ public sealed class OutputWriter
                 w.WriteEndArray();
                 w.WriteNumber("points", b.Points.Count);
                 w.WriteNumber("newton_iterations", b.NewtonIterations);
+                w.WriteNumber("factorizations", b.Factorizations);
+                if (b.Points.Count > 0) w.WriteNumber("ms_per_point", Math.Round(b.WallMilliseconds / b.Points.Count, 4));
                 w.WriteNumber("wall_ms", Math.Round(b.WallMilliseconds, 3));
                 w.WriteString("end_reason", string.Join("; ", b.Ends.Select(e => e.Note)));
                 w.WriteStartArray("ends");

@@ -1,7 +1,9 @@
 using System.Numerics;
 using MathNet.Numerics.LinearAlgebra;
-using SimdVector = System.Numerics.Vector;
-using SimdDouble = System.Numerics.Vector<double>;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Continuation.Algebra;
 
@@ -112,18 +114,27 @@ public sealed class CollocationSolver
     /// <summary>Sign of the determinant of the last factored matrix, up to a sign fixed by the sizes.</summary>
     public int DeterminantSign => _sign;
 
-    /// <summary>Factors the system filled through the block accessors. False if a pivot vanished.</summary>
-    public bool Factor()
+    /// <summary>Fills interval <paramref name="interval"/>'s block; <paramref name="worker"/> (0 … <see cref="Workers"/>−1) selects per-thread buffers.</summary>
+    public delegate bool IntervalFiller(int interval, Span<double> block, int worker);
+
+    /// <summary>Number of threads <see cref="Factor(IntervalFiller?)"/> may call a filler from at once.</summary>
+    public int Workers { get; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
+
+    /// <summary>
+    /// Factors the system. Interval blocks are filled by <paramref name="fill"/> (if given) and
+    /// condensed in the same pass, in contiguous ranges of intervals on <see cref="Workers"/> threads;
+    /// otherwise they must have been filled through <see cref="IntervalBlock"/>. Returns false if a
+    /// pivot vanished or a filler reported non-finite values.
+    /// </summary>
+    public bool Factor(IntervalFiller? fill = null)
     {
         int sign = 1;
         bool ok = true;
         var signs = _intervalSigns;
-        // (1) Condensation of the interior unknowns, interval by interval, on both cores.
-        Parallel.For(0, _N, new ParallelOptions { MaxDegreeOfParallelism = _N >= 8 ? Environment.ProcessorCount : 1 }, j =>
-        {
-            int s = CondenseInterval(j);
-            signs[j] = s;
-        });
+        // (1) Fill and condense the interior unknowns, interval by interval, on all workers.
+        int workers = _N >= 8 ? Workers : 1;
+        if (workers == 1) CondenseRange(0, _N, 0, fill);
+        else Parallel.For(0, workers, w => CondenseRange(w * _N / workers, (w + 1) * _N / workers, w, fill));
         foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
         if (!ok) { _sign = 0; return false; }
         for (int j = 0; j < _N; j++) EliminateBorderInterior(j);
@@ -171,6 +182,15 @@ public sealed class CollocationSolver
         return true;
     }
 
+    void CondenseRange(int from, int to, int worker, IntervalFiller? fill)
+    {
+        for (int j = from; j < to; j++)
+        {
+            if (fill is not null && !fill(j, _blocks[j], worker)) { _intervalSigns[j] = 0; continue; }
+            _intervalSigns[j] = CondenseInterval(j);
+        }
+    }
+
     /// <summary>Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the sign contribution (0 if singular).</summary>
     int CondenseInterval(int j)
     {
@@ -212,53 +232,52 @@ public sealed class CollocationSolver
         for (int k = from; k < cols; k++) (a[row1 + k], a[row2 + k]) = (a[row2 + k], a[row1 + k]);
     }
 
+    /// <summary>y += α x, with 256-bit fused multiply–adds where the processor has them.</summary>
     static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
-        int i = 0;
-        if (SimdVector.IsHardwareAccelerated && x.Length >= SimdDouble.Count)
+        int len = x.Length, i = 0;
+        if (len > y.Length) throw new ArgumentException("length mismatch");
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        if (Vector256.IsHardwareAccelerated && len >= 4)
         {
-            var va = new SimdDouble(alpha);
-            int w = SimdDouble.Count;
-            for (; i <= x.Length - w; i += w)
+            var va = Vector256.Create(alpha);
+            for (; i <= len - 4; i += 4)
             {
-                var vy = new SimdDouble(y.Slice(i, w));
-                var vx = new SimdDouble(x.Slice(i, w));
-                (vy + va * vx).CopyTo(y.Slice(i, w));
+                var vx = Vector256.LoadUnsafe(ref rx, (nuint)i);
+                var vy = Vector256.LoadUnsafe(ref ry, (nuint)i);
+                (Fma.IsSupported ? Fma.MultiplyAdd(va, vx, vy) : vy + va * vx).StoreUnsafe(ref ry, (nuint)i);
             }
         }
-        for (; i < x.Length; i++) y[i] += alpha * x[i];
-    }
-
-    /// <summary>Natural column of interval-block column c of interval j.</summary>
-    int NaturalColumn(int j, int c)
-    {
-        int n = _n;
-        if (c < _ni) return (j * _m + 1) * n + c;                  // interior nodes k = 1 … m−1
-        c -= _ni;
-        if (c < n) return j * _m * n + c;                            // U_j
-        c -= n;
-        if (c < n) return (j + 1) * _m * n + c;                      // U_{j+1}
-        return _N * _m * n + n + (c - n);                            // globals
+        for (; i < len; i++) Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
     }
 
     /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
     void EliminateBorderInterior(int j)
     {
         if (_g == 0) return;
-        var a = _blocks[j];
+        var a = _blocks[j].AsSpan();
         var factors = _borderFactors[j];
-        int cols = _cols;
+        int n = _n, cols = _cols, ni = _ni;
+        int interior = (j * _m + 1) * n, left = j * _m * n, right = (j + 1) * _m * n, globals = _N * _m * n + n;
         for (int b = 0; b < _g; b++)
         {
             var row = _border.AsSpan(b * Unknowns, Unknowns);
-            for (int c = 0; c < _ni; c++)
+            var rowInterior = row.Slice(interior, ni);
+            var rowLeft = row.Slice(left, n);
+            var rowRight = row.Slice(right, n);
+            var rowGlobals = row.Slice(globals, _g);
+            for (int c = 0; c < ni; c++)
             {
-                int nc = NaturalColumn(j, c);
-                double f = row[nc] / a[c * cols + c];
-                factors[b * _ni + c] = f;
+                var pivotRow = a.Slice(c * cols, cols);
+                double f = rowInterior[c] / pivotRow[c];
+                factors[b * ni + c] = f;
                 if (f == 0) continue;
-                row[nc] = 0;
-                for (int k = c + 1; k < cols; k++) row[NaturalColumn(j, k)] -= f * a[c * cols + k];
+                rowInterior[c] = 0;
+                Axpy(-f, pivotRow.Slice(c + 1, ni - c - 1), rowInterior.Slice(c + 1));
+                Axpy(-f, pivotRow.Slice(ni, n), rowLeft);
+                Axpy(-f, pivotRow.Slice(ni + n, n), rowRight);
+                Axpy(-f, pivotRow.Slice(ni + 2 * n, _g), rowGlobals);
             }
         }
     }

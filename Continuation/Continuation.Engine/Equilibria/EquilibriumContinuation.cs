@@ -70,6 +70,7 @@ public static class EquilibriumContinuation
             Points = points,
             Ends = ends,
             NewtonIterations = newton,
+            Factorizations = followed.Factorizations,
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }

@@ -10,7 +10,7 @@ public readonly record struct BranchProgress(string Branch, int Points, double P
 public sealed record HalfStart(IContinuationProblem Problem, double[] X, double[]? Tangent, bool Given);
 
 /// <summary>The path of a branch in both directions, joined, with its ends and statistics.</summary>
-public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, IContinuationProblem LastProblem);
+public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, int Factorizations, IContinuationProblem LastProblem);
 
 /// <summary>Runs the driver in one or both directions and joins the halves.</summary>
 public static class HalfBranches
@@ -20,7 +20,7 @@ public static class HalfBranches
     public static FollowedPath Follow(string name, Direction direction, ContinuationOptions options, Func<IContinuationProblem, StopConditions> stops,
         Func<int, HalfStart> start, IProgress<BranchProgress>? progress, CancellationToken cancellation)
     {
-        int newton = 0, specials = 0;
+        int newton = 0, factorizations = 0, specials = 0;
         string? lastSpecial = null;
         IContinuationProblem? last = null;
         List<PathPoint> Half(int sign, int offset)
@@ -38,6 +38,7 @@ public static class HalfBranches
                 if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
             }
             newton += driver.NewtonIterations;
+            factorizations += driver.Factorizations;
             return list;
         }
 
@@ -49,7 +50,7 @@ public static class HalfBranches
         foreach (var half in new[] { backward, forward })
             if (half is { Count: > 0 } && half[^1].StopReason is { } reason)
                 ends.Add(new BranchEnd(reason, half[^1].Note ?? reason.ToString()));
-        return new FollowedPath(BranchAssembly.Join(backward, forward), ends, newton, last!);
+        return new FollowedPath(BranchAssembly.Join(backward, forward), ends, newton, factorizations, last!);
     }
 
     sealed class Reporter(Action<PathProgress> action) : IProgress<PathProgress>

@@ -24,6 +24,12 @@ public sealed record ContinuationOptions
     public double ParameterWeight { get; init; } = 1.0;
     /// <summary>Special points are located until the arclength bracket is below this (relative to 1 + |x|).</summary>
     public double LocationTolerance { get; init; } = 1e-10;
+    /// <summary>
+    /// Chord Newton: keep the last factorised Jacobian (of the previous point or an earlier
+    /// iterate) while the iterations contract fast, and refactor only when they do not. Cuts
+    /// the factorisations per step to about one for large discretisations.
+    /// </summary>
+    public bool ReuseJacobian { get; init; } = true;
     /// <summary>Detect folds (LP, or LPC on cycles).</summary>
     public bool DetectFolds { get; init; } = true;
     /// <summary>Detect branch points (BP / BPC).</summary>

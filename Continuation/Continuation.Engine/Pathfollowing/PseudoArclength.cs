@@ -47,6 +47,13 @@ public sealed class PseudoArclength
     /// <summary>Total Newton iterations spent so far (including location of special points).</summary>
     public int NewtonIterations { get; private set; }
 
+    /// <summary>Factorisations of the bordered Jacobian so far.</summary>
+    public int Factorizations { get; private set; }
+
+    // True while the problem holds a factorisation near the current point that a chord
+    // corrector may reuse (made at the base point or an earlier iterate).
+    bool _factorValid;
+
     // Layout of the test-function vector: [fold, branch point, problem tests…, user values…, bound mins…, bound maxes…]
     int TestCount => 2 + _nProblemTests + _stops.UserValues.Count + 2 * _stops.Bounds.Count;
 
@@ -169,10 +176,17 @@ public sealed class PseudoArclength
             double sLoop = double.NaN;
             if (_stops.DetectClosedLoop && boundAt < 0)
             {
+                var sigA = _problem.Signature(a.X);
                 var sigB = _problem.Signature(b.X);
+                double chord = Distance(sigA, sigB);
                 farthest = Math.Max(farthest, Distance(sigB, first));
-                if (step > 3 && farthest > 4 * Distance(sigB, _problem.Signature(a.X)))
-                    sLoop = ChordPassage(_problem.Signature(a.X), sigB, first, h);
+                if (step > 3 && farthest > 10 * chord)
+                {
+                    sLoop = ChordPassage(sigA, sigB, first, h);
+                    // Back at the start without passing through it: the branch folds there (e.g. a
+                    // period-doubled branch returning to the branch point it started from).
+                    if (double.IsNaN(sLoop) && Distance(sigB, first) < 1.5 * chord) sLoop = h;
+                }
             }
 
             yield return pending;
@@ -210,12 +224,14 @@ public sealed class PseudoArclength
             pending = ToPoint(b, PointKind.Regular);
             if (_problem.Adapt(b.X, b.T))
             {
+                _factorValid = false;
                 _problem.FillWeights(_weights);
                 _weights[_k] *= _options.ParameterWeight;
             }
             progress?.Report(new PathProgress(step, b.X[_k], h, lastSpecial));
             a = b;
-            ds = b.Iterations <= _options.EasyIterations ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
+            int easy = _options.ReuseJacobian ? _options.EasyIterations + 2 : _options.EasyIterations;
+            ds = b.Iterations <= easy ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
         }
     }
 
@@ -267,10 +283,15 @@ public sealed class PseudoArclength
             double arc = -s;
             for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - a.X[i]);
             _residual[_n - 1] = arc;
-            switch (_problem.Factor(x, _border))
+            if (!_factorValid)
             {
-                case Linearization.NonFinite: return Outcome.NonFinite;
-                case Linearization.Singular: return Outcome.Failed;
+                switch (_problem.Factor(x, _border))
+                {
+                    case Linearization.NonFinite: _factorValid = false; return Outcome.NonFinite;
+                    case Linearization.Singular: _factorValid = false; return Outcome.Failed;
+                }
+                Factorizations++;
+                _factorValid = _options.ReuseJacobian;
             }
             _problem.Solve(_residual);
             double update = 0, scale = 1;
@@ -281,15 +302,20 @@ public sealed class PseudoArclength
                 scale = Math.Max(scale, Math.Abs(x[i]));
             }
             if (!double.IsFinite(update)) return Outcome.NonFinite;
-            if (update <= _options.NewtonTolerance * scale)
+            // With linear (chord) convergence at rate ρ the remaining error is about update·ρ/(1−ρ).
+            double rate = update / previousUpdate;
+            double remaining = rate < 0.5 ? update * rate / (1 - rate) : update;
+            if (update <= _options.NewtonTolerance * scale || remaining <= 0.1 * _options.NewtonTolerance * scale)
             {
                 if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
                 double r = 0;
                 for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
                 if (r <= 10 * _options.NewtonTolerance * scale) return Outcome.Converged;
             }
+            // Chord iterations with an old Jacobian: refactor when they stop contracting fast.
+            if (_factorValid && update > 0.3 * previousUpdate) _factorValid = false;
             // Divergence guard: an update growing after the first iterations will not converge.
-            if (it > 2 && update > 2 * previousUpdate) return Outcome.Failed;
+            if (it > 2 && update > 2 * previousUpdate) { _factorValid = false; return Outcome.Failed; }
             previousUpdate = update;
         }
         return Outcome.Failed;
@@ -300,7 +326,10 @@ public sealed class PseudoArclength
     {
         var t = new double[_n];
         for (int i = 0; i < _n; i++) _border[i] = _weights[i] * previousTangent[i];
-        if (_problem.Factor(x, _border) != Linearization.Factored) return null;
+        Factorizations++;
+        if (_problem.Factor(x, _border) != Linearization.Factored) { _factorValid = false; return null; }
+        // The next corrector may start from this factorisation (chord Newton).
+        _factorValid = _options.ReuseJacobian;
         int detSign = _problem.DeterminantSign;
         t[_n - 1] = 1;
         _problem.Solve(t);
@@ -439,6 +468,7 @@ public sealed class PseudoArclength
         {
             its = it;
             NewtonIterations++;
+            _factorValid = false;
             if (!_problem.Residual(x, _residual)) { failure = "non-finite right-hand side at the start point"; return null; }
             _residual[_n - 1] = 0;
             double r = 0, scale = 1;

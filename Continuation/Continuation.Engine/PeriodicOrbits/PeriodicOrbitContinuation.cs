@@ -93,9 +93,13 @@ public static class PeriodicOrbitContinuation
             return new StopConditions { Bounds = bounds, UserValues = values };
         }
 
-        var direction = run.Start is CycleStart.Hopf ? Direction.Forward : run.Direction;
+        // From a Hopf or period-doubling point both directions give the same cycles (shifted by
+        // half a period): follow one.
+        var direction = run.Start is CycleStart.Hopf or CycleStart.PeriodDoubling ? Direction.Forward : run.Direction;
         var followed = HalfBranches.Follow(run.Name, direction, run.Options, Stops, Start, progress, cancellation);
         var path = followed.Points;
+        if (path.Count > 1 && path[^1].Note?.StartsWith(PeriodicOrbitProblem.HopfArrivalNote) == true)
+            path[^1] = SnapToHopf(run, k, path[^1], path[^2]);
         var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
         var points = new List<BranchPoint>(path.Count);
         int n = system.Dimension;
@@ -118,8 +122,42 @@ public static class PeriodicOrbitContinuation
             Points = points,
             Ends = followed.Ends,
             NewtonIterations = followed.NewtonIterations,
+            Factorizations = followed.Factorizations,
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
+    }
+
+    /// <summary>
+    /// The end of a branch that has shrunk onto a Hopf point, moved onto that point exactly: the
+    /// Hopf point of the equilibria through the orbit's mean state, located by a short equilibrium
+    /// continuation, as a constant cycle of period 2π/ω. Kept as it was if that fails.
+    /// </summary>
+    static PathPoint SnapToHopf(PeriodicRun run, int k, PathPoint end, PathPoint before)
+    {
+        var system = run.System;
+        int n = system.Dimension;
+        if (end.Solution is not CycleMesh mesh) return end;
+        int iT = n * mesh.Nodes;
+        var mean = new double[n];
+        for (int s = 0; s < n; s++) mean[s] = Mesh.Integrate(mesh.Scheme, mesh.Mesh, end.X.AsSpan(0, iT), n, s);
+        var parameters = (double[])run.Parameters.Clone();
+        double lambda = end.X[iT + 1];
+        parameters[k] = lambda;
+        double reach = Math.Max(10 * Math.Abs(lambda - before.X[^1]), 1e-2 * (1 + Math.Abs(lambda)));
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "hopf", System = system, Parameters = parameters, Parameter = run.Parameter, State = mean,
+            Direction = Direction.Both,
+            Options = new ContinuationOptions { Ds = reach / 20, DsMin = reach * 1e-6, DsMax = reach / 5, MaxSteps = 200 },
+            Stops = new StopConditions { Bounds = [new ComponentBound(n, run.Parameter, lambda - reach, lambda + reach)] },
+        });
+        var hopf = eq.SpecialPoints.Where(p => p.Kind == PointKind.HB).MinBy(p => Math.Abs(p.Parameters[k] - lambda));
+        if (hopf?.Details?.Omega is not { } omega) return end;
+        var x = new double[end.X.Length];
+        for (int i = 0; i < mesh.Nodes; i++) hopf.State.CopyTo(x, i * n);
+        x[iT] = 2 * Math.PI / omega;
+        x[iT + 1] = hopf.Parameters[k];
+        return end with { X = x, Details = new SpecialPointDetails(Omega: omega, Period: x[iT], FirstLyapunov: hopf.Details.FirstLyapunov, Note: end.Note) };
     }
 
     /// <summary>A cycle's unknowns moved onto a uniform-then-adapted mesh of the requested size and scheme.</summary>

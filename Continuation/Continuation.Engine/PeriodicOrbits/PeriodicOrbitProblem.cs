@@ -62,7 +62,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     static readonly PointKind[] Kinds = [PointKind.PD, PointKind.NS, PointKind.EP];
     readonly Derivatives _d;
     readonly int _n, _m, _N, _nodes, _iT, _iL;
-    readonly double[] _p, _u, _du, _f, _fl, _jac;
+    readonly double[] _p, _u, _du, _f;
     readonly double[] _reference, _phase;
     readonly CollocationSolver _solver;
     readonly CollocationOptions _options;
@@ -82,11 +82,14 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         _iT = _n * _nodes;
         _iL = _iT + 1;
         _p = parameters.ToArray();
-        _u = new double[_n]; _du = new double[_n]; _f = new double[_n]; _fl = new double[_n];
-        _jac = new double[_n * _n];
+        _u = new double[_n]; _du = new double[_n]; _f = new double[_n];
         _reference = new double[_iT];
         _phase = new double[_iT];
         _solver = new CollocationSolver(_n, _m, _N, 2);
+        _point = new double[Dimension];
+        _workers = new Worker[_solver.Workers];
+        for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system);
+        _filler = FillInterval;
     }
 
     public OdeSystem System { get; }
@@ -147,7 +150,6 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
-        if (!FillBlocks(x)) return Linearization.NonFinite;
         int n = _n;
         var bnd = _solver.Boundary;
         bnd.Clear();
@@ -157,7 +159,18 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         brd.Clear();
         _phase.CopyTo(brd);
         border.CopyTo(brd.Slice(Dimension, Dimension));
-        return _solver.Factor() ? Linearization.Factored : Linearization.Singular;
+        return FactorWithBlocks(x);
+    }
+
+    /// <summary>Fills the interval blocks at x while the solver condenses them, on all workers.</summary>
+    Linearization FactorWithBlocks(ReadOnlySpan<double> x)
+    {
+        x.CopyTo(_point);
+        _p[Parameter] = x[_iL];
+        _nonFinite = false;
+        bool ok = _solver.Factor(_filler);
+        if (_nonFinite) return Linearization.NonFinite;
+        return ok ? Linearization.Factored : Linearization.Singular;
     }
 
     /// <summary>
@@ -167,7 +180,6 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     /// </summary>
     public double[] Variation(ReadOnlySpan<double> x, ReadOnlySpan<double> initial)
     {
-        if (!FillBlocks(x)) throw new InvalidOperationException("non-finite Jacobian on the cycle");
         int n = _n, bcols = 2 * n + 2;
         var bnd = _solver.Boundary;
         bnd.Clear();
@@ -176,7 +188,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         brd.Clear();
         brd[_iT] = 1;
         brd[Dimension + _iL] = 1;
-        if (!_solver.Factor()) throw new InvalidOperationException("singular variational problem");
+        if (FactorWithBlocks(x) != Linearization.Factored) throw new InvalidOperationException("singular or non-finite variational problem");
         var rhs = new double[Dimension];
         initial.CopyTo(rhs.AsSpan(_N * _m * n, n));
         _solver.Solve(rhs);
@@ -192,50 +204,62 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return _solver.Monodromy();
     }
 
-    bool FillBlocks(ReadOnlySpan<double> x)
+    /// <summary>Per-worker evaluation buffers: the system is stateless, the derivative helpers are not.</summary>
+    sealed class Worker(OdeSystem system)
     {
+        public readonly Derivatives D = new(system);
+        public readonly double[] U = new double[system.Dimension], F = new double[system.Dimension],
+            Fl = new double[system.Dimension], Jac = new double[system.Dimension * system.Dimension];
+    }
+
+    readonly double[] _point;
+    readonly Worker[] _workers;
+    readonly CollocationSolver.IntervalFiller _filler;
+    volatile bool _nonFinite;
+
+    /// <summary>The collocation rows of interval j at the point in <see cref="_point"/>, in the solver's column order.</summary>
+    bool FillInterval(int j, Span<double> block, int worker)
+    {
+        var w = _workers[worker];
         var scheme = Mesh.Scheme;
         var mesh = Mesh.Mesh;
+        var x = _point;
         double T = x[_iT];
-        _p[Parameter] = x[_iL];
         int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
-        for (int j = 0; j < _N; j++)
+        double h = mesh[j + 1] - mesh[j];
+        block.Clear();
+        for (int c = 0; c < m; c++)
         {
-            double h = mesh[j + 1] - mesh[j];
-            var block = _solver.IntervalBlock(j);
-            block.Clear();
-            for (int c = 0; c < m; c++)
+            Array.Clear(w.U);
+            for (int k = 0; k <= m; k++)
             {
-                Array.Clear(_u);
-                for (int k = 0; k <= m; k++)
-                {
-                    double b = scheme.Basis[c, k];
-                    var node = x.Slice(NodeOffset(j, k), n);
-                    for (int s = 0; s < n; s++) _u[s] += b * node[s];
-                }
-                _d.Evaluate(_u, _p, _f);
-                _d.StateJacobian(_u, _p, _jac);
-                _d.ParameterDerivative(_u, _p, Parameter, _fl);
-                for (int k = 0; k <= m; k++)
-                {
-                    int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
-                    double d = scheme.BasisDerivative[c, k] / h, tb = T * scheme.Basis[c, k];
-                    for (int s = 0; s < n; s++)
-                    {
-                        var row = block.Slice(((c * n) + s) * cols, cols);
-                        for (int q = 0; q < n; q++) row[col0 + q] = -tb * _jac[s * n + q];
-                        row[col0 + s] += d;
-                    }
-                }
+                double b = scheme.Basis[c, k];
+                int off = NodeOffset(j, k);
+                for (int s = 0; s < n; s++) w.U[s] += b * x[off + s];
+            }
+            w.D.Evaluate(w.U, _p, w.F);
+            w.D.StateJacobian(w.U, _p, w.Jac);
+            w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
+            for (int k = 0; k <= m; k++)
+            {
+                int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
+                double d = scheme.BasisDerivative[c, k] / h, tb = T * scheme.Basis[c, k];
                 for (int s = 0; s < n; s++)
                 {
                     var row = block.Slice(((c * n) + s) * cols, cols);
-                    row[ni + 2 * n] = -_f[s];
-                    row[ni + 2 * n + 1] = -T * _fl[s];
+                    for (int q = 0; q < n; q++) row[col0 + q] = -tb * w.Jac[s * n + q];
+                    row[col0 + s] += d;
                 }
             }
-            foreach (var v in block) if (!double.IsFinite(v)) return false;
+            for (int s = 0; s < n; s++)
+            {
+                var row = block.Slice(((c * n) + s) * cols, cols);
+                row[ni + 2 * n] = -w.F[s];
+                row[ni + 2 * n + 1] = -T * w.Fl[s];
+            }
         }
+        foreach (var v in block)
+            if (!double.IsFinite(v)) { _nonFinite = true; return false; }
         return true;
     }
 
@@ -263,7 +287,8 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return kind;
     }
 
-    const string HopfArrivalNote = "reached a Hopf point: the cycle has shrunk to an equilibrium";
+    /// <summary>Note of the end point where a cycle branch has shrunk onto a Hopf point.</summary>
+    public const string HopfArrivalNote = "reached a Hopf point: the cycle has shrunk to an equilibrium";
 
     /// <summary>Sets the profile ũ of the phase condition ∫⟨u − ũ, ũ'⟩ dt = 0.</summary>
     public void SetReference(ReadOnlySpan<double> profile)

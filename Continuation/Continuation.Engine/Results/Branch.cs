@@ -63,6 +63,8 @@ public sealed class Branch
     /// <summary>One end per direction followed.</summary>
     public required IReadOnlyList<BranchEnd> Ends { get; init; }
     public int NewtonIterations { get; init; }
+    /// <summary>Factorisations of the (bordered) Jacobian, the dominant cost for large discretisations.</summary>
+    public int Factorizations { get; init; }
     public double WallMilliseconds { get; init; }
 
     public IEnumerable<BranchPoint> SpecialPoints => Points.Where(p => p.IsSpecial);
