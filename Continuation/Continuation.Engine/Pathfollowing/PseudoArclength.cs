@@ -474,6 +474,9 @@ public sealed class PseudoArclength
             double r = 0, scale = 1;
             for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
             for (int i = 0; i < _n; i++) scale = Math.Max(scale, Math.Abs(x[i]));
+            // Already a solution (e.g. a labelled point of an earlier branch, possibly a fold where
+            // the fixed-parameter Jacobian is singular): keep it as it is.
+            if (r <= 0.1 * _options.NewtonTolerance * scale) break;
             var lin = _problem.Factor(x, _border);
             if (lin != Linearization.Factored)
             {
