@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace Tests.Cases;
+
+/// <summary>
+/// Cycle branches of the homogeneous neural-mass model against AUTO-07p's values in
+/// ../shared/reference/auto-homogeneous.json (NTST = 100, NCOL = 7).
+/// </summary>
+public sealed class HomogeneousCycleCaseTests
+{
+    static JsonElement Reference()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Shared, "reference", "auto-homogeneous.json")));
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public void Eps0CycleRunsFromTheFirstToTheSecondHopfPointAndStops()
+    {
+        using var output = new CaseOutput();
+        output.Run(RepositoryPaths.Case("homogeneous-iext-eps0.yaml"));
+        var hb2 = Reference().GetProperty("equilibria").EnumerateArray()
+            .First(e => e.GetProperty("eps").GetDouble() == 0 && e.GetProperty("Iext_e").GetDouble() > 60);
+        var special = output.Csv("special_points.csv").Where(r => r["branch"] == "lc1").ToList();
+        // One lap: no fold or branch point of cycles, just the end at the second Hopf point.
+        var end = Assert.Single(special);
+        Assert.Equal("EP", end["type"]);
+        Assert.Contains("Hopf", end["note"]);
+        Assert.Equal(hb2.GetProperty("Iext_e").GetDouble(), CaseOutput.D(end["Iext_e"]), 1e-4);
+        Assert.Equal(hb2.GetProperty("period").GetDouble(), CaseOutput.D(end["period"]), 1e-4);
+
+        var branch = output.Csv("branches/lc1.csv");
+        Assert.Equal(37.325895, CaseOutput.D(branch[0]["period"]), 1e-3);
+        Assert.True(branch.Count > 50);
+        // Every stable cycle has its trivial multiplier within 1e-6 of 1, and the moduli are reported.
+        foreach (var row in branch.Where(r => r["stable"] == "true" && r["trivial_error"] != ""))
+            Assert.True(CaseOutput.D(row["trivial_error"]) < 1e-6, $"trivial multiplier off by {row["trivial_error"]} at Iext_e = {row["Iext_e"]}");
+        Assert.All(branch.Skip(1), r => Assert.NotEqual("", r["floquet_1"]));
+        // Amplitude grows from zero: v_e_max − v_e_min is positive inside the branch.
+        var mid = branch[branch.Count / 2];
+        Assert.True(CaseOutput.D(mid["v_e_max"]) - CaseOutput.D(mid["v_e_min"]) > 0.5);
+        Assert.Equal(1000 / CaseOutput.D(mid["period"]), CaseOutput.D(mid["freq_hz"]), 1e-9);
+    }
+
+    [Fact]
+    public void Eps12PrimaryCycleHasAutosPeriodDoublingsAndSwitchesOntoTheDoubledCycle()
+    {
+        using var output = new CaseOutput();
+        output.RunText("""
+            name: eps12
+            model: NextGenNeuralMass.Homogeneous
+            parameters: { Iext_e: -5.0, eps: 12.0 }
+            start: { integrate: { t_end: 5000 } }
+            numerics: { ds: 0.01, ds_min: 1.0e-5, ds_max: 0.1, ntst: 100, ncol: 7 }
+            outputs:
+              - { name: v_e_min, min: v_e }
+              - { name: v_e_max, max: v_e }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: Iext_e, stop: { Iext_e: [-5, 15] } }
+              - { name: lc1, kind: periodic, from: fp.HB1, parameter: Iext_e, numerics: { ds_max: 0.2 }, stop: { Iext_e: [-5, 15] } }
+              - { name: lc2, kind: periodic, from: lc1.PD1, parameter: Iext_e, numerics: { ds_max: 0.2, ntst: 60, ncol: 5 }, stop: { Iext_e: [-5, 15], max_steps: 80 } }
+            """);
+        var expected = Reference().GetProperty("cycles").EnumerateArray()
+            .Where(c => c.GetProperty("eps").GetDouble() == 12 && c.TryGetProperty("type", out var t) && t.GetString() == "PD").ToList();
+        Assert.Equal(2, expected.Count);
+        var special = output.Csv("special_points.csv");
+        var pd = special.Where(r => r["branch"] == "lc1" && r["type"] == "PD").ToList();
+        Assert.Equal(2, pd.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(expected[i].GetProperty("Iext_e").GetDouble(), CaseOutput.D(pd[i]["Iext_e"]), 1e-3);
+            Assert.Equal(expected[i].GetProperty("period").GetDouble(), CaseOutput.D(pd[i]["period"]), 1e-3);
+            Assert.Equal(expected[i].GetProperty("v_e_min").GetDouble(), CaseOutput.D(pd[i]["v_e_min"]), 1e-3);
+            Assert.Equal(expected[i].GetProperty("v_e_max").GetDouble(), CaseOutput.D(pd[i]["v_e_max"]), 1e-3);
+            Assert.Contains("multipliers", pd[i]["note"]);
+            Assert.Contains(" -1 ", pd[i]["note"] + " ");
+        }
+        // The doubled branch starts on the doubled orbit and period-doubles again inside (PD1, PD2).
+        var lc2 = output.Csv("branches/lc2.csv");
+        Assert.Equal(2 * CaseOutput.D(pd[0]["period"]), CaseOutput.D(lc2[0]["period"]), 1e-6);
+        var pd2 = special.First(r => r["branch"] == "lc2" && r["type"] == "PD");
+        Assert.InRange(CaseOutput.D(pd2["Iext_e"]), CaseOutput.D(pd[0]["Iext_e"]), CaseOutput.D(pd[1]["Iext_e"]));
+    }
+}
