@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using Continuation.Cli.Cases;
 using Continuation.Equilibria;
 using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Results;
 using Continuation.Systems;
 using Models;
 
@@ -17,7 +19,7 @@ public static class Program
           cont run CASE [--out DIR] [--quiet]   run a case file (default DIR: out/<case name>)
           cont validate CASE                    check a case file without running it
           cont models                           list the built-in models and their parameters
-          cont bench [--repeat N]               time the ε = 0 equilibrium branch of the neural-mass model
+          cont bench [--repeat N]               time an equilibrium branch and a cycle branch of the neural-mass model
         exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted
         """;
 
@@ -140,42 +142,70 @@ public static class Program
     }
 
     /// <summary>
-    /// Times the ε = 0 equilibrium branch of the homogeneous neural-mass model (I_ext^E from −5 to 100,
-    /// the bundled case's numerics), after one warm-up run.
+    /// Benchmarks, after a warm-up run each: the ε = 0 equilibrium branch of the homogeneous
+    /// neural-mass model (I_ext^E from −5 to 100), and the ε = 12 cycle branch from its first
+    /// Hopf point (NTST = 100, NCOL = 7, Floquet multipliers at every step).
     /// </summary>
     static int Bench(string[] args, TextWriter stdout)
     {
         var (_, options) = ParseArguments(args, ["--repeat"], []);
-        int repeat = options.TryGetValue("--repeat", out var r) && int.TryParse(r, out int n) && n > 0 ? n : 20;
+        int repeat = options.TryGetValue("--repeat", out var r) && int.TryParse(r, out int n) && n > 0 ? n : 5;
         var model = new NextGenNeuralMassHomogeneous();
-        var p = model.DefaultParameters();
-        p[model.ParameterIndex("Iext_e")] = -5;
-        var state = new double[model.Dimension];
-        var settle = new EquilibriumRun
+
+        EquilibriumRun EquilibriumBranch(double eps, double max)
         {
-            Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = state, SettleTime = 5000,
-            Options = new ContinuationOptions { MaxSteps = 1 },
-        };
-        var start = EquilibriumContinuation.Run(settle).Points[0].State;
-        var run = settle with
-        {
-            Name = "fp", State = start, SettleTime = null,
-            Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.1, MaxSteps = 5000 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "Iext_e", -5, 100)] },
-        };
-        var warm = EquilibriumContinuation.Run(run);
-        var times = new List<double>();
-        for (int i = 0; i < repeat; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            var b = EquilibriumContinuation.Run(run);
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            var p = model.DefaultParameters();
+            p[model.ParameterIndex("Iext_e")] = -5;
+            p[model.ParameterIndex("eps")] = eps;
+            var settle = new EquilibriumRun
+            {
+                Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = new double[model.Dimension], SettleTime = 5000,
+                Options = new ContinuationOptions { MaxSteps = 1 },
+            };
+            var start = EquilibriumContinuation.Run(settle).Points[0].State;
+            return settle with
+            {
+                Name = "fp", State = start, SettleTime = null,
+                Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.1, MaxSteps = 5000 },
+                Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "Iext_e", -5, max)] },
+            };
         }
-        times.Sort();
-        stdout.WriteLine($"equilibrium branch, homogeneous neural mass, eps = 0, Iext_e in [-5, 100]: {warm.Points.Count} points, " +
-            $"{warm.NewtonIterations} Newton iterations, {warm.SpecialPoints.Count(s => s.Kind == PointKind.HB)} Hopf points");
-        stdout.WriteLine($"wall time over {repeat} runs: median {times[times.Count / 2]:F2} ms, min {times[0]:F2} ms, max {times[^1]:F2} ms " +
-            $"({times[times.Count / 2] * 1000 / warm.Points.Count:F1} µs per point)");
+
+        static (double Median, double Min) Time(int repeat, Func<Branch> run, out Branch last)
+        {
+            last = run(); // warm-up
+            var times = new List<double>();
+            for (int i = 0; i < repeat; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                last = run();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            return (times[times.Count / 2], times[0]);
+        }
+
+        var eqRun = EquilibriumBranch(0, 100);
+        var (eqMedian, eqMin) = Time(Math.Max(repeat, 10), () => EquilibriumContinuation.Run(eqRun), out var eq);
+        stdout.WriteLine($"equilibria, eps = 0, Iext_e in [-5, 100]: {eq.Points.Count} points, {eq.NewtonIterations} Newton iterations, " +
+            $"{eq.SpecialPoints.Count(s => s.Kind == PointKind.HB)} Hopf points; median {eqMedian:F1} ms (min {eqMin:F1} ms), " +
+            $"{eqMedian * 1000 / eq.Points.Count:F1} µs per point");
+
+        var eq12 = EquilibriumContinuation.Run(EquilibriumBranch(12, 15));
+        var hb = eq12.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var cycleRun = new PeriodicRun
+        {
+            Name = "lc1", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 2000 },
+            Collocation = new CollocationOptions { Intervals = 100, Points = 7 },
+            Bounds = [new NamedBound("Iext_e", -5, 30)],
+        };
+        var (lcMedian, lcMin) = Time(repeat, () => PeriodicOrbitContinuation.Run(cycleRun), out var lc);
+        stdout.WriteLine($"cycles, eps = 12, from HB1 (NTST = 100, NCOL = 7, multipliers at every step): {lc.Points.Count} points, " +
+            $"{lc.NewtonIterations} Newton iterations, {lc.Factorizations} factorisations, " +
+            $"{lc.SpecialPoints.Count(s => s.Kind == PointKind.PD)} period doublings; median {lcMedian:F0} ms (min {lcMin:F0} ms), " +
+            $"{lcMedian / lc.Points.Count:F2} ms per step (min {lcMin / lc.Points.Count:F2})");
         return ExitCodes.Success;
     }
 }

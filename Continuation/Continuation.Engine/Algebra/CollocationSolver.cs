@@ -378,20 +378,12 @@ public sealed class CollocationSolver
         rhs.CopyTo(eq);
         var eqs = eq.AsSpan(0, rhs.Length);
 
-        // (1) Condensation on each interval's rows.
+        // (1) Condensation on each interval's rows, then the border rows.
+        // (Sequential: at these sizes a parallel loop costs more than it saves.)
+        ForwardRange(eq, 0, N);
         for (int j = 0; j < N; j++)
         {
-            var a = _blocks[j];
-            var piv = _blockPivots[j];
             var r = eqs.Slice(j * _rows, _rows);
-            for (int c = 0; c < _ni; c++)
-            {
-                int p = piv[c];
-                if (p != c) (r[c], r[p]) = (r[p], r[c]);
-                double rc = r[c];
-                if (rc == 0) continue;
-                for (int i = c + 1; i < _rows; i++) r[i] -= a[i * _cols + c] * rc;
-            }
             var fac = _borderFactors[j];
             for (int b = 0; b < g; b++)
             {
@@ -460,10 +452,45 @@ public sealed class CollocationSolver
             }
         }
         // Interior unknowns of each interval.
-        for (int j = 0; j < N; j++)
+        BackSubstituteInteriors(eq, rhs);
+    }
+
+
+    void ForwardRange(double[] eq, int from, int to)
+    {
+        for (int j = from; j < to; j++)
         {
             var a = _blocks[j];
-            var r = eqs.Slice(j * _rows, _rows);
+            var piv = _blockPivots[j];
+            var r = eq.AsSpan(j * _rows, _rows);
+            for (int c = 0; c < _ni; c++)
+            {
+                int p = piv[c];
+                if (p != c) (r[c], r[p]) = (r[p], r[c]);
+                double rc = r[c];
+                if (rc == 0) continue;
+                for (int i = c + 1; i < _rows; i++) r[i] -= a[i * _cols + c] * rc;
+            }
+        }
+    }
+
+    void BackSubstituteInteriors(double[] eq, Span<double> x)
+    {
+        var xs = _backBuffer ??= new double[Unknowns];
+        x.CopyTo(xs);
+        BackRange(eq, xs, 0, _N);
+        xs.AsSpan(0, x.Length).CopyTo(x);
+    }
+
+    double[]? _backBuffer;
+
+    void BackRange(double[] eq, double[] x, int from, int to)
+    {
+        int n = _n, g = _g, m = _m, gl = _N * m * n + n;
+        for (int j = from; j < to; j++)
+        {
+            var a = _blocks[j];
+            var r = eq.AsSpan(j * _rows, _rows);
             int baseNode = j * m * n;
             for (int c = _ni - 1; c >= 0; c--)
             {

@@ -87,6 +87,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         _phase = new double[_iT];
         _solver = new CollocationSolver(_n, _m, _N, 2);
         _point = new double[Dimension];
+        _residualBuffer = new double[_N * _m * _n];
         _workers = new Worker[_solver.Workers];
         for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system);
         _filler = FillInterval;
@@ -117,29 +118,13 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
-        var scheme = Mesh.Scheme;
-        var mesh = Mesh.Mesh;
-        double T = x[_iT];
+        x.CopyTo(_point);
         _p[Parameter] = x[_iL];
-        int n = _n, m = _m;
-        for (int j = 0; j < _N; j++)
-        {
-            double h = mesh[j + 1] - mesh[j];
-            for (int c = 0; c < m; c++)
-            {
-                Array.Clear(_u); Array.Clear(_du);
-                for (int k = 0; k <= m; k++)
-                {
-                    double b = scheme.Basis[c, k], d = scheme.BasisDerivative[c, k] / h;
-                    var node = x.Slice(NodeOffset(j, k), n);
-                    for (int s = 0; s < n; s++) { _u[s] += b * node[s]; _du[s] += d * node[s]; }
-                }
-                _d.Evaluate(_u, _p, _f);
-                int row = (j * m + c) * n;
-                for (int s = 0; s < n; s++) r[row + s] = _du[s] - T * _f[s];
-            }
-        }
-        int bc = _N * m * n;
+        var res = _residualBuffer;
+        // Sequential: cheaper than a parallel loop at these sizes.
+        CollocationResiduals(res, 0, _N, 0);
+        int n = _n, bc = _N * _m * n;
+        res.AsSpan(0, bc).CopyTo(r);
         for (int s = 0; s < n; s++) r[bc + s] = x[s] - x[_iT - n + s];
         double phase = 0;
         for (int i = 0; i < _iT; i++) phase += _phase[i] * (x[i] - _reference[i]);
@@ -147,6 +132,37 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         for (int i = 0; i <= bc + n; i++) if (!double.IsFinite(r[i])) return false;
         return true;
     }
+
+    /// <summary>Collocation residuals u'(g_c) − T f(u(g_c)) of intervals [from, to) at <see cref="_point"/>.</summary>
+    void CollocationResiduals(double[] r, int from, int to, int worker)
+    {
+        var w = _workers[worker];
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        var x = _point;
+        double T = x[_iT];
+        int n = _n, m = _m;
+        var du = w.Fl; // scratch of length n
+        for (int j = from; j < to; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int c = 0; c < m; c++)
+            {
+                Array.Clear(w.U); Array.Clear(du);
+                for (int k = 0; k <= m; k++)
+                {
+                    double b = scheme.Basis[c, k], d = scheme.BasisDerivative[c, k] / h;
+                    int off = NodeOffset(j, k);
+                    for (int s = 0; s < n; s++) { w.U[s] += b * x[off + s]; du[s] += d * x[off + s]; }
+                }
+                w.D.Evaluate(w.U, _p, w.F);
+                int row = (j * m + c) * n;
+                for (int s = 0; s < n; s++) r[row + s] = du[s] - T * w.F[s];
+            }
+        }
+    }
+
+    readonly double[] _residualBuffer;
 
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
