@@ -54,4 +54,130 @@ public class PeriodicOrbitContinuationTests
         }
         Assert.Equal(StopReason.Bound, Assert.Single(branch.Ends).Reason);
     }
+
+    /// <summary>ρ' = βρ + ρ³ − ρ⁵, θ' = 1 in Cartesian form: cycles on β = ρ⁴ − ρ², a fold of cycles at β = −1/4, ρ² = 1/2.</summary>
+    sealed class BautinLike : Continuation.Systems.OdeSystem
+    {
+        public override string Name => "bautin-like";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Continuation.Systems.Parameter> Parameters => [new("beta", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1], g = p[0] + r2 - r2 * r2;
+            du[0] = g * u[0] - u[1];
+            du[1] = u[0] + g * u[1];
+        }
+    }
+
+    [Fact]
+    public void FoldOfCyclesIsLocatedAtTheAnalyticPoint()
+    {
+        // Subcritical Hopf at β = 0: the unstable cycle grows backwards in β, folds at β = −1/4
+        // (ρ = 1/√2, period 2π) and comes back stable.
+        var model = new BautinLike();
+        var hb = HopfOf(model, [-1.0], "beta", [0, 0], 1);
+        Assert.True(hb.Details!.FirstLyapunov > 0);
+        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", -1, 1)],
+        });
+        var lpc = Assert.Single(branch.SpecialPoints, p => p.Kind == PointKind.LPC);
+        Assert.Equal("LPC1", lpc.Label);
+        Assert.Equal(-0.25, lpc.Parameters[0], 1e-7);
+        double r = Math.Sqrt(lpc.State[0] * lpc.State[0] + lpc.State[1] * lpc.State[1]);
+        Assert.Equal(Math.Sqrt(0.5), r, 1e-5);
+        Assert.Equal(2 * Math.PI, lpc.Period!.Value, 1e-6);
+        // Unstable before the fold (small cycles), stable after it (large cycles).
+        Assert.False(branch.Points[lpc.Index - 2].Analysis.Stable);
+        Assert.True(branch.Points[lpc.Index + 2].Analysis.Stable);
+        Assert.DoesNotContain(branch.SpecialPoints, p => p.Kind is PointKind.PD or PointKind.NS);
+    }
+
+    /// <summary>
+    /// A Stuart–Landau cycle (x, y) of radius 1 and period 2π, times a damped rotation (z, w) with
+    /// rate μ and frequency ω: the cycle's multipliers include e^{(μ ± iω)2π}, a torus (NS)
+    /// bifurcation at μ = 0 with rotation angle 2πω.
+    /// </summary>
+    sealed class CycleTimesRotation : Continuation.Systems.OdeSystem
+    {
+        public override string Name => "cycle-times-rotation";
+        public override IReadOnlyList<string> StateNames => ["x", "y", "z", "w"];
+        public override IReadOnlyList<Continuation.Systems.Parameter> Parameters => [new("beta", 1), new("mu", -0.5), new("omega", 0.3)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1];
+            du[0] = p[0] * u[0] - u[1] - u[0] * r2;
+            du[1] = u[0] + p[0] * u[1] - u[1] * r2;
+            du[2] = p[1] * u[2] - p[2] * u[3];
+            du[3] = p[2] * u[2] + p[1] * u[3];
+        }
+    }
+
+    [Fact]
+    public void TorusBifurcationIsLocatedWhereTheRotationLosesItsDamping()
+    {
+        var model = new CycleTimesRotation();
+        var hb = HopfOf(model, [-1.0, -0.5, 0.3], "beta", [0, 0, 0, 0], 1);
+        var cycles = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", -1, 2)], Values = [1.0],
+        });
+        var start = cycles.Find("UZ1")!;
+        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc-mu", System = model, Parameters = start.Parameters, Parameter = "mu",
+            Start = new CycleStart.Cycle(start.Cycle!, start.Unknowns),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("mu", -0.5, 0.5)],
+        });
+        var ns = Assert.Single(branch.SpecialPoints, p => p.Kind == PointKind.NS);
+        Assert.Equal(0.0, ns.Parameters[1], 1e-7);
+        Assert.Contains($"theta = {(2 * Math.PI * 0.3).ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}", ns.Note);
+        Assert.DoesNotContain(branch.SpecialPoints, p => p.Kind is PointKind.PD or PointKind.LPC);
+        Assert.True(branch.Points[ns.Index - 2].Analysis.Stable);
+        Assert.Equal(2, branch.Points[ns.Index + 2].Analysis.UnstableCount);
+    }
+
+    /// <summary>ρ' = βρ − ρ³, θ' = 1/(1 + ρ²): cycles of radius √β and period 2π(1 + β).</summary>
+    sealed class SlowingCycle : Continuation.Systems.OdeSystem
+    {
+        public override string Name => "slowing-cycle";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Continuation.Systems.Parameter> Parameters => [new("beta", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1], g = p[0] - r2, w = 1 / (1 + r2);
+            du[0] = g * u[0] - w * u[1];
+            du[1] = w * u[0] + g * u[1];
+        }
+    }
+
+    [Fact]
+    public void PeriodBoundEndsTheBranchExactlyOnTheBound()
+    {
+        var model = new SlowingCycle();
+        var hb = HopfOf(model, [-1.0], "beta", [0, 0], 1);
+        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", -1, 5), new NamedBound("period", 0, 8)],
+        });
+        var end = branch.Points[^1];
+        Assert.Equal(StopReason.Bound, Assert.Single(branch.Ends).Reason);
+        Assert.Equal(8.0, end.Period!.Value, 12);
+        Assert.Equal(8 / (2 * Math.PI) - 1, end.Parameters[0], 1e-6);
+        Assert.Contains("period", end.Note);
+    }
 }
