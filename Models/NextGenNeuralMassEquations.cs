@@ -1,3 +1,5 @@
+using Continuation.Systems;
+
 namespace Models;
 
 /// <summary>
@@ -34,6 +36,29 @@ internal enum NodeParameter
 internal static class NextGenNeuralMassEquations
 {
     internal const int RE = 0, VE = 1, SE = 2, RI = 3, VI = 4, SI = 5;
+
+    /// <summary>
+    /// The node's parameters with the paper's defaults, in model order; with <paramref name="coupling"/>
+    /// the global coupling <c>eps</c> comes second (the homogeneous system).
+    /// </summary>
+    internal static IReadOnlyList<Parameter> ParameterList(bool coupling) =>
+    [
+        new("Iext_e", 0.0, "external current onto the excitatory population"),
+        .. (coupling ? [new Parameter("eps", 0.0, "global coupling strength ε")] : Array.Empty<Parameter>()),
+        new("Iext_i", 0.0, "external current onto the inhibitory population"),
+        new("tau_e", 8.0, "excitatory membrane time constant (ms)"),
+        new("tau_i", 8.0, "inhibitory membrane time constant (ms)"),
+        new("tau_se", 1.0, "excitatory synaptic time constant (ms)"),
+        new("tau_si", 5.0, "inhibitory synaptic time constant (ms)"),
+        new("nu_e", -5.0, "centre of the excitatory excitability distribution"),
+        new("nu_i", -5.0, "centre of the inhibitory excitability distribution"),
+        new("Delta_e", 1.0, "half-width of the excitatory excitability distribution"),
+        new("Delta_i", 1.0, "half-width of the inhibitory excitability distribution"),
+        new("J_ee", 5.0, "synaptic strength E → E"),
+        new("J_ei", 13.0, "synaptic strength I → E"),
+        new("J_ii", 5.0, "synaptic strength I → I"),
+        new("J_ie", 13.0, "synaptic strength E → I"),
+    ];
 
     internal static readonly IReadOnlyList<string> StateNames = ["r_e", "v_e", "s_e", "r_i", "v_i", "s_i"];
 

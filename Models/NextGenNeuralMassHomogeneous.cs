@@ -18,24 +18,7 @@ public sealed class NextGenNeuralMassHomogeneous : OdeSystem
     public const int IextE = 0, Eps = 1, IextI = 2, TauE = 3, TauI = 4, TauSE = 5, TauSI = 6,
         NuE = 7, NuI = 8, DeltaE = 9, DeltaI = 10, Jee = 11, Jei = 12, Jii = 13, Jie = 14;
 
-    private static readonly IReadOnlyList<Parameter> ParameterList =
-    [
-        new("Iext_e", 0.0, "external current onto the excitatory population"),
-        new("eps", 0.0, "global coupling strength ε"),
-        new("Iext_i", 0.0, "external current onto the inhibitory population"),
-        new("tau_e", 8.0, "excitatory membrane time constant (ms)"),
-        new("tau_i", 8.0, "inhibitory membrane time constant (ms)"),
-        new("tau_se", 1.0, "excitatory synaptic time constant (ms)"),
-        new("tau_si", 5.0, "inhibitory synaptic time constant (ms)"),
-        new("nu_e", -5.0, "centre of the excitatory excitability distribution"),
-        new("nu_i", -5.0, "centre of the inhibitory excitability distribution"),
-        new("Delta_e", 1.0, "half-width of the excitatory excitability distribution"),
-        new("Delta_i", 1.0, "half-width of the inhibitory excitability distribution"),
-        new("J_ee", 5.0, "synaptic strength E → E"),
-        new("J_ei", 13.0, "synaptic strength I → E"),
-        new("J_ii", 5.0, "synaptic strength I → I"),
-        new("J_ie", 13.0, "synaptic strength E → I"),
-    ];
+    private static readonly IReadOnlyList<Parameter> ParameterList = NextGenNeuralMassEquations.ParameterList(coupling: true);
 
     /// <inheritdoc/>
     public override string Name => "NextGenNeuralMass.Homogeneous";

@@ -22,23 +22,7 @@ public sealed class NextGenNeuralMassNode : OdeSystem
     public const int IextE = 0, IextI = 1, TauE = 2, TauI = 3, TauSE = 4, TauSI = 5,
         NuE = 6, NuI = 7, DeltaE = 8, DeltaI = 9, Jee = 10, Jei = 11, Jii = 12, Jie = 13;
 
-    private static readonly IReadOnlyList<Parameter> ParameterList =
-    [
-        new("Iext_e", 0.0, "external current onto the excitatory population"),
-        new("Iext_i", 0.0, "external current onto the inhibitory population"),
-        new("tau_e", 8.0, "excitatory membrane time constant (ms)"),
-        new("tau_i", 8.0, "inhibitory membrane time constant (ms)"),
-        new("tau_se", 1.0, "excitatory synaptic time constant (ms)"),
-        new("tau_si", 5.0, "inhibitory synaptic time constant (ms)"),
-        new("nu_e", -5.0, "centre of the excitatory excitability distribution"),
-        new("nu_i", -5.0, "centre of the inhibitory excitability distribution"),
-        new("Delta_e", 1.0, "half-width of the excitatory excitability distribution"),
-        new("Delta_i", 1.0, "half-width of the inhibitory excitability distribution"),
-        new("J_ee", 5.0, "synaptic strength E → E"),
-        new("J_ei", 13.0, "synaptic strength I → E"),
-        new("J_ii", 5.0, "synaptic strength I → I"),
-        new("J_ie", 13.0, "synaptic strength E → I"),
-    ];
+    private static readonly IReadOnlyList<Parameter> ParameterList = NextGenNeuralMassEquations.ParameterList(coupling: false);
 
     /// <inheritdoc/>
     public override string Name => "NextGenNeuralMass.Node";
