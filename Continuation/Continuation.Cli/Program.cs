@@ -16,7 +16,10 @@ public static class Program
 {
     const string Usage = """
         usage:
-          cont run CASE [--out DIR] [--quiet]   run a case file (default DIR: out/<case name>)
+          cont run CASE [--out DIR] [--quiet] [--no-plots] [--svg]
+                                                run a case file (default DIR: out/<case name>),
+                                                then draw its figures and write report.md
+          cont plot DIR [--svg]                 redraw the figures and report.md of an output directory
           cont validate CASE                    check a case file without running it
           cont models                           list the built-in models and their parameters
           cont bench [--repeat N]               time an equilibrium branch and a cycle branch of the neural-mass model
@@ -39,6 +42,7 @@ public static class Program
             {
                 "run" => RunCase(args[1..], stdout, stderr, cancellation),
                 "validate" => Validate(args[1..], stdout, stderr),
+                "plot" => Plot(args[1..], stdout, stderr),
                 "models" => ListModels(stdout),
                 "bench" => Bench(args[1..], stdout),
                 _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
@@ -103,7 +107,7 @@ public static class Program
 
     static int RunCase(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
     {
-        var (path, options) = ParseArguments(args, ["--out"], ["--quiet"]);
+        var (path, options) = ParseArguments(args, ["--out"], ["--quiet", "--no-plots", "--svg"]);
         var c = Load(path);
         string dir = options.TryGetValue("--out", out var o) && o is not null ? o : Path.Combine("out", c.Name);
         bool quiet = options.ContainsKey("--quiet");
@@ -125,8 +129,39 @@ public static class Program
             stderr.WriteLine($"error: cannot write the output directory {dir}: {e.Message}");
             return ExitCodes.BadInput;
         }
+        if (code != ExitCodes.BadInput && !options.ContainsKey("--no-plots"))
+        {
+            // Figures are drawn from the files just written, exactly as `cont plot` does.
+            try { DrawFigures(dir, options.ContainsKey("--svg"), quiet ? TextWriter.Null : stderr); }
+            catch (Exception e) when (e is Plots.PlotInputException or IOException or InvalidOperationException)
+            {
+                stderr.WriteLine($"warning: figures not drawn: {(e is Plots.PlotInputException p ? p.Formatted : e.Message)}");
+            }
+        }
         if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
         return code;
+    }
+
+    static void DrawFigures(string dir, bool svg, TextWriter log)
+    {
+        var data = Plots.OutputData.Load(dir);
+        var figures = Plots.Figures.DrawAll(data, svg ? Plots.FigureFormat.Svg : Plots.FigureFormat.Png);
+        string report = Plots.Report.Write(data, figures);
+        log.WriteLine($"figures: {(figures.Count == 0 ? "none" : string.Join(", ", figures))}; report: {Path.GetFileName(report)}");
+    }
+
+    static int Plot(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (dir, options) = ParseArguments(args, [], ["--svg"]);
+        if (dir.Length == 0) throw new UsageException("missing the output directory");
+        if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return ExitCodes.BadInput; }
+        try { DrawFigures(dir, options.ContainsKey("--svg"), stdout); }
+        catch (Plots.PlotInputException e)
+        {
+            stderr.WriteLine($"error: {e.Formatted}");
+            return ExitCodes.BadInput;
+        }
+        return ExitCodes.Success;
     }
 
     static int ListModels(TextWriter stdout)

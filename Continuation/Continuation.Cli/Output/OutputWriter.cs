@@ -129,6 +129,10 @@ public sealed class OutputWriter
             w.WriteString("case", _case.Name);
             w.WriteString("case_file", Path.GetFullPath(_case.Path));
             w.WriteString("model", _case.Model.Name);
+            if (_case.Model.TimeUnit is { } unit) w.WriteString("time_unit", unit);
+            w.WriteStartArray("states");
+            foreach (var name in _case.Model.StateNames) w.WriteStringValue(name);
+            w.WriteEndArray();
             w.WriteString("engine_version", EngineVersion);
             w.WriteNumber("wall_ms", Math.Round(wallMilliseconds, 3));
             w.WriteStartArray("branches");

@@ -1,0 +1,211 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Plots;
+
+/// <summary>Image format of the figures.</summary>
+public enum FigureFormat { Png, Svg }
+
+/// <summary>
+/// Bifurcation diagrams drawn from an output directory: one-parameter diagrams (stable solid,
+/// unstable dashed, cycles as max/min envelopes, special points marked and labelled) and
+/// frequency diagrams of cycle branches.
+/// </summary>
+public static class Figures
+{
+    public const int Width = 900, Height = 620;
+
+    static readonly Color[] Palette =
+    [
+        Color.FromHex("#1f77b4"), Color.FromHex("#d62728"), Color.FromHex("#2ca02c"), Color.FromHex("#9467bd"),
+        Color.FromHex("#ff7f0e"), Color.FromHex("#17becf"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"),
+    ];
+
+    static readonly Dictionary<string, (MarkerShape Shape, Color Color, string Legend)> Kinds = new()
+    {
+        ["LP"] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "LP fold"),
+        ["HB"] = (MarkerShape.FilledSquare, Color.FromHex("#d62728"), "HB Hopf"),
+        ["BP"] = (MarkerShape.FilledDiamond, Color.FromHex("#7f7f7f"), "BP branch point"),
+        ["LPC"] = (MarkerShape.FilledTriangleDown, Color.FromHex("#2ca02c"), "LPC fold of cycles"),
+        ["PD"] = (MarkerShape.FilledCircle, Color.FromHex("#9467bd"), "PD period doubling"),
+        ["NS"] = (MarkerShape.OpenCircle, Color.FromHex("#ff7f0e"), "NS torus"),
+        ["BPC"] = (MarkerShape.OpenDiamond, Color.FromHex("#7f7f7f"), "BPC branch point of cycles"),
+    };
+
+    /// <summary>Draws every figure the data supports into its directory; returns the file names written.</summary>
+    public static List<string> DrawAll(OutputData data, FigureFormat format = FigureFormat.Png)
+    {
+        var written = new List<string>();
+        foreach (var group in data.Branches.Where(b => b.Parameters.Count == 1).GroupBy(b => b.Parameters[0]))
+        {
+            var branches = group.ToList();
+            foreach (var variable in DiagramVariables(data, branches))
+                written.Add(Save(OneParameter(data, branches, group.Key, variable), data.Directory, $"bifurcation-{group.Key}-{variable}", format));
+            if (branches.Any(b => b.Kind == "periodic"))
+                written.Add(Save(Frequency(data, branches, group.Key), data.Directory, $"frequency-{group.Key}", format));
+        }
+        return written;
+    }
+
+    static string Save(Plot plot, string directory, string name, FigureFormat format)
+    {
+        string file = name + (format == FigureFormat.Svg ? ".svg" : ".png");
+        string path = Path.Combine(directory, file);
+        if (format == FigureFormat.Svg) plot.SaveSvg(path, Width, Height);
+        else plot.SavePng(path, Width, Height);
+        return file;
+    }
+
+    /// <summary>State variables to draw: those with min/max outputs (cycle envelopes), else the first state.</summary>
+    static List<string> DiagramVariables(OutputData data, List<BranchData> branches)
+    {
+        var states = StateNames(data);
+        var withEnvelope = states.Where(s => branches.All(b => b.Points.Has(s + "_min") && b.Points.Has(s + "_max"))).ToList();
+        if (withEnvelope.Count > 0) return withEnvelope;
+        return states.Count > 0 ? [states[0]] : [];
+    }
+
+    internal static List<string> StateNames(OutputData data)
+        => data.Summary.TryGetProperty("states", out var s) ? s.EnumerateArray().Select(v => v.GetString() ?? "").ToList() : [];
+
+    /// <summary>A readable axis name: I_ext^E for Iext_e, ε for eps, v_E for v_e (neural-mass names), else the name.</summary>
+    public static string AxisName(string name, string? timeUnit = null) => name switch
+    {
+        "Iext_e" => "I_ext^E",
+        "Iext_i" => "I_ext^I",
+        "eps" => "ε",
+        "period" => timeUnit is null ? "period" : $"period ({timeUnit})",
+        _ when name.Length > 2 && name[^2] == '_' && name[^1] is 'e' or 'i' => $"{name[..^2]}_{char.ToUpperInvariant(name[^1])}",
+        _ => name,
+    };
+
+    static Plot NewPlot(string title, string x, string y)
+    {
+        var plot = new Plot();
+        plot.Title(title, size: 18);
+        plot.XLabel(x, size: 18);
+        plot.YLabel(y, size: 18);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+        plot.Axes.Left.TickLabelStyle.FontSize = 14;
+        plot.Legend.FontSize = 13;
+        return plot;
+    }
+
+    static Plot OneParameter(OutputData data, List<BranchData> branches, string parameter, string variable)
+    {
+        var plot = NewPlot($"{data.Case}", AxisName(parameter), AxisName(variable));
+        int colour = 0;
+        var kindsShown = new HashSet<string>();
+        var placed = new List<(double X, double Y)>();
+        var (xSpan, ySpan) = Spans(branches, parameter, variable);
+        foreach (var b in branches)
+        {
+            var color = Palette[colour++ % Palette.Length];
+            var t = b.Points;
+            var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
+            var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
+            bool cycle = b.Kind == "periodic";
+            var curves = cycle && t.Has(variable + "_max")
+                ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
+                : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
+            bool labelled = false;
+            foreach (var y in curves)
+            {
+                foreach (var (from, to, isStable) in Segments(stable))
+                {
+                    var line = plot.Add.ScatterLine(x[from..(to + 1)], y[from..(to + 1)], color);
+                    line.LineWidth = isStable ? 2.5f : 1.5f;
+                    line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
+                    if (!labelled) { line.LegendText = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})"; labelled = true; }
+                }
+            }
+            // Special points: marker and label (kind + ordinal within the branch).
+            var counters = new Dictionary<string, int>();
+            for (int i = 0; i < t.Rows.Count; i++)
+            {
+                string kind = t.Text(i, "type");
+                if (kind.Length == 0) continue;
+                counters[kind] = counters.GetValueOrDefault(kind) + 1;
+                if (!Kinds.TryGetValue(kind, out var style)) continue;
+                double yv = curves[0][i];
+                var m = plot.Add.Marker(x[i], yv, style.Shape, 11, style.Color);
+                if (kindsShown.Add(kind)) m.LegendText = style.Legend;
+                // Skip a label that would overlap one already placed (the marker stays).
+                if (placed.Any(p => Math.Abs(p.X - x[i]) < 0.04 * xSpan && Math.Abs(p.Y - yv) < 0.035 * ySpan)) continue;
+                placed.Add((x[i], yv));
+                var text = plot.Add.Text($"{(branches.Count > 1 ? b.Name + "." : "")}{kind}{counters[kind]}", x[i], yv);
+                text.LabelFontSize = 13;
+                text.LabelFontColor = style.Color;
+                text.LabelOffsetX = 6;
+                text.LabelOffsetY = -6;
+            }
+        }
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = Alignment.UpperLeft;
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    static Plot Frequency(OutputData data, List<BranchData> branches, string parameter)
+    {
+        bool hz = data.TimeUnit is "ms" or "s";
+        var plot = NewPlot($"{data.Case}: frequency of the cycles", AxisName(parameter), hz ? "frequency (Hz)" : "frequency (1/time)");
+        int colour = 0;
+        foreach (var b in branches)
+        {
+            var color = Palette[colour++ % Palette.Length];
+            if (b.Kind != "periodic") continue;
+            var t = b.Points;
+            var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
+            double scale = data.TimeUnit == "ms" ? 1000 : 1;
+            var f = Enumerable.Range(0, t.Rows.Count).Select(i => scale / t.Number(i, "period")).ToArray();
+            var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
+            bool labelled = false;
+            foreach (var (from, to, isStable) in Segments(stable))
+            {
+                var line = plot.Add.ScatterLine(x[from..(to + 1)], f[from..(to + 1)], color);
+                line.LineWidth = isStable ? 2.5f : 1.5f;
+                line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
+                if (!labelled) { line.LegendText = b.Name; labelled = true; }
+            }
+        }
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    static (double X, double Y) Spans(List<BranchData> branches, string parameter, string variable)
+    {
+        double xmin = double.PositiveInfinity, xmax = double.NegativeInfinity, ymin = double.PositiveInfinity, ymax = double.NegativeInfinity;
+        foreach (var b in branches)
+        {
+            var t = b.Points;
+            foreach (var name in new[] { variable, variable + "_min", variable + "_max" })
+            {
+                if (!t.Has(name)) continue;
+                for (int i = 0; i < t.Rows.Count; i++)
+                {
+                    double y = t.Number(i, name), x = t.Number(i, parameter);
+                    if (double.IsFinite(y)) { ymin = Math.Min(ymin, y); ymax = Math.Max(ymax, y); }
+                    if (double.IsFinite(x)) { xmin = Math.Min(xmin, x); xmax = Math.Max(xmax, x); }
+                }
+            }
+        }
+        return (Math.Max(xmax - xmin, 1e-12), Math.Max(ymax - ymin, 1e-12));
+    }
+
+    static double[] Column(Table t, string name) => Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, name)).ToArray();
+
+    /// <summary>Runs of equal stability; consecutive runs share their boundary point so the curve has no gap.</summary>
+    static IEnumerable<(int From, int To, bool Stable)> Segments(bool[] stable)
+    {
+        int start = 0;
+        for (int i = 1; i <= stable.Length; i++)
+        {
+            if (i == stable.Length || stable[i] != stable[start])
+            {
+                yield return (start, Math.Min(i, stable.Length - 1), stable[start]);
+                start = i;
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace Plots;
+
+/// <summary>DIR/report.md: the case, its special points, the figures and how each branch ended.</summary>
+public static class Report
+{
+    public static string Write(OutputData data, IReadOnlyList<string> figures)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {data.Case}");
+        sb.AppendLine();
+        sb.AppendLine($"Model `{data.Model}`." + (data.Complete ? "" : " **The run did not complete**: only the branches below were finished."));
+        sb.AppendLine();
+        sb.AppendLine("## Branches");
+        sb.AppendLine();
+        sb.AppendLine("| branch | kind | parameter | points | wall time | end |");
+        sb.AppendLine("|---|---|---|---:|---:|---|");
+        foreach (var b in data.Branches)
+            sb.AppendLine($"| {b.Name} | {b.Kind} | {string.Join(", ", b.Parameters)} | {b.Points.Rows.Count} | {b.WallMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms | {Escape(b.EndReason)} |");
+        sb.AppendLine();
+        sb.AppendLine("## Special points");
+        sb.AppendLine();
+        var sp = data.SpecialPoints;
+        var parameters = data.Branches.SelectMany(b => b.Parameters).Distinct().ToList();
+        sb.Append("| branch | label | type |");
+        foreach (var p in parameters) sb.Append($" {p} |");
+        sb.AppendLine(" period | l1 | note |");
+        sb.Append("|---|---|---|");
+        foreach (var _ in parameters) sb.Append("---:|");
+        sb.AppendLine("---:|---:|---|");
+        var counters = new Dictionary<(string, string), int>();
+        for (int i = 0; i < sp.Rows.Count; i++)
+        {
+            string branch = sp.Text(i, "branch"), type = sp.Text(i, "type");
+            int k = counters[(branch, type)] = counters.GetValueOrDefault((branch, type)) + 1;
+            sb.Append($"| {branch} | {type}{k} | {type} |");
+            foreach (var p in parameters) sb.Append($" {Number(sp, i, p)} |");
+            sb.AppendLine($" {Number(sp, i, "period")} | {Number(sp, i, "l1")} | {Escape(sp.Text(i, "note"))} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("Labels are the type and its ordinal within the branch, as `from:` uses them. For cycles the note lists the Floquet multipliers; `l1` is the first Lyapunov coefficient of a Hopf point (negative: supercritical).");
+        if (figures.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Figures");
+            sb.AppendLine();
+            sb.AppendLine("Solid: stable; dashed: unstable. Cycles are drawn by the maximum and minimum of the variable over the orbit.");
+            foreach (var f in figures)
+            {
+                sb.AppendLine();
+                sb.AppendLine($"![{f}]({f})");
+            }
+        }
+        string path = Path.Combine(data.Directory, "report.md");
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
+    static string Number(Table t, int row, string column)
+    {
+        if (!t.Has(column)) return "";
+        double v = t.Number(row, column);
+        return double.IsNaN(v) ? "" : v.ToString("G8", CultureInfo.InvariantCulture);
+    }
+
+    static string Escape(string s) => s.Replace("|", "\\|").Replace("\n", " ");
+}
