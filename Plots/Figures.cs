@@ -108,7 +108,8 @@ public static class Figures
             var curves = cycle && t.Has(variable + "_max")
                 ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
                 : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
-            bool labelled = false;
+            // The legend shows the branch with a solid line (its first stable segment if it has one).
+            bool anyStable = stable.Any(v => v), labelled = false;
             foreach (var y in curves)
             {
                 foreach (var (from, to, isStable) in Segments(stable))
@@ -116,7 +117,7 @@ public static class Figures
                     var line = plot.Add.ScatterLine(x[from..(to + 1)], y[from..(to + 1)], color);
                     line.LineWidth = isStable ? 2.5f : 1.5f;
                     line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
-                    if (!labelled) { line.LegendText = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})"; labelled = true; }
+                    if (!labelled && (isStable || !anyStable)) { line.LegendText = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})"; labelled = true; }
                 }
             }
             // Special points: marker and label (kind + ordinal within the branch).
@@ -160,13 +161,13 @@ public static class Figures
             double scale = data.TimeUnit == "ms" ? 1000 : 1;
             var f = Enumerable.Range(0, t.Rows.Count).Select(i => scale / t.Number(i, "period")).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
-            bool labelled = false;
+            bool anyStable = stable.Any(v => v), labelled = false;
             foreach (var (from, to, isStable) in Segments(stable))
             {
                 var line = plot.Add.ScatterLine(x[from..(to + 1)], f[from..(to + 1)], color);
                 line.LineWidth = isStable ? 2.5f : 1.5f;
                 line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
-                if (!labelled) { line.LegendText = b.Name; labelled = true; }
+                if (!labelled && (isStable || !anyStable)) { line.LegendText = b.Name; labelled = true; }
             }
         }
         plot.ShowLegend(Edge.Right);
