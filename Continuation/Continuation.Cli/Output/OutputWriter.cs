@@ -77,8 +77,10 @@ public sealed class OutputWriter
         sb.Append('\n');
         foreach (var pt in branch.Points)
         {
+            // Stability is unknown where nothing was analysed (the zero-amplitude start of a cycle branch at a Hopf point).
+            bool known = pt.Analysis.Spectrum.Length > 0;
             sb.Append(pt.Index).Append(',').Append(TypeName(pt.Kind)).Append(',')
-              .Append(pt.Analysis.Stable ? "true" : "false").Append(',').Append(pt.Analysis.UnstableCount);
+              .Append(known ? pt.Analysis.Stable ? "true" : "false" : "").Append(',').Append(known ? pt.Analysis.UnstableCount.ToString(CultureInfo.InvariantCulture) : "");
             foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
             sb.Append(',').Append(Format(pt.Period));
             foreach (var v in pt.State) sb.Append(',').Append(Format(v));
