@@ -30,6 +30,22 @@ public static class Figures
         ["PD"] = (MarkerShape.FilledCircle, Color.FromHex("#9467bd"), "PD period doubling"),
         ["NS"] = (MarkerShape.OpenCircle, Color.FromHex("#ff7f0e"), "NS torus"),
         ["BPC"] = (MarkerShape.OpenDiamond, Color.FromHex("#7f7f7f"), "BPC branch point of cycles"),
+        ["CP"] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "CP cusp"),
+        ["BT"] = (MarkerShape.FilledSquare, Color.FromHex("#000000"), "BT Bogdanov-Takens"),
+        ["GH"] = (MarkerShape.FilledDiamond, Color.FromHex("#d62728"), "GH generalised Hopf"),
+        ["ZH"] = (MarkerShape.FilledCircle, Color.FromHex("#17becf"), "ZH zero-Hopf"),
+        ["HH"] = (MarkerShape.OpenSquare, Color.FromHex("#d62728"), "HH double Hopf"),
+    };
+
+    /// <summary>Colours of the two-parameter curve kinds.</summary>
+    static readonly Dictionary<string, (Color Color, string Legend)> CurveKinds = new()
+    {
+        ["hopf-curve"] = (Color.FromHex("#d62728"), "Hopf"),
+        ["fold-curve"] = (Color.FromHex("#1f77b4"), "fold of equilibria"),
+        ["lpc-curve"] = (Color.FromHex("#2ca02c"), "fold of cycles"),
+        ["pd-curve"] = (Color.FromHex("#9467bd"), "period doubling"),
+        ["ns-curve"] = (Color.FromHex("#ff7f0e"), "torus (NS)"),
+        ["homoclinic"] = (Color.FromHex("#000000"), "homoclinic (large period)"),
     };
 
     /// <summary>Draws every figure the data supports into its directory; returns the file names written.</summary>
@@ -44,7 +60,54 @@ public static class Figures
             if (branches.Any(b => b.Kind == "periodic"))
                 written.Add(Save(Frequency(data, branches, group.Key), data.Directory, $"frequency-{group.Key}", format));
         }
+        foreach (var group in data.Branches.Where(b => b.Parameters.Count == 2).GroupBy(b => (b.Parameters[0], b.Parameters[1])))
+            written.Add(Save(TwoParameter(data, group.ToList(), group.Key.Item1, group.Key.Item2), data.Directory,
+                $"two-parameter-{group.Key.Item1}-{group.Key.Item2}", format));
         return written;
+    }
+
+    /// <summary>Two-parameter diagram: each curve kind in its colour, codimension-two points marked and labelled.</summary>
+    static Plot TwoParameter(OutputData data, List<BranchData> branches, string first, string second)
+    {
+        var plot = NewPlot($"{data.Case}", AxisName(first), AxisName(second));
+        var kindsShown = new HashSet<string>();
+        var placed = new List<(double X, double Y)>();
+        double xSpan = 1, ySpan = 1;
+        {
+            var xs = branches.SelectMany(b => Column(b.Points, first)).Where(double.IsFinite).ToList();
+            var ys = branches.SelectMany(b => Column(b.Points, second)).Where(double.IsFinite).ToList();
+            if (xs.Count > 0) xSpan = Math.Max(xs.Max() - xs.Min(), 1e-12);
+            if (ys.Count > 0) ySpan = Math.Max(ys.Max() - ys.Min(), 1e-12);
+        }
+        foreach (var b in branches)
+        {
+            var (color, legend) = CurveKinds.TryGetValue(b.Kind, out var c) ? c : (Palette[0], b.Kind);
+            var t = b.Points;
+            var x = Column(t, first);
+            var y = Column(t, second);
+            var line = plot.Add.ScatterLine(x, y, color);
+            line.LineWidth = 2.5f;
+            if (kindsShown.Add("curve:" + b.Kind)) line.LegendText = legend;
+            var counters = new Dictionary<string, int>();
+            for (int i = 0; i < t.Rows.Count; i++)
+            {
+                string kind = t.Text(i, "type");
+                if (kind.Length == 0) continue;
+                counters[kind] = counters.GetValueOrDefault(kind) + 1;
+                if (!Kinds.TryGetValue(kind, out var style)) continue;
+                var m = plot.Add.Marker(x[i], y[i], style.Shape, 11, style.Color);
+                if (kindsShown.Add(kind)) m.LegendText = style.Legend;
+                if (placed.Any(p => Math.Abs(p.X - x[i]) < 0.04 * xSpan && Math.Abs(p.Y - y[i]) < 0.035 * ySpan)) continue;
+                placed.Add((x[i], y[i]));
+                var text = plot.Add.Text($"{kind}{counters[kind]}", x[i], y[i]);
+                text.LabelFontSize = 13;
+                text.LabelFontColor = style.Color;
+                text.LabelOffsetX = 6;
+                text.LabelOffsetY = -6;
+            }
+        }
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 
     static string Save(Plot plot, string directory, string name, FigureFormat format)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Continuation.Cli.Cases;
 using Continuation.Cli.Output;
+using Continuation.Codim2;
 using Continuation.Equilibria;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
@@ -85,6 +86,27 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
             parameters = (double[])point.Parameters.Clone();
         }
         foreach (var (name, value) in run.ParameterOverrides) parameters[model.ParameterIndex(name)] = value;
+
+        if (run.Kind is "fold-curve" or "hopf-curve")
+        {
+            var wanted = run.Kind == "fold-curve" ? PointKind.LP : PointKind.HB;
+            if (source!.Kind != BranchKind.Equilibrium || point!.Kind != wanted)
+                throw RunError(run, run.From!.Line, $"from: a {run.Kind} starts at an {wanted} point of an equilibrium branch, and {run.From} is a {point!.Kind} point of a {source.Kind.ToString().ToLowerInvariant()} branch");
+            return CurveContinuation.Run(new CurveRun
+            {
+                Name = run.Name,
+                System = model,
+                Kind = run.Kind == "fold-curve" ? BranchKind.FoldCurve : BranchKind.HopfCurve,
+                Parameters = parameters,
+                First = run.Parameter,
+                Second = run.SecondParameter!,
+                State = point.State,
+                Omega = point.Details?.Omega ?? 0,
+                Direction = run.Direction,
+                Options = run.Options,
+                Bounds = run.Bounds,
+            }, progress, cancellation);
+        }
 
         if (run.Kind == "periodic")
         {

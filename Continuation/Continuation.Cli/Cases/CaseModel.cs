@@ -41,6 +41,8 @@ public sealed record RunSpec
     public required string Kind { get; init; }
     public required int Line { get; init; }
     public required string Parameter { get; init; }
+    /// <summary>The second continued parameter of a two-parameter curve.</summary>
+    public string? SecondParameter { get; init; }
     public Direction Direction { get; init; } = Direction.Forward;
     public PointReference? From { get; init; }
     /// <summary>Overrides of the case parameters for this run (applied after those of a <c>from:</c> point).</summary>

@@ -20,8 +20,8 @@ public sealed class CaseReader
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic"];
-    static readonly string[] PlannedKinds = ["hopf-curve", "fold-curve", "lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
+    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve"];
+    static readonly string[] PlannedKinds = ["lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -121,9 +121,29 @@ public sealed class CaseReader
             throw Error(kindNode, msg);
         }
 
-        var parNode = Get(map, "parameter") ?? throw Error(map, $"{where}: missing key 'parameter' (the continued parameter)");
-        string parameter = Scalar(parNode, $"{where}.parameter");
-        if (model.ParameterIndex(parameter) < 0) throw Error(parNode, $"{where}.parameter: {UnknownParameter(parameter, model)}");
+        bool curve = kind is "fold-curve" or "hopf-curve";
+        string parameter;
+        string? second = null;
+        if (curve)
+        {
+            if (Get(map, "parameter") is { } single)
+                throw Error(single, $"{where}.parameter: a {kind} is continued in two parameters: write parameters: [a, b]");
+            var psNode = Get(map, "parameters") ?? throw Error(map, $"{where}: missing key 'parameters' (the two continued parameters, e.g. [Iext_e, eps])");
+            if (psNode is not YamlSequenceNode seq || seq.Children.Count != 2)
+                throw Error(psNode, $"{where}.parameters: expected a list of two parameter names such as [Iext_e, eps]");
+            var names = seq.Children.Select((c, i) => Scalar(c, $"{where}.parameters[{i}]")).ToList();
+            for (int i = 0; i < 2; i++)
+                if (model.ParameterIndex(names[i]) < 0) throw Error(seq.Children[i], $"{where}.parameters: {UnknownParameter(names[i], model)}");
+            if (names[0] == names[1]) throw Error(psNode, $"{where}.parameters: the two parameters must differ");
+            parameter = names[0];
+            second = names[1];
+        }
+        else
+        {
+            var parNode = Get(map, "parameter") ?? throw Error(map, $"{where}: missing key 'parameter' (the continued parameter)");
+            parameter = Scalar(parNode, $"{where}.parameter");
+            if (model.ParameterIndex(parameter) < 0) throw Error(parNode, $"{where}.parameter: {UnknownParameter(parameter, model)}");
+        }
 
         var direction = Direction.Forward;
         if (Get(map, "direction") is { } dnode)
@@ -152,12 +172,14 @@ public sealed class CaseReader
             from = new PointReference(branch, label, (int)fnode.Start.Line);
         }
 
-        var overrides = Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
+        var overrides = !curve && Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
         var startNode = Get(map, "start");
         StartSpec? start = startNode is null ? null : ParseStart(startNode, model, $"{where}.start");
         if (startNode is not null && from is not null) throw Error(startNode, $"{where}: give either 'from' or 'start', not both");
         var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
         var options = runNumerics.Continuation;
+        if (curve && from is null)
+            throw Error(map, $"{where}: a {kind} starts from a labelled point: from: <branch>.{(kind == "fold-curve" ? "LP1" : "HB1")}");
         if (kind == "periodic" && from is null)
             throw Error(map, $"{where}: a periodic run starts from a labelled point: from: <branch>.HB1 (a Hopf point), <branch>.PD1 (period doubling) or a point of a cycle branch");
 
@@ -183,8 +205,8 @@ public sealed class CaseReader
                 }
                 if (model.ParameterIndex(key) < 0)
                     throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps{(kind == "periodic" ? ", period" : "")})");
-                if (key != parameter)
-                    throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter '{parameter}' varies on this run");
+                if (key != parameter && key != second)
+                    throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter{(second is null ? $" '{parameter}'" : $"s '{parameter}' and '{second}'")} vary on this run");
                 var pair = Numbers(valueNode, $"{where}.stop.{key}");
                 if (pair.Count != 2 || !(pair[0] < pair[1]))
                     throw Error(valueNode, $"{where}.stop.{key}: expected [min, max] with min < max");
@@ -210,7 +232,8 @@ public sealed class CaseReader
 
         return new RunSpec
         {
-            Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, Direction = direction, From = from,
+            Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, SecondParameter = second,
+            Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, From = from,
             ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
         };
     }

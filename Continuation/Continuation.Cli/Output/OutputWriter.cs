@@ -142,7 +142,7 @@ public sealed class OutputWriter
             {
                 w.WriteStartObject();
                 w.WriteString("name", b.Name);
-                w.WriteString("kind", b.Kind.ToString().ToLowerInvariant());
+                w.WriteString("kind", KindName(b.Kind));
                 w.WriteStartArray("parameters");
                 foreach (var p in b.ContinuedParameters) w.WriteStringValue(p);
                 w.WriteEndArray();
@@ -198,6 +198,14 @@ public sealed class OutputWriter
         }
         WriteAtomically(Path.Combine(_dir, "summary.json"), Encoding.UTF8.GetString(stream.ToArray()) + "\n");
     }
+
+    /// <summary>The run kind as case files write it.</summary>
+    public static string KindName(BranchKind kind) => kind switch
+    {
+        BranchKind.FoldCurve => "fold-curve",
+        BranchKind.HopfCurve => "hopf-curve",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     public static string EngineVersion =>
         typeof(Branch).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

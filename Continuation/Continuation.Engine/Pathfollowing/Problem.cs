@@ -21,6 +21,16 @@ public enum PointKind
     NS,
     /// <summary>Branch point of cycles.</summary>
     BPC,
+    /// <summary>Cusp (codim 2: fold curve, the fold's quadratic coefficient vanishes).</summary>
+    CP,
+    /// <summary>Bogdanov–Takens (double zero eigenvalue).</summary>
+    BT,
+    /// <summary>Zero-Hopf (a zero eigenvalue and an imaginary pair).</summary>
+    ZH,
+    /// <summary>Generalised Hopf / Bautin (first Lyapunov coefficient zero).</summary>
+    GH,
+    /// <summary>Double Hopf (two imaginary pairs).</summary>
+    HH,
     /// <summary>User value of a parameter.</summary>
     UZ,
     /// <summary>End point of a branch.</summary>
@@ -34,7 +44,9 @@ public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spe
 }
 
 /// <summary>Extra numbers describing a special point (Hopf frequency, Lyapunov coefficient …).</summary>
-public sealed record SpecialPointDetails(double? Omega = null, double? Period = null, double? FirstLyapunov = null, string? Note = null);
+/// <param name="EndsBranch">The branch ends here (after this point, an EP with the same note).</param>
+public sealed record SpecialPointDetails(double? Omega = null, double? Period = null, double? FirstLyapunov = null, string? Note = null,
+    double? SecondLyapunov = null, bool EndsBranch = false);
 
 /// <summary>Outcome of linearising and factoring a bordered system.</summary>
 public enum Linearization

@@ -170,7 +170,7 @@ public sealed class PseudoArclength
             events.Sort((e1, e2) => e1.S.CompareTo(e2.S));
 
             // A bound ends the branch at the first bound event.
-            int boundAt = events.FindIndex(e => e.Kind == PointKind.EP);
+            int boundAt = events.FindIndex(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true);
 
             // Closed loop: the new chord passes by the first point after the branch has gone away.
             double sLoop = double.NaN;
@@ -199,8 +199,9 @@ public sealed class PseudoArclength
             }
             if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop) && events[boundAt].Test < 2 + _nProblemTests)
             {
-                // A problem's own stop test (e.g. a cycle shrinking onto a Hopf point).
+                // A problem's own stop test (e.g. a cycle shrinking onto a Hopf point, a Hopf curve reaching BT).
                 var ev = events[boundAt];
+                if (ev.Kind != PointKind.EP) yield return ToPoint(ev.P, ev.Kind, ev.Details);
                 yield return ToPoint(ev.P, PointKind.EP, ev.Details, ev.Details?.Note ?? "stop", StopReason.Bound);
                 yield break;
             }

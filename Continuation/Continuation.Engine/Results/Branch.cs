@@ -4,7 +4,15 @@ using Continuation.Systems;
 namespace Continuation.Results;
 
 /// <summary>What kind of solutions a branch holds.</summary>
-public enum BranchKind { Equilibrium, Periodic }
+public enum BranchKind
+{
+    Equilibrium,
+    Periodic,
+    /// <summary>Fold (saddle-node) curve of equilibria in two parameters.</summary>
+    FoldCurve,
+    /// <summary>Hopf curve of equilibria in two parameters.</summary>
+    HopfCurve,
+}
 
 
 /// <summary>Which way to go from the start point.</summary>

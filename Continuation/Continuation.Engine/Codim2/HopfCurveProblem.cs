@@ -1,0 +1,142 @@
+using System.Numerics;
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.Systems;
+
+namespace Continuation.Codim2;
+
+/// <summary>
+/// The Hopf curve of equilibria in two parameters, by the standard augmented system
+/// f(u, p) = 0, f_u q_r + ω q_i = 0, f_u q_i − ω q_r = 0, |q_r|² + |q_i|² = 1 and the phase
+/// Im⟨q̃, q⟩ = 0 (q = q_r + i q_i, A q = iω q). Codimension-two points: generalised Hopf (GH:
+/// l1 = 0), zero-Hopf (ZH: det f_u changes sign), double Hopf (HH: another imaginary pair),
+/// Bogdanov–Takens (BT: ω → 0; the curve then continues as a neutral-saddle curve, which this
+/// system cannot represent: the branch ends there with a note).
+/// </summary>
+/// <remarks>Kuznetsov, Elements of Applied Bifurcation Theory, ch. 8 and 10.2.</remarks>
+public sealed class HopfCurveProblem : DenseAugmentedProblem
+{
+    static readonly PointKind[] Kinds = [PointKind.GH, PointKind.ZH, PointKind.HH, PointKind.BT];
+    readonly double[] _qrRef, _qiRef;
+    readonly double _omegaFloor;
+    int Qr => N + 2;
+    int Qi => 2 * N + 2;
+    int Omega => 3 * N + 2;
+
+    public HopfCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, double omegaFloor = 1e-3)
+        : base(system, parameters, first, second, 2 * system.Dimension + 1)
+    {
+        _qrRef = new double[N];
+        _qiRef = new double[N];
+        _omegaFloor = omegaFloor;
+    }
+
+    public override IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
+
+    /// <summary>The start x = (u, p_a, p_b, q_r, q_i, ω) at a Hopf point with frequency ω.</summary>
+    public double[] Start(ReadOnlySpan<double> u, double omega)
+    {
+        var x = new double[Dimension];
+        u.CopyTo(x);
+        x[N] = P[First];
+        x[N + 1] = P[Second];
+        D.StateJacobian(u, Params(x), Jac);
+        var q = HopfCoefficients.CriticalEigenvector(Jac, N, omega);
+        for (int i = 0; i < N; i++) { x[Qr + i] = q[i].Real; x[Qi + i] = q[i].Imaginary; }
+        x[Omega] = omega;
+        Accept(x);
+        return x;
+    }
+
+    protected override void Evaluate(ReadOnlySpan<double> x, Span<double> r)
+    {
+        int n = N;
+        var p = Params(x);
+        var u = x[..n];
+        var qr = x.Slice(Qr, n);
+        var qi = x.Slice(Qi, n);
+        double w = x[Omega];
+        D.Evaluate(u, p, r[..n]);
+        D.StateJacobian(u, p, Jac);
+        double norm = -1, phase = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double ar = 0, ai = 0;
+            for (int j = 0; j < n; j++) { ar += Jac[i * n + j] * qr[j]; ai += Jac[i * n + j] * qi[j]; }
+            r[n + i] = ar + w * qi[i];
+            r[2 * n + i] = ai - w * qr[i];
+            norm += qr[i] * qr[i] + qi[i] * qi[i];
+            phase += _qrRef[i] * qi[i] - _qiRef[i] * qr[i];
+        }
+        r[3 * n] = norm;
+        r[3 * n + 1] = phase;
+    }
+
+    public override void Accept(ReadOnlySpan<double> x)
+    {
+        x.Slice(Qr, N).CopyTo(_qrRef);
+        x.Slice(Qi, N).CopyTo(_qiRef);
+    }
+
+    /// <summary>Indices of the critical pair ±iω in the sorted spectrum.</summary>
+    static (int, int) CriticalPair(Complex[] ev, double omega)
+    {
+        int a = 0, b = 0;
+        double ba = double.PositiveInfinity, bb = double.PositiveInfinity;
+        for (int i = 0; i < ev.Length; i++)
+        {
+            double da = (ev[i] - new Complex(0, omega)).Magnitude, db = (ev[i] - new Complex(0, -omega)).Magnitude;
+            if (da < ba) { ba = da; a = i; }
+            if (db < bb) { bb = db; b = i; }
+        }
+        return (a, b);
+    }
+
+    public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        var a = JacobianMatrix(x);
+        var (ev, unstable) = Spectrum(a);
+        double omega = Math.Abs(x[Omega]);
+        var (c1, c2) = CriticalPair(ev, omega);
+        testValues[0] = FirstLyapunov(x);
+        // det f_u = ω² Π(others): its sign changes when another real eigenvalue crosses zero (ZH).
+        testValues[1] = a.Determinant() / (1 + Math.Abs(a.Determinant()));
+        testValues[2] = PairSumProduct(ev, i => i == c1 || i == c2);
+        testValues[3] = omega - _omegaFloor;
+        return new PointAnalysis(unstable == 0, unstable, ev);
+    }
+
+    /// <summary>The first Lyapunov coefficient at the Hopf point x.</summary>
+    public double FirstLyapunov(ReadOnlySpan<double> x)
+    {
+        var p = Params(x);
+        D.StateJacobian(x[..N], p, Jac);
+        return HopfCoefficients.FirstLyapunov(D, x[..N], (double[])p.Clone(), Jac, Math.Abs(x[Omega]));
+    }
+
+    public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
+    {
+        double omega = Math.Abs(x[Omega]);
+        switch (Kinds[testFunction])
+        {
+            case PointKind.GH:
+                return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: 0,
+                    Note: "generalised Hopf (Bautin): l1 = 0; folds of cycles are born here");
+            case PointKind.ZH:
+                return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: FirstLyapunov(x),
+                    Note: "zero-Hopf: a real eigenvalue crosses zero on the Hopf curve");
+            case PointKind.HH:
+            {
+                var ev = analysis.Spectrum;
+                var (c1, c2) = CriticalPair(ev, omega);
+                var (i, _, imaginary) = ClosestPair(ev, k => k == c1 || k == c2);
+                if (!imaginary) return null; // a neutral-saddle pair among the others: not a double Hopf
+                return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: FirstLyapunov(x),
+                    Note: $"double Hopf: second frequency {Math.Abs(ev[i].Imaginary).ToString("G6", global::System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+            default:
+                return new SpecialPointDetails(Omega: omega, EndsBranch: true,
+                    Note: "Bogdanov-Takens: omega -> 0, the Hopf curve turns into a neutral-saddle curve (not followed)");
+        }
+    }
+}
