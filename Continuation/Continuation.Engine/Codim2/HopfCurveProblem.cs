@@ -102,7 +102,9 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         // det f_u = ω² Π(others): its sign changes when another real eigenvalue crosses zero (ZH).
         testValues[1] = a.Determinant() / (1 + Math.Abs(a.Determinant()));
         testValues[2] = PairSumProduct(ev, i => i == c1 || i == c2);
-        testValues[3] = omega - _omegaFloor;
+        // ω passes through zero at BT (the system is symmetric under ω → −ω, q_i → −q_i), or
+        // comes close to it where the pair is about to merge on the real axis.
+        testValues[3] = Math.Abs(x[Omega]) < _omegaFloor ? 0 : x[Omega];
         return new PointAnalysis(unstable == 0, unstable, ev);
     }
 

@@ -457,6 +457,26 @@ public sealed class PseudoArclength
         return new State { X = (double[])x0.Clone(), T = t, Tests = tests, Analysis = PointAnalysis.None, Iterations = 0 };
     }
 
+    /// <summary>
+    /// Start correction when the parameter cannot be held fixed: estimate the tangent at x0 with a
+    /// tilted border, then solve F(x) = 0 with ⟨t, x − x0⟩ = 0.
+    /// </summary>
+    State? StartAlongTangent(double[] x0, int direction, int iterations)
+    {
+        var guide = new double[_n];
+        double sign = direction >= 0 ? 1 : -1;
+        for (int i = 0; i < _n; i++) guide[i] = sign * 1e-2 * Math.Sin(1.0 + i);
+        guide[_k] = sign;
+        var estimate = Complete((double[])x0.Clone(), guide, iterations);
+        if (estimate is null) return null;
+        var a = new State { X = (double[])x0.Clone(), T = estimate.T, Tests = estimate.Tests, Analysis = estimate.Analysis };
+        var x = (double[])x0.Clone();
+        _factorValid = false;
+        if (Correct(x, a, 0, out int its) != Outcome.Converged) return null;
+        var state = Complete(x, estimate.T, its);
+        return state is null ? null : Complete(x, state.T, its) ?? state;
+    }
+
     /// <summary>Corrects the start point at fixed parameter and computes its tangent.</summary>
     State? Start(double[] x0, int direction, double[]? initialTangent, out string? failure)
     {
@@ -489,7 +509,15 @@ public sealed class PseudoArclength
             for (int i = 0; i < _n; i++) { x[i] -= _residual[i]; update = Math.Max(update, Math.Abs(_residual[i])); }
             if (!double.IsFinite(update)) { failure = "Newton diverged at the start point"; return null; }
             if (update <= _options.NewtonTolerance * scale && r <= 1e3 * _options.NewtonTolerance * scale) break;
-            if (it == Math.Max(20, _options.MaxNewtonIterations)) { failure = "Newton did not converge at the start point"; return null; }
+            if (it == Math.Max(20, _options.MaxNewtonIterations))
+            {
+                // Fixing the parameter does not determine the point where the branch runs
+                // orthogonally to it: correct orthogonally to an estimated tangent instead.
+                var retry = StartAlongTangent(x0, direction, its);
+                if (retry is not null) return retry;
+                failure = "Newton did not converge at the start point";
+                return null;
+            }
         }
         double[] guide;
         if (initialTangent is not null)
@@ -498,15 +526,26 @@ public sealed class PseudoArclength
         }
         else
         {
+            // The parameter direction, tilted a little so that the bordered system stays regular
+            // where the branch is orthogonal to it (a fold, or a curve along which the first
+            // parameter is constant); one more solve with the result as border then refines it.
             guide = new double[_n];
-            guide[_k] = direction >= 0 ? 1 : -1;
+            double sign = direction >= 0 ? 1 : -1;
+            for (int i = 0; i < _n; i++) guide[i] = sign * 1e-2 * Math.Sin(1.0 + i);
+            guide[_k] = sign;
         }
         var state = Complete(x, guide, its);
+        if (state is not null && initialTangent is null) state = Complete(x, state.T, its) ?? state;
         if (state is null)
         {
-            // At a fold the parameter direction is orthogonal to the branch: try the plain null vector.
             failure = "could not compute a tangent at the start point";
             return null;
+        }
+        // Forward means the parameter increases, where the branch is not orthogonal to it.
+        if (initialTangent is null && Math.Abs(state.T[_k]) > 1e-6 && state.T[_k] * direction < 0)
+        {
+            for (int i = 0; i < _n; i++) state.T[i] = -state.T[i];
+            state.Tests[0] = state.T[_k];
         }
         return state;
     }

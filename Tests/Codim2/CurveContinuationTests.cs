@@ -1,0 +1,182 @@
+using Continuation.Codim2;
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Results;
+using Continuation.Systems;
+
+namespace Tests.Codim2;
+
+/// <summary>Fold and Hopf curves on normal forms with known codimension-two points.</summary>
+public class CurveContinuationTests
+{
+    sealed class Cusp : OdeSystem
+    {
+        public override string Name => "cusp";
+        public override IReadOnlyList<string> StateNames => ["x"];
+        public override IReadOnlyList<Parameter> Parameters => [new("a", 0), new("b", 1)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+            => du[0] = p[0] + p[1] * u[0] - u[0] * u[0] * u[0];
+    }
+
+    /// <summary>Bogdanov–Takens normal form x' = y, y' = β1 + β2 x + x² − x y.</summary>
+    sealed class BogdanovTakens : OdeSystem
+    {
+        public override string Name => "bt";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Parameter> Parameters => [new("b1", 0), new("b2", -1)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            du[0] = u[1];
+            du[1] = p[0] + p[1] * u[0] + u[0] * u[0] - u[0] * u[1];
+        }
+    }
+
+    /// <summary>Bautin normal form: ρ' = β1 ρ + β2 ρ³ − ρ⁵, θ' = 1 (Hopf at β1 = 0 with l1 ∝ β2).</summary>
+    sealed class Bautin : OdeSystem
+    {
+        public override string Name => "bautin";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Parameter> Parameters => [new("b1", -1), new("b2", -1)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1], g = p[0] + p[1] * r2 - r2 * r2;
+            du[0] = g * u[0] - u[1];
+            du[1] = u[0] + g * u[1];
+        }
+    }
+
+    static BranchPoint FirstSpecial(OdeSystem system, double[] p, string parameter, double[] state, double min, double max, PointKind kind, Direction direction = Direction.Forward)
+    {
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = system, Parameters = p, Parameter = parameter, State = state, Direction = direction,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
+            Stops = new StopConditions { Bounds = [new ComponentBound(system.Dimension, parameter, min, max)] },
+        });
+        return eq.SpecialPoints.First(s => s.Kind == kind);
+    }
+
+    static Branch Curve(OdeSystem system, BranchKind kind, BranchPoint start, string a, string b, double lo = -2, double hi = 2)
+        => CurveContinuation.Run(new CurveRun
+        {
+            Name = "curve", System = system, Kind = kind, Parameters = start.Parameters, First = a, Second = b,
+            State = start.State, Omega = start.Details?.Omega ?? 0,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 2000 },
+            Bounds = [new NamedBound(a, lo, hi), new NamedBound(b, lo, hi)],
+        });
+
+    [Fact]
+    public void FoldCurveOfTheCuspNormalFormHasItsCuspAtTheOrigin()
+    {
+        var model = new Cusp();
+        // At b = 1 the folds are at a = ±2/(3√3).
+        var lp = FirstSpecial(model, [-1.0, 1.0], "a", [-1.3247], -1, 1, PointKind.LP);
+        Assert.Equal(2 / (3 * Math.Sqrt(3)), Math.Abs(lp.Parameters[0]), 1e-8);
+        var curve = Curve(model, BranchKind.FoldCurve, lp, "a", "b");
+        var cp = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.CP);
+        Assert.Equal(0.0, cp.Parameters[0], 1e-8);
+        Assert.Equal(0.0, cp.Parameters[1], 1e-7);
+        // Every point is on the fold curve 27 a² = 4 b³.
+        Assert.All(curve.Points, p => Assert.Equal(27 * p.Parameters[0] * p.Parameters[0], 4 * Math.Pow(p.Parameters[1], 3), 1e-7));
+        Assert.Equal(2, curve.Ends.Count);
+    }
+
+    [Fact]
+    public void HopfCurveOfTheBogdanovTakensNormalFormEndsAtBT()
+    {
+        var model = new BogdanovTakens();
+        // At β2 = −0.5 the equilibrium x = (−β2 − √(β2² − 4β1))/2 reaches x = 0, a Hopf point (trace −x = 0), at β1 = 0.
+        double b1 = -0.1, b2 = -0.5, x0 = (-b2 - Math.Sqrt(b2 * b2 - 4 * b1)) / 2;
+        var start = FirstSpecial(model, [b1, b2], "b1", [x0, 0], -0.2, 0.2, PointKind.HB);
+        Assert.Equal(0.0, start.Parameters[0], 1e-8);
+        var curve = Curve(model, BranchKind.HopfCurve, start, "b1", "b2");
+        var bt = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.BT);
+        Assert.Equal(0.0, bt.Parameters[0], 1e-6);
+        Assert.Equal(0.0, bt.Parameters[1], 1e-5);
+        Assert.Contains(curve.Ends, e => e.Note.Contains("Bogdanov"));
+        Assert.All(curve.Points, p => Assert.Equal(0.0, p.Parameters[0], 1e-8)); // the Hopf curve is β1 = 0
+    }
+
+    [Fact]
+    public void FoldCurveOfTheBogdanovTakensNormalFormPassesBT()
+    {
+        var model = new BogdanovTakens();
+        // Folds of equilibria: β1 = β2²/4.
+        var lp = FirstSpecial(model, [-1.0, 1.0], "b1", [-1.0, 0], -1, 1, PointKind.LP);
+        Assert.Equal(0.25, lp.Parameters[0], 1e-8);
+        var curve = Curve(model, BranchKind.FoldCurve, lp, "b1", "b2");
+        var bt = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.BT);
+        Assert.Equal(0.0, bt.Parameters[0], 1e-7);
+        Assert.Equal(0.0, bt.Parameters[1], 1e-6);
+        Assert.All(curve.Points, p => Assert.Equal(p.Parameters[1] * p.Parameters[1] / 4, p.Parameters[0], 1e-7));
+    }
+
+    [Fact]
+    public void HopfCurveOfTheBautinNormalFormHasItsGeneralisedHopfPointAtTheOrigin()
+    {
+        var model = new Bautin();
+        var hb = FirstSpecial(model, [-1.0, -1.0], "b1", [0, 0], -1, 1, PointKind.HB);
+        Assert.True(hb.Details!.FirstLyapunov < 0);
+        var curve = Curve(model, BranchKind.HopfCurve, hb, "b1", "b2");
+        var gh = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.GH);
+        Assert.Equal(0.0, gh.Parameters[0], 1e-8);
+        Assert.Equal(0.0, gh.Parameters[1], 1e-6);
+        // l1 changes sign there: supercritical below, subcritical above.
+        Assert.True(curve.Points.First(p => p.Parameters[1] < -0.5).Unknowns.Length > 0);
+    }
+}
+
+/// <summary>Codimension-two points of the neural-mass model against AUTO-07p (../shared/reference).</summary>
+public class NeuralMassCurveTests
+{
+    static System.Text.Json.JsonElement Reference(string type)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Shared, "reference", "auto-homogeneous.json")));
+        return doc.RootElement.GetProperty("two_parameter").EnumerateArray().First(e => e.GetProperty("type").GetString() == type).Clone();
+    }
+
+    static BranchPoint Special(double eps, string label)
+    {
+        var model = new global::Models.NextGenNeuralMassHomogeneous();
+        var p = model.DefaultParameters();
+        p[model.ParameterIndex("Iext_e")] = -5;
+        p[model.ParameterIndex("eps")] = eps;
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
+            Stops = new StopConditions { Bounds = [new ComponentBound(6, "Iext_e", -5, 20)] },
+        });
+        return eq.Find(label)!;
+    }
+
+    static Branch Curve(BranchKind kind, BranchPoint start) => CurveContinuation.Run(new CurveRun
+    {
+        Name = "curve", System = new global::Models.NextGenNeuralMassHomogeneous(), Kind = kind, Parameters = start.Parameters,
+        First = "Iext_e", Second = "eps", State = start.State, Omega = start.Details?.Omega ?? 0,
+        Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.5, MaxSteps = 3000 },
+        Bounds = [new NamedBound("eps", -5, 130), new NamedBound("Iext_e", -10, 100)],
+    });
+
+    [Fact]
+    public void HopfCurveThroughEps15HasAutosGeneralisedHopfPoint()
+    {
+        var expected = Reference("GH");
+        var curve = Curve(BranchKind.HopfCurve, Special(15, "HB1"));
+        var gh = curve.SpecialPoints.Where(s => s.Kind == PointKind.GH)
+            .MinBy(s => Math.Abs(s.Parameters[0] - expected.GetProperty("Iext_e").GetDouble()))!;
+        Assert.Equal(expected.GetProperty("Iext_e").GetDouble(), gh.Parameters[0], 1e-3);
+        Assert.Equal(expected.GetProperty("eps").GetDouble(), gh.Parameters[1], 1e-3);
+        Assert.All(curve.Ends, e => Assert.Equal(StopReason.Bound, e.Reason));
+    }
+
+    [Fact]
+    public void FoldCurveThroughEps29HasAutosCusp()
+    {
+        var expected = Reference("CP");
+        var curve = Curve(BranchKind.FoldCurve, Special(29, "LP1"));
+        var cp = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.CP);
+        Assert.Equal(expected.GetProperty("Iext_e").GetDouble(), cp.Parameters[0], 1e-3);
+        Assert.Equal(expected.GetProperty("eps").GetDouble(), cp.Parameters[1], 1e-3);
+    }
+}
