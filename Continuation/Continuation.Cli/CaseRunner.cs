@@ -50,6 +50,16 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
                 writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
                 return ExitCodes.BadInput;
             }
+            catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
+            {
+                // A numerical failure the engine did not turn into an ordinary end: the branch fails, the run goes on.
+                log.WriteLine($"error: branch {run.Name} failed: {e.Message}");
+                branch = new Branch
+                {
+                    Name = run.Name, Kind = BranchKind.Equilibrium, System = caseFile.Model, ContinuedParameters = [run.Parameter],
+                    Points = [], Ends = [new BranchEnd(StopReason.NoConvergence, $"internal error: {e.Message}")],
+                };
+            }
             _branches.Add(branch);
             writer.WriteBranch(branch);
             writer.WriteSpecialPoints(_branches);
@@ -104,6 +114,25 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
                 Omega = point.Details?.Omega ?? 0,
                 Direction = run.Direction,
                 Options = run.Options,
+                Bounds = run.Bounds,
+            }, progress, cancellation);
+        }
+
+        if (run.Kind == "homoclinic")
+        {
+            if (source!.Kind != BranchKind.Periodic)
+                throw RunError(run, run.From!.Line, $"from: a homoclinic run starts from a point of a cycle branch (for instance the end of a run with stop: {{ period: 300 }}), and {run.From} is on a {source.Kind.ToString().ToLowerInvariant()} branch");
+            return PeriodicOrbitContinuation.Run(new PeriodicRun
+            {
+                Name = run.Name,
+                System = model,
+                Parameters = parameters,
+                Parameter = run.Parameter,
+                SecondParameter = run.SecondParameter,
+                Start = new CycleStart.Cycle(point!.Cycle!, point.Unknowns),
+                Direction = run.Direction,
+                Options = run.Options,
+                Collocation = run.Collocation,
                 Bounds = run.Bounds,
             }, progress, cancellation);
         }

@@ -180,4 +180,54 @@ public class PeriodicOrbitContinuationTests
         Assert.Equal(8 / (2 * Math.PI) - 1, end.Parameters[0], 1e-6);
         Assert.Contains("period", end.Note);
     }
+
+    /// <summary>ρ' = βρ − ρ³, θ' = γ/(1 + ρ²): cycles of radius √β and period 2π(1 + β)/γ.</summary>
+    sealed class TunableCycle : Continuation.Systems.OdeSystem
+    {
+        public override string Name => "tunable-cycle";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Continuation.Systems.Parameter> Parameters => [new("beta", 0), new("gamma", 1)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1], g = p[0] - r2, w = p[1] / (1 + r2);
+            du[0] = g * u[0] - w * u[1];
+            du[1] = w * u[0] + g * u[1];
+        }
+    }
+
+    [Fact]
+    public void FrozenPeriodRunFollowsTheCurveOfConstantPeriodInTwoParameters()
+    {
+        // The large-period (homoclinic) approximation freezes T and frees a second parameter:
+        // here the cycles of period P lie on β = P γ / (2π) − 1.
+        var model = new TunableCycle();
+        var hb = HopfOf(model, [-1.0, 1.0], "beta", [0, 0], 1);
+        var cycles = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", -1, 2)], Values = [0.5],
+        });
+        var start = cycles.Find("UZ1")!;
+        double period = start.Period!.Value;
+        Assert.Equal(2 * Math.PI * 1.5, period, 1e-6);
+        var curve = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "homoclinic", System = model, Parameters = start.Parameters, Parameter = "beta", SecondParameter = "gamma",
+            Start = new CycleStart.Cycle(start.Cycle!, start.Unknowns), Direction = Direction.Both,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", 0.1, 2), new NamedBound("gamma", 0.2, 3)],
+        });
+        Assert.Equal(BranchKind.Homoclinic, curve.Kind);
+        Assert.True(curve.Points.Count > 20);
+        Assert.All(curve.Points, p =>
+        {
+            Assert.Equal(period, p.Period!.Value, 12);
+            Assert.Equal(period * p.Parameters[1] / (2 * Math.PI) - 1, p.Parameters[0], 1e-6);
+        });
+        Assert.All(curve.Ends, e => Assert.Equal(StopReason.Bound, e.Reason));
+    }
 }

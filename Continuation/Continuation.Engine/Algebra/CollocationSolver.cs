@@ -528,6 +528,23 @@ public sealed class CollocationSolver
         int n = _n;
         var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
         var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
+        foreach (var v in _p0) if (!double.IsFinite(v)) return Unknown(n);
+        foreach (var v in _p1) if (!double.IsFinite(v)) return Unknown(n);
+        try
+        {
+            return Multipliers(p0, p1);
+        }
+        catch (MathNet.Numerics.NonConvergenceException)
+        {
+            return Unknown(n);
+        }
+    }
+
+    /// <summary>Multipliers that could not be computed: NaN, so no test function changes sign on them.</summary>
+    static Complex[] Unknown(int n) => Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
+
+    static Complex[] Multipliers(Matrix<double> p0, Matrix<double> p1)
+    {
         double c0 = p0.ConditionNumber(), c1 = p1.ConditionNumber();
         Complex[] mu;
         if (c1 <= c0 || !double.IsFinite(c0))

@@ -36,6 +36,11 @@ public sealed record PeriodicRun
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>User values of the continued parameter.</summary>
     public IReadOnlyList<double> Values { get; init; } = [];
+    /// <summary>
+    /// A second continued parameter: the period is then frozen at the start cycle's and the run
+    /// follows the large-period approximation of a homoclinic curve (start from a cycle).
+    /// </summary>
+    public string? SecondParameter { get; init; }
 }
 
 /// <summary>Facade: runs a <see cref="PeriodicRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -48,6 +53,12 @@ public static class PeriodicOrbitContinuation
         int k = system.ParameterIndex(run.Parameter);
         if (k < 0) throw new ArgumentException($"model {system.Name} has no parameter '{run.Parameter}'");
         var scheme = new CollocationScheme(run.Collocation.Points);
+        int second = run.SecondParameter is null ? -1 : system.ParameterIndex(run.SecondParameter);
+        if (run.SecondParameter is not null && (second < 0 || second == k))
+            throw new ArgumentException($"'{run.SecondParameter}' is not a second parameter of model {system.Name}");
+        if (second >= 0 && run.Start is not CycleStart.Cycle)
+            throw new ArgumentException("a frozen-period (homoclinic) run starts from a computed cycle");
+        var options = second >= 0 ? run.Options with { DetectFolds = false, DetectBranchPoints = false, DetectBifurcations = false } : run.Options;
 
         HalfStart Start(int sign)
         {
@@ -67,7 +78,9 @@ public static class PeriodicOrbitContinuation
                 case CycleStart.Cycle cycle:
                 {
                     var (mesh, x0) = Resample(cycle.Mesh, cycle.Unknowns, scheme, run.Collocation.Intervals, system.Dimension);
-                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    int iT = system.Dimension * mesh.Nodes;
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation, second, x0[iT]);
+                    if (second >= 0) x0[iT] = run.Parameters[second];
                     x0[problem.ParameterComponent] = run.Parameters[k];
                     problem.Accept(x0);
                     return new HalfStart(problem, x0, null, false);
@@ -86,8 +99,8 @@ public static class PeriodicOrbitContinuation
         StopConditions Stops(IContinuationProblem p)
         {
             var po = (PeriodicOrbitProblem)p;
-            var bounds = run.Bounds.Select(b => b.Name == "period"
-                ? new ComponentBound(po.PeriodComponent, "period", b.Min, b.Max)
+            var bounds = run.Bounds.Select(b => b.Name == "period" || b.Name == run.SecondParameter
+                ? new ComponentBound(po.PeriodComponent, b.Name, b.Min, b.Max)
                 : new ComponentBound(po.ParameterComponent, b.Name, b.Min, b.Max)).ToList();
             var values = run.Values.Select(v => new UserValue(po.ParameterComponent, run.Parameter, v)).ToList();
             return new StopConditions { Bounds = bounds, UserValues = values };
@@ -96,7 +109,8 @@ public static class PeriodicOrbitContinuation
         // From a Hopf or period-doubling point both directions give the same cycles (shifted by
         // half a period): follow one.
         var direction = run.Start is CycleStart.Hopf or CycleStart.PeriodDoubling ? Direction.Forward : run.Direction;
-        var followed = HalfBranches.Follow(run.Name, direction, run.Options, Stops, Start, progress, cancellation);
+        var followed = HalfBranches.Follow(run.Name, direction, options, Stops, Start, progress, cancellation);
+        var last = (PeriodicOrbitProblem)followed.LastProblem;
         var path = followed.Points;
         if (path.Count > 1 && path[^1].Note?.StartsWith(PeriodicOrbitProblem.HopfArrivalNote) == true)
             path[^1] = SnapToHopf(run, k, path[^1], path[^2]);
@@ -110,15 +124,17 @@ public static class PeriodicOrbitContinuation
             int iT = n * mesh.Nodes;
             var parameters = (double[])run.Parameters.Clone();
             parameters[k] = pp.X[iT + 1];
-            points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], parameters, pp.X[iT], pp.Analysis, pp.Details, pp.Note,
+            if (second >= 0) parameters[second] = pp.X[iT];
+            double period = second >= 0 ? last.PeriodAt(pp.X) : pp.X[iT];
+            points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], parameters, period, pp.Analysis, pp.Details, pp.Note,
                 pp.X, pp.Tangent, mesh));
         }
         return new Branch
         {
             Name = run.Name,
-            Kind = BranchKind.Periodic,
+            Kind = second >= 0 ? BranchKind.Homoclinic : BranchKind.Periodic,
             System = system,
-            ContinuedParameters = [run.Parameter],
+            ContinuedParameters = second >= 0 ? [run.Parameter, run.SecondParameter!] : [run.Parameter],
             Points = points,
             Ends = followed.Ends,
             NewtonIterations = followed.NewtonIterations,

@@ -68,8 +68,17 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     readonly CollocationOptions _options;
     int _accepted;
 
-    public PeriodicOrbitProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter, CycleMesh mesh, CollocationOptions options)
+    /// <param name="secondParameter">
+    /// When set, the period is frozen at <paramref name="fixedPeriod"/> and this second parameter
+    /// takes its place among the unknowns (x at <see cref="PeriodComponent"/>): the large-period
+    /// approximation of a homoclinic curve in two parameters.
+    /// </param>
+    public PeriodicOrbitProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter, CycleMesh mesh, CollocationOptions options,
+        int secondParameter = -1, double fixedPeriod = double.NaN)
     {
+        _second = secondParameter;
+        _fixedPeriod = fixedPeriod;
+        if (secondParameter >= 0 && !(fixedPeriod > 0)) throw new ArgumentException("a frozen period must be positive", nameof(fixedPeriod));
         System = system;
         Parameter = parameter;
         _options = options.Validate();
@@ -93,6 +102,22 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         _filler = FillInterval;
     }
 
+    readonly int _second;
+    readonly double _fixedPeriod;
+
+    /// <summary>True when the period is frozen and a second parameter is continued instead.</summary>
+    public bool FixedPeriod => _second >= 0;
+
+    /// <summary>The period at x (the frozen one in fixed-period mode).</summary>
+    public double PeriodAt(ReadOnlySpan<double> x) => _second >= 0 ? _fixedPeriod : x[_iT];
+
+    /// <summary>Copies the continued parameters of x into the parameter vector p.</summary>
+    void SetParameters(ReadOnlySpan<double> x, double[] p)
+    {
+        p[Parameter] = x[_iL];
+        if (_second >= 0) p[_second] = x[_iT];
+    }
+
     public OdeSystem System { get; }
     public int Parameter { get; }
     /// <summary>The current discretisation (replaced when the mesh adapts).</summary>
@@ -110,7 +135,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public double[] ParametersAt(ReadOnlySpan<double> x)
     {
         var p = (double[])_p.Clone();
-        p[Parameter] = x[_iL];
+        SetParameters(x, p);
         return p;
     }
 
@@ -119,7 +144,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         x.CopyTo(_point);
-        _p[Parameter] = x[_iL];
+        SetParameters(x, _p);
         var res = _residualBuffer;
         // Sequential: cheaper than a parallel loop at these sizes.
         CollocationResiduals(res, 0, _N, 0);
@@ -140,7 +165,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         var scheme = Mesh.Scheme;
         var mesh = Mesh.Mesh;
         var x = _point;
-        double T = x[_iT];
+        double T = PeriodAt(x);
         int n = _n, m = _m;
         var du = w.Fl; // scratch of length n
         for (int j = from; j < to; j++)
@@ -182,7 +207,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     Linearization FactorWithBlocks(ReadOnlySpan<double> x)
     {
         x.CopyTo(_point);
-        _p[Parameter] = x[_iL];
+        SetParameters(x, _p);
         _nonFinite = false;
         bool ok = _solver.Factor(_filler);
         if (_nonFinite) return Linearization.NonFinite;
@@ -240,7 +265,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         var scheme = Mesh.Scheme;
         var mesh = Mesh.Mesh;
         var x = _point;
-        double T = x[_iT];
+        double T = PeriodAt(x);
         int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
         double h = mesh[j + 1] - mesh[j];
         block.Clear();
@@ -256,6 +281,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             w.D.Evaluate(w.U, _p, w.F);
             w.D.StateJacobian(w.U, _p, w.Jac);
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
+            if (_second >= 0) w.D.ParameterDerivative(w.U, _p, _second, w.F); // the period's column holds the second parameter's
             for (int k = 0; k <= m; k++)
             {
                 int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
@@ -270,7 +296,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             for (int s = 0; s < n; s++)
             {
                 var row = block.Slice(((c * n) + s) * cols, cols);
-                row[ni + 2 * n] = -w.F[s];
+                row[ni + 2 * n] = _second >= 0 ? -T * w.F[s] : -w.F[s];
                 row[ni + 2 * n + 1] = -T * w.Fl[s];
             }
         }
@@ -297,7 +323,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         // the equilibria: the Hopf point at which the branch ends.
         if (Amplitude(x) < 10 * HopfArrivalFraction * _largestAmplitude)
         {
-            details = new SpecialPointDetails(Period: x[_iT], Note: HopfArrivalNote);
+            details = new SpecialPointDetails(Period: PeriodAt(x), Note: HopfArrivalNote);
             return PointKind.EP;
         }
         return kind;
@@ -346,7 +372,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 for (int s = 0; s < _n; s++) weights[off + s] += h * scheme.NodeWeights[k];
             }
         }
-        weights[_iT] = _options.PeriodWeight;
+        weights[_iT] = _second >= 0 ? 1 : _options.PeriodWeight;
         weights[_iL] = 1;
     }
 
@@ -437,7 +463,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         var mu = analysis.Spectrum;
-        double T = x[_iT];
+        double T = PeriodAt(x);
         int trivial = TrivialIndex(mu);
         switch (Kinds[testFunction])
         {

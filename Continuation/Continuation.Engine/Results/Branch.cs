@@ -12,6 +12,8 @@ public enum BranchKind
     FoldCurve,
     /// <summary>Hopf curve of equilibria in two parameters.</summary>
     HopfCurve,
+    /// <summary>Cycles of a frozen large period in two parameters: the approximation of a homoclinic curve.</summary>
+    Homoclinic,
 }
 
 
