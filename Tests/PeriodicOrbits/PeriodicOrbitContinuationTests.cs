@@ -230,4 +230,31 @@ public class PeriodicOrbitContinuationTests
         });
         Assert.All(curve.Ends, e => Assert.Equal(StopReason.Bound, e.Reason));
     }
+
+    [Fact]
+    public void ShiftedVariationalMultipliersScaleByTheExponentialOfTheShift()
+    {
+        // ξ' = T (f_u + c I) ξ has the multipliers of ξ' = T f_u ξ times e^{cT}.
+        var model = new HopfNormalForm();
+        var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
+        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 200 },
+            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Bounds = [new NamedBound("beta", -1, 1)], Values = [0.5],
+        });
+        var p = branch.Find("UZ1")!;
+        var problem = new PeriodicOrbitProblem(model, p.Parameters, 0, p.Cycle!, new CollocationOptions { Intervals = 20, Points = 4 });
+        problem.Accept(p.Unknowns);
+        var own = problem.MultipliersWith(p.Unknowns, (u, q, jac) => { });
+        var shifted = problem.MultipliersWith(p.Unknowns, (u, q, jac) => { jac[0] += 0.1; jac[3] += 0.1; });
+        double T = p.Period!.Value, factor = Math.Exp(0.1 * T);
+        var a = own.Select(m => m.Real).OrderBy(v => v).ToArray();
+        var b = shifted.Select(m => m.Real / factor).OrderBy(v => v).ToArray();
+        for (int i = 0; i < 2; i++) Assert.Equal(a[i], b[i], 1e-7);
+        Assert.Equal(1.0, a[1], 1e-7);                      // trivial multiplier
+        Assert.Equal(Math.Exp(-2 * 0.5 * T), a[0], 1e-7);  // Stuart–Landau radial multiplier
+    }
 }

@@ -236,6 +236,33 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return rhs[.._iT];
     }
 
+    /// <summary>Adds to the state Jacobian at a collocation point (u, p, row-major jac); null: none.</summary>
+    public delegate void JacobianShift(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jacobian);
+
+    volatile JacobianShift? _jacobianShift;
+
+    /// <summary>
+    /// Floquet multipliers of ξ' = T [f_u(u(t)) + S(u(t))] ξ along the cycle x, where
+    /// <paramref name="shift"/> adds S to the Jacobian at every collocation point — e.g.
+    /// ε(Λ − 1)·DH for the transverse mode Λ of a network (Λ = 1 gives the cycle's own
+    /// multipliers). Computed on the cycle's own mesh with the structured solver.
+    /// </summary>
+    public Complex[] MultipliersWith(ReadOnlySpan<double> x, JacobianShift shift)
+    {
+        _jacobianShift = shift;
+        try
+        {
+            var border = new double[Dimension];
+            border[_iL] = 1;
+            Factor(x, border);
+            return _solver.FloquetMultipliers();
+        }
+        finally
+        {
+            _jacobianShift = null;
+        }
+    }
+
     /// <summary>The monodromy matrix (row-major n×n) of the cycle x.</summary>
     public double[] Monodromy(ReadOnlySpan<double> x)
     {
@@ -280,6 +307,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             }
             w.D.Evaluate(w.U, _p, w.F);
             w.D.StateJacobian(w.U, _p, w.Jac);
+            _jacobianShift?.Invoke(w.U, _p, w.Jac);
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
             if (_second >= 0) w.D.ParameterDerivative(w.U, _p, _second, w.F); // the period's column holds the second parameter's
             for (int k = 0; k <= m; k++)
