@@ -171,17 +171,11 @@ public static class Figures
             var curves = cycle && t.Has(variable + "_max")
                 ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
                 : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
-            // The legend shows the branch with a solid line (its first stable segment if it has one).
-            bool anyStable = stable.Any(v => v), labelled = false;
+            string legend = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})";
             foreach (var y in curves)
             {
-                foreach (var (from, to, isStable) in Segments(stable))
-                {
-                    var line = plot.Add.ScatterLine(x[from..(to + 1)], y[from..(to + 1)], color);
-                    line.LineWidth = isStable ? 2.5f : 1.5f;
-                    line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
-                    if (!labelled && (isStable || !anyStable)) { line.LegendText = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})"; labelled = true; }
-                }
+                AddStabilityLine(plot, x, y, stable, color, legend);
+                legend = "";
             }
             // Special points: marker and label (kind + ordinal within the branch).
             var counters = new Dictionary<string, int>();
@@ -224,14 +218,7 @@ public static class Figures
             double scale = data.TimeUnit == "ms" ? 1000 : 1;
             var f = Enumerable.Range(0, t.Rows.Count).Select(i => scale / t.Number(i, "period")).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
-            bool anyStable = stable.Any(v => v), labelled = false;
-            foreach (var (from, to, isStable) in Segments(stable))
-            {
-                var line = plot.Add.ScatterLine(x[from..(to + 1)], f[from..(to + 1)], color);
-                line.LineWidth = isStable ? 2.5f : 1.5f;
-                line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
-                if (!labelled && (isStable || !anyStable)) { line.LegendText = b.Name; labelled = true; }
-            }
+            AddStabilityLine(plot, x, f, stable, color, b.Name);
         }
         plot.ShowLegend(Edge.Right);
         return plot;
@@ -255,6 +242,22 @@ public static class Figures
             }
         }
         return (Math.Max(xmax - xmin, 1e-12), Math.Max(ymax - ymin, 1e-12));
+    }
+
+    /// <summary>
+    /// A curve drawn solid where stable and dashed where unstable; the legend entry (if any) goes on
+    /// its first stable segment so that it shows a solid line.
+    /// </summary>
+    static void AddStabilityLine(Plot plot, double[] x, double[] y, bool[] stable, Color color, string legend)
+    {
+        bool anyStable = stable.Any(v => v), labelled = legend.Length == 0;
+        foreach (var (from, to, isStable) in Segments(stable))
+        {
+            var line = plot.Add.ScatterLine(x[from..(to + 1)], y[from..(to + 1)], color);
+            line.LineWidth = isStable ? 2.5f : 1.5f;
+            line.LinePattern = isStable ? LinePattern.Solid : LinePattern.Dashed;
+            if (!labelled && (isStable || !anyStable)) { line.LegendText = legend; labelled = true; }
+        }
     }
 
     static double[] Column(Table t, string name) => Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, name)).ToArray();

@@ -30,34 +30,11 @@ public sealed class CaseOutput : IDisposable
         Run(path);
     }
 
+    /// <summary>Rows of an output CSV as column → cell maps (parsed by the Plots reader, which handles quoting).</summary>
     public List<Dictionary<string, string>> Csv(string relativePath)
     {
-        var lines = File.ReadAllLines(Path.Combine(Directory, relativePath));
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => SplitCsv(l))
-            .Select(cells => header.Zip(cells).ToDictionary(p => p.First, p => p.Second)).ToList();
-    }
-
-    static string[] SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var cur = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cur.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cur.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { cells.Add(cur.ToString()); cur.Clear(); }
-            else cur.Append(c);
-        }
-        cells.Add(cur.ToString());
-        return cells.ToArray();
+        var table = global::Plots.Table.Read(Path.Combine(Directory, relativePath));
+        return table.Rows.Select(cells => table.Columns.Zip(cells).ToDictionary(p => p.First, p => p.Second)).ToList();
     }
 
     public static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
