@@ -106,6 +106,19 @@ internal static class NextGenNeuralMassEquations
     }
 
     /// <summary>
+    /// Writes d²/dt² f(u + t x) at t = 0 (f is quadratic in the state, so this does not depend on u
+    /// and the third derivative is zero): 4 x_r x_v/τ in the r rows, 2 x_v²/τ − 2π²τ x_r² in the v rows.
+    /// </summary>
+    internal static void SecondDirectional(in NodeParameters q, ReadOnlySpan<double> x, Span<double> result)
+    {
+        result[..6].Clear();
+        result[RE] = 4.0 * x[RE] * x[VE] / q.TauE;
+        result[VE] = 2.0 * x[VE] * x[VE] / q.TauE - 2.0 * Math.PI * Math.PI * q.TauE * x[RE] * x[RE];
+        result[RI] = 4.0 * x[RI] * x[VI] / q.TauI;
+        result[VI] = 2.0 * x[VI] * x[VI] / q.TauI - 2.0 * Math.PI * Math.PI * q.TauI * x[RI] * x[RI];
+    }
+
+    /// <summary>
     /// Writes ∂f/∂q for one node parameter into <paramref name="column"/> when
     /// <paramref name="add"/> is false, or adds it to <paramref name="column"/> when true
     /// (used for ε, which enters through both J_ee and J_ie).

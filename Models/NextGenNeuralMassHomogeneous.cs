@@ -42,6 +42,17 @@ public sealed class NextGenNeuralMassHomogeneous : OdeSystem
     public override bool HasParameterJacobian => true;
 
     /// <inheritdoc/>
+    public override bool HasHigherDerivatives => true;
+
+    /// <inheritdoc/>
+    public override void SecondDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        => NextGenNeuralMassEquations.SecondDirectional(Resolve(p), x, result);
+
+    /// <inheritdoc/>
+    public override void ThirdDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        => result[..Dimension].Clear(); // f is quadratic in the state
+
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
         => NextGenNeuralMassEquations.Evaluate(Resolve(p), u, du);
 

@@ -15,9 +15,13 @@ public sealed class CaseException(string file, int line, string message) : Excep
     public string Formatted => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
 }
 
-/// <summary>A per-point user function (AUTO's PVLS): min, max, mean or amplitude of a state variable.</summary>
-/// <param name="State">Index of the state variable (−1 for period and frequency).</param>
-public sealed record OutputSpec(string Name, OutputFunction Function, int State);
+/// <summary>A per-point user function (AUTO's PVLS): min, max, mean or amplitude of a state variable or of a quantity.</summary>
+/// <param name="State">Index of the state variable (−1 for period and frequency, and for a <paramref name="Quantity"/>).</param>
+/// <param name="Quantity">A function of state and parameters (a definition of a model written as equations) instead of a state variable.</param>
+public sealed record OutputSpec(string Name, OutputFunction Function, int State, StateFunction? Quantity = null);
+
+/// <summary>A quantity computed from a state and the parameters, e.g. a <c>where:</c> definition of an equation model.</summary>
+public delegate double StateFunction(ReadOnlySpan<double> state, ReadOnlySpan<double> parameters);
 
 /// <summary>Per-point user functions; over the orbit for cycles (an equilibrium is its own min, max and mean).</summary>
 public enum OutputFunction { Min, Max, Mean, Amplitude, Period, Frequency }

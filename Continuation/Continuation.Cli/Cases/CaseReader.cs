@@ -13,7 +13,7 @@ namespace Continuation.Cli.Cases;
 /// Reads a YAML case file into a validated <see cref="CaseFile"/>. Every error is a
 /// <see cref="CaseException"/> naming the file, the line and the key.
 /// </summary>
-public sealed class CaseReader
+public sealed partial class CaseReader
 {
     static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs"];
     static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values"];
@@ -77,15 +77,14 @@ public sealed class CaseReader
         string name = Get(root, "name") is { } nameNode ? Scalar(nameNode, "name") : System.IO.Path.GetFileNameWithoutExtension(path);
 
         var modelNode = Get(root, "model") ?? throw Error(root, "missing key 'model' (a model name; `cont models` lists them)");
-        string modelName = Scalar(modelNode, "model");
-        var model = _models(modelName) ?? throw Error(modelNode, $"model: unknown model '{modelName}' (`cont models` lists them)");
+        var model = ReadModel(modelNode); // a built-in name, or equations (CaseReader.EquationModel.cs)
 
         var parameters = model.DefaultParameters();
         if (Get(root, "parameters") is { } pnode)
             foreach (var (key, value) in ParameterMap(pnode, model, "parameters"))
                 parameters[model.ParameterIndex(key)] = value;
 
-        var start = Get(root, "start") is { } snode ? ParseStart(snode, model, "start") : new StartSpec(new double[model.Dimension], null);
+        var start = Get(root, "start") is { } snode ? ParseStart(snode, model, "start") : new StartSpec(_initial?.ToArray() ?? new double[model.Dimension], null);
         var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, new Numerics(new ContinuationOptions(), new CollocationOptions()), "numerics") : new Numerics(new ContinuationOptions(), new CollocationOptions());
         var outputs = Get(root, "outputs") is { } onode ? ParseOutputs(onode, model) : [];
 
@@ -242,7 +241,7 @@ public sealed class CaseReader
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping with 'state' and/or 'integrate'");
         CheckKeys(map, StartKeys, where + ".");
-        var state = new double[model.Dimension];
+        var state = _initial?.ToArray() ?? new double[model.Dimension];
         if (Get(map, "state") is { } stateNode)
         {
             if (stateNode is YamlSequenceNode)
@@ -356,8 +355,13 @@ public sealed class CaseReader
             {
                 string variable = Scalar(fvalue, $"{where}.{fkey}");
                 index = model.StateIndex(variable);
-                if (index < 0) throw Error(fvalue, $"{where}.{fkey}: unknown state variable '{variable}' (model {model.Name} has {string.Join(", ", model.StateNames)})");
                 function = fkey switch { "min" => OutputFunction.Min, "max" => OutputFunction.Max, "mean" => OutputFunction.Mean, _ => OutputFunction.Amplitude };
+                if (index < 0 && DefinitionOutput(model, variable) is { } quantity)
+                {
+                    list.Add(new OutputSpec(name, function, -1, quantity));
+                    continue;
+                }
+                if (index < 0) throw Error(fvalue, $"{where}.{fkey}: unknown state variable '{variable}' (model {model.Name} has {string.Join(", ", model.StateNames)}{DefinitionList(model)})");
             }
             list.Add(new OutputSpec(name, function, index));
         }

@@ -39,7 +39,7 @@ public sealed class OutputWriter
     static string TypeName(PointKind kind) => kind == PointKind.Regular ? "" : kind.ToString();
 
     /// <summary>Value of a user output at a point (equilibria: min = max = mean = the value, amplitude 0).</summary>
-    public double? OutputValue(OutputSpec output, BranchPoint point) => output.Function switch
+    public double? OutputValue(OutputSpec output, BranchPoint point) => output.Quantity is { } quantity ? QuantityMeasures.Value(output.Function, quantity, point) : output.Function switch
     {
         OutputFunction.Min => CycleMeasures.Min(point, output.State),
         OutputFunction.Max => CycleMeasures.Max(point, output.State),

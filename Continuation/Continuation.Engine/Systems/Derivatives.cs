@@ -5,8 +5,10 @@ namespace Continuation.Systems;
 /// <summary>
 /// Derivatives of an <see cref="OdeSystem"/>: analytic where the system provides them,
 /// otherwise central finite differences with steps scaled to the variable. Also the
-/// second and third multilinear forms B and C of Kuznetsov's normal-form formulas,
-/// from finite differences of f with polarization identities.
+/// second and third multilinear forms B and C of Kuznetsov's normal-form formulas, by
+/// polarization identities from the directional derivatives d²/dt², d³/dt³ f(u + t x):
+/// analytic when the system has them (<see cref="OdeSystem.HasHigherDerivatives"/>),
+/// else finite differences of f.
 /// </summary>
 /// <remarks>
 /// One instance owns its work buffers and is not thread-safe; create one per run/thread.
@@ -86,6 +88,7 @@ public sealed class Derivatives
     /// <summary>B(x, x) = d²/dt² f(u + t x) at t = 0, x real, by a fourth-order central difference.</summary>
     void QuadraticForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
     {
+        if (_system.HasHigherDerivatives) { _system.SecondDirectionalDerivative(u, p, x, result); return; }
         double xn = Norm(x);
         if (xn == 0) { result.Clear(); return; }
         double h = 1e-3 * Scale(u) / xn;
@@ -104,6 +107,7 @@ public sealed class Derivatives
     /// <summary>C(x, x, x) = d³/dt³ f(u + t x) at t = 0, x real, by a fourth-order central difference.</summary>
     void CubicForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
     {
+        if (_system.HasHigherDerivatives) { _system.ThirdDirectionalDerivative(u, p, x, result); return; }
         double xn = Norm(x);
         if (xn == 0) { result.Clear(); return; }
         double h = 2e-3 * Scale(u) / xn;

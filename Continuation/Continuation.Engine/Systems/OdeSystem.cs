@@ -57,6 +57,26 @@ public abstract class OdeSystem
     public virtual void ParameterJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, int parameter, Span<double> column)
         => throw new NotSupportedException($"{Name} has no analytic parameter Jacobian.");
 
+    /// <summary>
+    /// True when <see cref="SecondDirectionalDerivative"/> and <see cref="ThirdDirectionalDerivative"/>
+    /// are implemented analytically (else the normal-form coefficients use finite differences of f).
+    /// </summary>
+    public virtual bool HasHigherDerivatives => false;
+
+    /// <summary>
+    /// Writes d²/dt² f(u + t x, p) at t = 0, i.e. B(x, x) = Σ ∂²f/∂u_j∂u_k x_j x_k (length n).
+    /// Only called when <see cref="HasHigherDerivatives"/> is true.
+    /// </summary>
+    public virtual void SecondDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        => throw new NotSupportedException($"{Name} has no analytic second derivatives.");
+
+    /// <summary>
+    /// Writes d³/dt³ f(u + t x, p) at t = 0, i.e. C(x, x, x) = Σ ∂³f/∂u_j∂u_k∂u_l x_j x_k x_l (length n).
+    /// Only called when <see cref="HasHigherDerivatives"/> is true.
+    /// </summary>
+    public virtual void ThirdDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        => throw new NotSupportedException($"{Name} has no analytic third derivatives.");
+
     /// <summary>Index of a state variable by name, or −1.</summary>
     public int StateIndex(string name)
     {

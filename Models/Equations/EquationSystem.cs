@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using Continuation.Systems;
+
+namespace Models.Equations;
+
+/// <summary>
+/// An ODE system written as equations (a case file's <c>model:</c> mapping): parsed, checked,
+/// differentiated symbolically and compiled to IL. f, ∂f/∂u, every column ∂f/∂p_k and the
+/// second and third directional derivatives (for the normal-form coefficients at Hopf points)
+/// are exact (no finite differences) and cost about what hand-written C# costs.
+/// </summary>
+/// <remarks>
+/// Thread-safe and allocation-free: each call runs a pure compiled kernel over byrefs to the
+/// caller's spans (<see cref="KernelCompiler"/>). The Jacobian entries are the simplified
+/// symbolic derivatives (<see cref="Differentiator"/>, <see cref="Simplifier"/>) of the right-hand
+/// sides with constants and definitions substituted.
+/// </remarks>
+public sealed class EquationSystem : OdeSystem
+{
+    readonly string _name;
+    readonly string? _timeUnit;
+    readonly IReadOnlyList<string> _states;
+    readonly IReadOnlyList<Parameter> _parameters;
+    readonly int _n, _np;
+    readonly Kernel _f, _jacobian;
+    readonly Kernel[] _parameterColumns;
+    readonly Kernel[] _definitions;
+    readonly Expr[] _jacobianEntries;
+    readonly Expr[][] _parameterEntries;
+    readonly Lazy<(DirectionalKernel Second, DirectionalKernel Third)> _higher;
+    readonly Func<string, Slot> _slots;
+
+    EquationSystem(EquationModelDefinition definition, ResolvedModel model)
+    {
+        _name = definition.Name;
+        _timeUnit = definition.TimeUnit;
+        _states = model.States;
+        _parameters = model.Parameters.Select(p => new Parameter(p.Name, p.Value)).ToList();
+        _n = _states.Count;
+        _np = _parameters.Count;
+        RightHandSides = model.RightHandSides;
+        DefinitionNames = model.DefinitionNames;
+        Definitions = model.Definitions;
+
+        var slots = new Dictionary<string, Slot>();
+        for (int i = 0; i < _n; i++) slots[_states[i]] = Slot.State(i);
+        for (int k = 0; k < _np; k++) slots[_parameters[k].Name] = Slot.Parameter(k);
+        for (int j = 0; j < _n; j++) slots[DirectionName(j)] = Slot.Direction(j);
+        Slot Resolve(string name) => slots[name];
+        _slots = Resolve;
+
+        _jacobianEntries = new Expr[_n * _n];
+        for (int i = 0; i < _n; i++)
+            for (int j = 0; j < _n; j++)
+                _jacobianEntries[i * _n + j] = Differentiator.Differentiate(RightHandSides[i], _states[j]);
+        _parameterEntries = new Expr[_np][];
+        for (int k = 0; k < _np; k++)
+            _parameterEntries[k] = RightHandSides.Select(f => Differentiator.Differentiate(f, _parameters[k].Name)).ToArray();
+
+        string id = Sanitize(_name);
+        _f = KernelCompiler.Compile($"{id}_f", RightHandSides, Resolve);
+        _jacobian = KernelCompiler.Compile($"{id}_dfdu", _jacobianEntries, Resolve);
+        _parameterColumns = Enumerable.Range(0, _np)
+            .Select(k => KernelCompiler.Compile($"{id}_dfd_{_parameters[k].Name}", _parameterEntries[k], Resolve)).ToArray();
+        _definitions = Definitions.Select((d, i) => KernelCompiler.Compile($"{id}_{DefinitionNames[i]}", [d], Resolve)).ToArray();
+        // Needed only for normal-form coefficients (Hopf points): built on first use.
+        _higher = new(() =>
+        {
+            var second = SecondDirectionalDerivatives;
+            return (KernelCompiler.CompileDirectional($"{id}_d2f", second, _slots),
+                    KernelCompiler.CompileDirectional($"{id}_d3f", second.Select(Directional).ToArray(), _slots));
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Name of component j of the direction x in directional derivatives (not a valid name of the language, so it cannot clash).</summary>
+    static string DirectionName(int j) => $"#x{j}";
+
+    /// <summary>Σ_j ∂e/∂u_j · x_j, simplified: the derivative of e along the direction x.</summary>
+    Expr Directional(Expr e)
+    {
+        Expr sum = Expr.Zero;
+        for (int j = 0; j < _n; j++)
+        {
+            var d = Differentiator.Differentiate(e, _states[j]);
+            if (d is Num { Value: 0 }) continue;
+            sum = Simplifier.Combine(BinaryOperator.Add, sum, Simplifier.Combine(BinaryOperator.Multiply, d, new Sym(DirectionName(j))));
+        }
+        return sum;
+    }
+
+    /// <summary>d²/dt² f_i(u + t x) at t = 0 as expressions in u, p and the direction x (<c>#x0</c>, <c>#x1</c>, …).</summary>
+    public IReadOnlyList<Expr> SecondDirectionalDerivatives
+    {
+        get
+        {
+            var first = new Expr[_n];
+            for (int i = 0; i < _n; i++)
+            {
+                Expr sum = Expr.Zero;
+                for (int j = 0; j < _n; j++)
+                {
+                    var d = _jacobianEntries[i * _n + j];
+                    if (d is Num { Value: 0 }) continue;
+                    sum = Simplifier.Combine(BinaryOperator.Add, sum, Simplifier.Combine(BinaryOperator.Multiply, d, new Sym(DirectionName(j))));
+                }
+                first[i] = sum;
+            }
+            return first.Select(Directional).ToArray();
+        }
+    }
+
+    /// <summary>Checks, differentiates and compiles a model written as equations.</summary>
+    /// <exception cref="EquationModelException">A problem in the model, with its source line and a message naming the spot.</exception>
+    public static EquationSystem Create(EquationModelDefinition definition)
+        => new(definition, ModelResolver.Resolve(definition));
+
+    static string Sanitize(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+
+    /// <inheritdoc/>
+    public override string Name => _name;
+
+    /// <inheritdoc/>
+    public override string Description => $"written as equations ({_n} state{(_n == 1 ? "" : "s")}, {_np} parameter{(_np == 1 ? "" : "s")}); exact compiled Jacobians";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StateNames => _states;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public override string? TimeUnit => _timeUnit;
+
+    /// <summary>The right-hand sides over states and parameters (constants and definitions substituted), simplified.</summary>
+    public IReadOnlyList<Expr> RightHandSides { get; }
+
+    /// <summary>Names of the intermediate definitions (<c>where:</c>), usable as outputs.</summary>
+    public IReadOnlyList<string> DefinitionNames { get; }
+
+    /// <summary>The definitions over states and parameters, in the order of <see cref="DefinitionNames"/>.</summary>
+    public IReadOnlyList<Expr> Definitions { get; }
+
+    /// <summary>∂f_i/∂u_j as the simplified expression that is compiled.</summary>
+    public Expr StateJacobianEntry(int i, int j) => _jacobianEntries[i * _n + j];
+
+    /// <summary>∂f_i/∂p_k as the simplified expression that is compiled.</summary>
+    public Expr ParameterJacobianEntry(int i, int k) => _parameterEntries[k][i];
+
+    /// <summary>Index of a definition by name, or −1.</summary>
+    public int DefinitionIndex(string name)
+    {
+        for (int i = 0; i < DefinitionNames.Count; i++) if (DefinitionNames[i] == name) return i;
+        return -1;
+    }
+
+    /// <inheritdoc/>
+    public override bool HasStateJacobian => true;
+
+    /// <inheritdoc/>
+    public override bool HasParameterJacobian => true;
+
+    /// <inheritdoc/>
+    public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+    {
+        Check(u, p, du.Length, _n);
+        _f(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(du));
+    }
+
+    /// <inheritdoc/>
+    public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac)
+    {
+        Check(u, p, jac.Length, _n * _n);
+        _jacobian(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(jac));
+    }
+
+    /// <inheritdoc/>
+    public override void ParameterJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, int parameter, Span<double> column)
+    {
+        Check(u, p, column.Length, _n);
+        _parameterColumns[parameter](ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(column));
+    }
+
+    /// <inheritdoc/>
+    public override bool HasHigherDerivatives => true;
+
+    /// <inheritdoc/>
+    public override void SecondDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+    {
+        Check(u, p, result.Length, _n);
+        if (x.Length < _n) throw new ArgumentException($"direction has {x.Length} components, {_name} needs {_n}", nameof(x));
+        _higher.Value.Second(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(result));
+    }
+
+    /// <inheritdoc/>
+    public override void ThirdDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+    {
+        Check(u, p, result.Length, _n);
+        if (x.Length < _n) throw new ArgumentException($"direction has {x.Length} components, {_name} needs {_n}", nameof(x));
+        _higher.Value.Third(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(result));
+    }
+
+    /// <summary>The value of definition <paramref name="index"/> (see <see cref="DefinitionNames"/>) at (u, p).</summary>
+    public double EvaluateDefinition(int index, ReadOnlySpan<double> u, ReadOnlySpan<double> p)
+    {
+        Check(u, p, 1, 1);
+        double result = 0;
+        _definitions[index](ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref result);
+        return result;
+    }
+
+    void Check(ReadOnlySpan<double> u, ReadOnlySpan<double> p, int outputLength, int needed)
+    {
+        // The kernels read and write by reference without bounds checks: check the lengths once here.
+        if (u.Length < _n) throw new ArgumentException($"state has {u.Length} components, {_name} needs {_n}", nameof(u));
+        if (p.Length < _np) throw new ArgumentException($"parameter vector has {p.Length} components, {_name} needs {_np}", nameof(p));
+        if (outputLength < needed) throw new ArgumentException($"output has room for {outputLength} values, {needed} are written");
+    }
+}
