@@ -34,6 +34,7 @@ public sealed class CollocationSolver
     readonly int _cols;      // columns per interval block: interior, U_j, U_{j+1}, globals
     readonly double[][] _blocks;
     readonly int[][] _blockPivots;
+    readonly double[][] _multipliers;   // per interval: column c's multipliers (rows c+1 …) stored contiguously
     readonly double[] _boundary;   // n × (2n + g)
     readonly double[] _border;     // g × total
     readonly double[][] _borderFactors;  // per interval: g × n(m−1)
@@ -63,11 +64,13 @@ public sealed class CollocationSolver
         Unknowns = n * (ntst * m + 1) + globals;
         _blocks = new double[ntst][];
         _blockPivots = new int[ntst][];
+        _multipliers = new double[ntst][];
         _borderFactors = new double[ntst][];
         for (int j = 0; j < ntst; j++)
         {
             _blocks[j] = new double[_rows * _cols];
             _blockPivots[j] = new int[_ni];
+            _multipliers[j] = new double[Math.Max(1, _ni * _rows)];
             _borderFactors[j] = new double[Math.Max(1, globals * _ni)];
         }
         _boundary = new double[n * (2 * n + globals)];
@@ -128,6 +131,7 @@ public sealed class CollocationSolver
     /// </summary>
     public bool Factor(IntervalFiller? fill = null)
     {
+        HasMonodromy = false;
         int sign = 1;
         bool ok = true;
         var signs = _intervalSigns;
@@ -163,6 +167,8 @@ public sealed class CollocationSolver
                 _p0[r * n + c] = _reduced[r * redCols + c];
                 _p1[r * n + c] = _reduced[r * redCols + n + c];
             }
+
+        HasMonodromy = true;
 
         // (3) Dense system on (U_0, U_N, g).
         var a = _finalMatrix.AsSpan();
@@ -217,10 +223,12 @@ public sealed class CollocationSolver
             if (pivot < 0) sign = -sign;
             double inv = 1.0 / pivot;
             var prow = a.Slice(c * cols + c + 1, cols - c - 1);
+            var mult = _multipliers[j].AsSpan(c * rows, rows);
             for (int r = c + 1; r < rows; r++)
             {
                 double f = a[r * cols + c] * inv;
                 a[r * cols + c] = f;
+                mult[r] = f;
                 if (f != 0) Axpy(-f, prow, a.Slice(r * cols + c + 1, cols - c - 1));
             }
         }
@@ -250,6 +258,29 @@ public sealed class CollocationSolver
             }
         }
         for (; i < len; i++) Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
+    }
+
+    /// <summary>⟨x, y⟩ over x's length, with 256-bit fused multiply–adds where available.</summary>
+    static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int len = x.Length, i = 0;
+        if (len > y.Length) throw new ArgumentException("length mismatch");
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        double sum = 0;
+        if (Vector256.IsHardwareAccelerated && len >= 8)
+        {
+            var acc = Vector256<double>.Zero;
+            for (; i <= len - 4; i += 4)
+            {
+                var vx = Vector256.LoadUnsafe(ref rx, (nuint)i);
+                var vy = Vector256.LoadUnsafe(ref ry, (nuint)i);
+                acc = Fma.IsSupported ? Fma.MultiplyAdd(vx, vy, acc) : acc + vx * vy;
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < len; i++) sum += Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+        return sum;
     }
 
     /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
@@ -460,7 +491,7 @@ public sealed class CollocationSolver
     {
         for (int j = from; j < to; j++)
         {
-            var a = _blocks[j];
+            var mult = _multipliers[j];
             var piv = _blockPivots[j];
             var r = eq.AsSpan(j * _rows, _rows);
             for (int c = 0; c < _ni; c++)
@@ -469,7 +500,7 @@ public sealed class CollocationSolver
                 if (p != c) (r[c], r[p]) = (r[p], r[c]);
                 double rc = r[c];
                 if (rc == 0) continue;
-                for (int i = c + 1; i < _rows; i++) r[i] -= a[i * _cols + c] * rc;
+                Axpy(-rc, mult.AsSpan(c * _rows + c + 1, _rows - c - 1), r.Slice(c + 1));
             }
         }
     }
@@ -492,14 +523,20 @@ public sealed class CollocationSolver
             var a = _blocks[j];
             var r = eq.AsSpan(j * _rows, _rows);
             int baseNode = j * m * n;
+            var xs = x.AsSpan();
+            var interior = xs.Slice(baseNode + n, _ni);
+            var left = xs.Slice(baseNode, n);
+            var right = xs.Slice(baseNode + m * n, n);
+            var globals = xs.Slice(gl, g);
             for (int c = _ni - 1; c >= 0; c--)
             {
                 var row = a.AsSpan(c * _cols, _cols);
-                double v = r[c];
-                for (int k = c + 1; k < _ni; k++) v -= row[k] * x[baseNode + n + k];
-                for (int k = 0; k < n; k++) v -= row[_ni + k] * x[baseNode + k] + row[_ni + n + k] * x[baseNode + m * n + k];
-                for (int k = 0; k < g; k++) v -= row[_ni + 2 * n + k] * x[gl + k];
-                x[baseNode + n + c] = v / row[c];
+                double v = r[c]
+                    - Dot(row.Slice(c + 1, _ni - c - 1), interior.Slice(c + 1))
+                    - Dot(row.Slice(_ni, n), left)
+                    - Dot(row.Slice(_ni + n, n), right)
+                    - Dot(row.Slice(_ni + 2 * n, g), globals);
+                interior[c] = v / row[c];
             }
         }
     }
@@ -520,12 +557,19 @@ public sealed class CollocationSolver
     }
 
     /// <summary>
+    /// True when the last <see cref="Factor"/> got through the chain elimination, so P0 and P1 (and
+    /// with them the monodromy) belong to it; the final dense factorisation may still have failed.
+    /// </summary>
+    public bool HasMonodromy { get; private set; }
+
+    /// <summary>
     /// Floquet multipliers of the linearised flow from the last factorisation: eigenvalues of the
     /// monodromy −P1⁻¹P0 (or the reciprocals of those of −P0⁻¹P1 when P1 is the worse conditioned).
     /// </summary>
     public Complex[] FloquetMultipliers()
     {
         int n = _n;
+        if (!HasMonodromy) return Unknown(n);
         var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
         var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
         foreach (var v in _p0) if (!double.IsFinite(v)) return Unknown(n);
@@ -565,6 +609,7 @@ public sealed class CollocationSolver
     public double[] Monodromy()
     {
         int n = _n;
+        if (!HasMonodromy) return Enumerable.Repeat(double.NaN, n * n).ToArray();
         var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
         var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
         var mono = -p1.Solve(p0);

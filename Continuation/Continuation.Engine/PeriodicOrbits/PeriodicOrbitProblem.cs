@@ -263,6 +263,24 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         }
     }
 
+    /// <summary>
+    /// The monodromy matrix (row-major n×n) of ξ' = T [f_u(u(t)) + S(u(t))] ξ along the cycle x,
+    /// S added by <paramref name="shift"/> as in <see cref="MultipliersWith"/>; NaN entries when the
+    /// elimination failed.
+    /// </summary>
+    public double[] MonodromyWith(ReadOnlySpan<double> x, JacobianShift shift)
+    {
+        _jacobianShift = shift;
+        try
+        {
+            return Monodromy(x);
+        }
+        finally
+        {
+            _jacobianShift = null;
+        }
+    }
+
     /// <summary>The monodromy matrix (row-major n×n) of the cycle x.</summary>
     public double[] Monodromy(ReadOnlySpan<double> x)
     {
@@ -295,7 +313,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         double T = PeriodAt(x);
         int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
         double h = mesh[j + 1] - mesh[j];
-        block.Clear();
+        // Every entry of the block is written below: no clearing needed.
         for (int c = 0; c < m; c++)
         {
             Array.Clear(w.U);
@@ -308,6 +326,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             w.D.Evaluate(w.U, _p, w.F);
             w.D.StateJacobian(w.U, _p, w.Jac);
             _jacobianShift?.Invoke(w.U, _p, w.Jac);
+            if (!AllFinite(w.F) || !AllFinite(w.Jac) || !AllFinite(w.Fl)) { _nonFinite = true; return false; }
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
             if (_second >= 0) w.D.ParameterDerivative(w.U, _p, _second, w.F); // the period's column holds the second parameter's
             for (int k = 0; k <= m; k++)
@@ -328,8 +347,12 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 row[ni + 2 * n + 1] = -T * w.Fl[s];
             }
         }
-        foreach (var v in block)
-            if (!double.IsFinite(v)) { _nonFinite = true; return false; }
+        return true;
+    }
+
+    static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (var v in values) if (!double.IsFinite(v)) return false;
         return true;
     }
 
