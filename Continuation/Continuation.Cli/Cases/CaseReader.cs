@@ -20,7 +20,7 @@ public sealed partial class CaseReader
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve"];
+    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "homoclinic"];
     static readonly string[] PlannedKinds = ["lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
 
     readonly string _file;
@@ -120,7 +120,7 @@ public sealed partial class CaseReader
             throw Error(kindNode, msg);
         }
 
-        bool curve = kind is "fold-curve" or "hopf-curve";
+        bool curve = kind is "fold-curve" or "hopf-curve" or "homoclinic";
         string parameter;
         string? second = null;
         if (curve)
@@ -178,7 +178,7 @@ public sealed partial class CaseReader
         var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
         var options = runNumerics.Continuation;
         if (curve && from is null)
-            throw Error(map, $"{where}: a {kind} starts from a labelled point: from: <branch>.{(kind == "fold-curve" ? "LP1" : "HB1")}");
+            throw Error(map, $"{where}: a {kind} run starts from a labelled point: from: <branch>.{kind switch { "fold-curve" => "LP1", "hopf-curve" => "HB1", _ => "EP1 (a cycle of large period)" }}");
         if (kind == "periodic" && from is null)
             throw Error(map, $"{where}: a periodic run starts from a labelled point: from: <branch>.HB1 (a Hopf point), <branch>.PD1 (period doubling) or a point of a cycle branch");
 
@@ -194,6 +194,8 @@ public sealed partial class CaseReader
                     options = options with { MaxSteps = Int(valueNode, $"{where}.stop.max_steps", 1) };
                     continue;
                 }
+                if (key == "period" && kind == "homoclinic")
+                    throw Error(keyNode, $"{where}.stop.period: the period is frozen on a homoclinic run");
                 if (key == "period" && kind == "periodic")
                 {
                     var limits = Numbers(valueNode, $"{where}.stop.period");

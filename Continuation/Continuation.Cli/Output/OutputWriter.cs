@@ -53,7 +53,7 @@ public sealed class OutputWriter
     /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
     static string? NoteOf(Branch branch, BranchPoint pt)
     {
-        if (branch.Kind != BranchKind.Periodic || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
+        if (branch.Kind is not (BranchKind.Periodic or BranchKind.Homoclinic) || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
         string mult = "multipliers " + PeriodicOrbitProblem.Format(pt.Analysis.Spectrum);
         return string.IsNullOrEmpty(pt.Note) ? mult : pt.Note + "; " + mult;
     }
@@ -68,7 +68,7 @@ public sealed class OutputWriter
         foreach (var s in model.StateNames) sb.Append(',').Append(s);
         foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
         sb.Append(",l2norm");
-        bool cycles = branch.Kind == BranchKind.Periodic;
+        bool cycles = branch.Kind is BranchKind.Periodic or BranchKind.Homoclinic;
         if (cycles)
         {
             for (int i = 1; i <= model.Dimension; i++) sb.Append(",floquet_").Append(i);
@@ -174,7 +174,7 @@ public sealed class OutputWriter
                     if (pt.Period is { } period) w.WriteNumber("period", period);
                     if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
                     if (pt.Note is { } note) w.WriteString("note", note);
-                    if (b.Kind == BranchKind.Periodic && pt.Analysis.Spectrum.Length > 0)
+                    if (b.Kind is BranchKind.Periodic or BranchKind.Homoclinic && pt.Analysis.Spectrum.Length > 0)
                     {
                         w.WriteStartArray("multipliers");
                         foreach (var mu in pt.Analysis.Spectrum)
@@ -204,6 +204,7 @@ public sealed class OutputWriter
     {
         BranchKind.FoldCurve => "fold-curve",
         BranchKind.HopfCurve => "hopf-curve",
+        BranchKind.Homoclinic => "homoclinic",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
