@@ -180,3 +180,103 @@ public class NeuralMassCurveTests
         Assert.Equal(expected.GetProperty("eps").GetDouble(), cp.Parameters[1], 1e-3);
     }
 }
+
+/// <summary>Curves of cycle bifurcations: a normal form and the neural-mass model.</summary>
+public class CycleCurveTests
+{
+    /// <summary>ρ' = β1 ρ + β2 ρ³ − ρ⁵, θ' = 1: folds of cycles on β1 = −β2²/4 (β2 > 0), ending at GH (0, 0).</summary>
+    sealed class Bautin : OdeSystem
+    {
+        public override string Name => "bautin";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Parameter> Parameters => [new("b1", -1), new("b2", 1)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r2 = u[0] * u[0] + u[1] * u[1], g = p[0] + p[1] * r2 - r2 * r2;
+            du[0] = g * u[0] - u[1];
+            du[1] = u[0] + g * u[1];
+        }
+    }
+
+    [Fact]
+    public void FoldOfCyclesCurveOfTheBautinNormalFormEndsAtTheGeneralisedHopfPoint()
+    {
+        var model = new Bautin();
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = [-1.0, 1.0], Parameter = "b1", State = [0, 0],
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
+            Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
+        });
+        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var collocation = new CollocationOptions { Intervals = 20, Points = 4 };
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "b1",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 300 },
+            Collocation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
+        });
+        var lpc = lc.SpecialPoints.First(s => s.Kind == PointKind.LPC);
+        Assert.Equal(-0.25, lpc.Parameters[0], 1e-7);
+        var curve = CurveContinuation.Run(new CurveRun
+        {
+            Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
+            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Collocation = collocation,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 300 },
+            Bounds = [new NamedBound("b1", -2, 2), new NamedBound("b2", -2, 2)],
+        });
+        Assert.All(curve.Points.Where(p => p.Kind == PointKind.Regular),
+            p => Assert.Equal(-p.Parameters[1] * p.Parameters[1] / 4, p.Parameters[0], 1e-6));
+        var gh = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.GH);
+        Assert.Equal(0.0, gh.Parameters[0], 1e-3);
+        Assert.Equal(0.0, gh.Parameters[1], 1e-3);
+        Assert.Contains(curve.Ends, e => e.Reason == StopReason.Bound && e.Note.Contains("b2 = 2"));
+    }
+
+    [Fact]
+    public void PeriodDoublingCurveOfTheNeuralMassModelIsClosedThroughBothDoublingsAtEps12()
+    {
+        var model = new global::Models.NextGenNeuralMassHomogeneous();
+        var p = model.DefaultParameters();
+        p[model.ParameterIndex("Iext_e")] = -5;
+        p[model.ParameterIndex("eps")] = 12;
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
+            Stops = new StopConditions { Bounds = [new ComponentBound(6, "Iext_e", -5, 15)] },
+        });
+        var hb = eq.Find("HB1")!;
+        var collocation = new CollocationOptions { Intervals = 40, Points = 5 };
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2, MaxSteps = 400 },
+            Collocation = collocation, Bounds = [new NamedBound("Iext_e", -5, 15)],
+        });
+        var pds = lc.SpecialPoints.Where(s => s.Kind == PointKind.PD).ToList();
+        Assert.Equal(2, pds.Count);
+        var curve = CurveContinuation.Run(new CurveRun
+        {
+            Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pds[0].Parameters, First = "Iext_e", Second = "eps",
+            State = pds[0].State, Mesh = pds[0].Cycle, Unknowns = pds[0].Unknowns, Collocation = collocation,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2, MaxSteps = 600 },
+            Bounds = [new NamedBound("eps", 0, 130), new NamedBound("Iext_e", -5, 20)],
+        });
+        Assert.Equal(StopReason.ClosedLoop, Assert.Single(curve.Ends).Reason);
+        // Where the closed curve crosses eps = 12 it passes through both period doublings of the eps = 12 branch.
+        var crossings = new List<double>();
+        for (int i = 1; i < curve.Points.Count; i++)
+        {
+            double e0 = curve.Points[i - 1].Parameters[1] - 12, e1 = curve.Points[i].Parameters[1] - 12;
+            if (e0 * e1 <= 0 && e0 != e1)
+            {
+                double t = e0 / (e0 - e1);
+                crossings.Add(curve.Points[i - 1].Parameters[0] + t * (curve.Points[i].Parameters[0] - curve.Points[i - 1].Parameters[0]));
+            }
+        }
+        foreach (var pd in pds)
+            Assert.Contains(crossings, c => Math.Abs(c - pd.Parameters[0]) < 1e-3);
+    }
+}

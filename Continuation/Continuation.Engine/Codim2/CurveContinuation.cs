@@ -25,6 +25,11 @@ public sealed record CurveRun
     public ContinuationOptions Options { get; init; } = new();
     /// <summary>Bounds on either parameter.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
+    /// <summary>For curves of cycles (LPC, PD): the start cycle's mesh, unknowns and branch tangent.</summary>
+    public CycleMesh? Mesh { get; init; }
+    public double[]? Unknowns { get; init; }
+    public double[]? Tangent { get; init; }
+    public CollocationOptions Collocation { get; init; } = new();
 }
 
 /// <summary>Facade: runs a <see cref="CurveRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -36,6 +41,7 @@ public static class CurveContinuation
         var system = run.System;
         int a = system.ParameterIndex(run.First), b = system.ParameterIndex(run.Second);
         if (a < 0 || b < 0) throw new ArgumentException($"model {system.Name} has no parameter '{(a < 0 ? run.First : run.Second)}'");
+        if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve) return RunCycleCurve(run, a, b, progress, cancellation, clock);
         if (run.Kind is not (BranchKind.FoldCurve or BranchKind.HopfCurve)) throw new ArgumentException("a curve run is a fold or a Hopf curve");
         int n = system.Dimension;
         // Codimension-two curves: turning points and branch points of the curve itself are not bifurcations.
@@ -68,6 +74,94 @@ public static class CurveContinuation
             double? period = run.Kind == BranchKind.HopfCurve ? 2 * Math.PI / Math.Abs(pp.X[3 * n + 2]) : pp.Details?.Period;
             points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], problem.ParametersAt(pp.X), period, pp.Analysis, pp.Details, pp.Note,
                 pp.X, pp.Tangent));
+        }
+        return new Branch
+        {
+            Name = run.Name,
+            Kind = run.Kind,
+            System = system,
+            ContinuedParameters = [run.First, run.Second],
+            Points = points,
+            Ends = followed.Ends,
+            NewtonIterations = followed.NewtonIterations,
+            Factorizations = followed.Factorizations,
+            WallMilliseconds = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+
+    /// <summary>A fold-of-cycles or period-doubling curve from a located LPC or PD point of a cycle branch.</summary>
+    static Branch RunCycleCurve(CurveRun run, int a, int b, IProgress<BranchProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        var system = run.System;
+        int n = system.Dimension;
+        var mesh = run.Mesh ?? throw new ArgumentException("a curve of cycles starts from a cycle");
+        var unknowns = run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle");
+        var kind = run.Kind == BranchKind.LpcCurve ? CycleCurveKind.FoldOfCycles : CycleCurveKind.PeriodDoubling;
+        var collocation = run.Collocation with { Intervals = mesh.Intervals, Points = mesh.Scheme.Degree };
+        int len = n * mesh.Nodes;
+        double[] v;
+        double beta = 0;
+        if (kind == CycleCurveKind.FoldOfCycles)
+        {
+            // At a fold of cycles the branch tangent (δu, δT, δλ) has δλ = 0: (δu, δT) spans the null space.
+            var t = run.Tangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
+            v = t[..len];
+            beta = t[len];
+        }
+        else
+        {
+            var cycle = new PeriodicOrbitProblem(system, run.Parameters, a, mesh, collocation);
+            cycle.Accept(unknowns);
+            var mono = cycle.Monodromy(unknowns);
+            var evd = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j])
+                .Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
+            int best = 0;
+            for (int i = 1; i < n; i++) if ((evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
+            v = cycle.Variation(unknowns, evd.EigenVectors.Column(best).ToArray());
+        }
+        var options = run.Options with { DetectFolds = false, DetectBranchPoints = false };
+
+        HalfStart Start(int sign)
+        {
+            var problem = new CycleCurveProblem(system, run.Parameters, a, b, mesh, collocation, kind);
+            return new HalfStart(problem, problem.Start(unknowns, v, beta), null, false);
+        }
+        StopConditions Stops(IContinuationProblem p)
+        {
+            var c = (CycleCurveProblem)p;
+            return new StopConditions
+            {
+                Bounds = run.Bounds.Select(bd => new ComponentBound(bd.Name == run.First ? c.ParameterComponent : bd.Name == "period" ? c.PeriodComponent : c.SecondComponent, bd.Name, bd.Min, bd.Max)).ToList(),
+            };
+        }
+
+        var followed = HalfBranches.Follow(run.Name, run.Direction, options, Stops, Start, progress, cancellation);
+        var path = followed.Points;
+        var last = (CycleCurveProblem)followed.LastProblem;
+        // Where the cycles shrink onto the Hopf curve (GH), the parameters are quadratic in the
+        // amplitude: extrapolate the last two points to zero amplitude.
+        for (int i = 1; i < path.Count; i++)
+        {
+            if (path[i].Kind != PointKind.GH) continue;
+            int j = i - 1;
+            double aa = last.Amplitude(path[j].X), ab = last.Amplitude(path[i].X);
+            if (!(aa * aa - ab * ab > 0)) continue;
+            var x = (double[])path[i].X.Clone();
+            double f = ab * ab / (aa * aa - ab * ab);
+            x[last.ParameterComponent] += f * (path[i].X[last.ParameterComponent] - path[j].X[last.ParameterComponent]);
+            x[last.SecondComponent] += f * (path[i].X[last.SecondComponent] - path[j].X[last.SecondComponent]);
+            path[i] = path[i] with { X = x };
+            if (i + 1 < path.Count && path[i + 1].Kind == PointKind.EP) path[i + 1] = path[i + 1] with { X = x };
+        }
+        var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
+        var points = new List<BranchPoint>(path.Count);
+        for (int i = 0; i < path.Count; i++)
+        {
+            var pp = path[i];
+            var pointMesh = pp.Solution as CycleMesh ?? mesh;
+            var cycleX = last.CycleUnknowns(pp.X);
+            points.Add(new BranchPoint(i, pp.Kind, labels[i], cycleX[..n], last.ParametersAt(pp.X), cycleX[^2], pp.Analysis, pp.Details, pp.Note,
+                cycleX, pp.Tangent, pointMesh));
         }
         return new Branch
         {

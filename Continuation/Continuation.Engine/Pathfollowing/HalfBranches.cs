@@ -44,7 +44,9 @@ public static class HalfBranches
 
         List<PathPoint>? backward = null, forward = null;
         if (direction is Direction.Backward or Direction.Both) backward = Half(-1, 0);
-        if (direction is Direction.Forward or Direction.Both && !cancellation.IsCancellationRequested)
+        // A closed curve is complete after one lap in either direction.
+        bool closed = backward is { Count: > 0 } && backward[^1].StopReason == StopReason.ClosedLoop;
+        if (direction is Direction.Forward or Direction.Both && !cancellation.IsCancellationRequested && !closed)
             forward = Half(+1, backward?.Count ?? 0);
         var ends = new List<BranchEnd>();
         foreach (var half in new[] { backward, forward })

@@ -14,6 +14,10 @@ public enum BranchKind
     HopfCurve,
     /// <summary>Cycles of a frozen large period in two parameters: the approximation of a homoclinic curve.</summary>
     Homoclinic,
+    /// <summary>Fold of cycles (LPC) in two parameters.</summary>
+    LpcCurve,
+    /// <summary>Period doubling (PD) in two parameters.</summary>
+    PdCurve,
 }
 
 

@@ -1,0 +1,486 @@
+using Continuation.Algebra;
+using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Systems;
+
+namespace Continuation.Codim2;
+
+/// <summary>Which bifurcation of cycles a <see cref="CycleCurveProblem"/> follows.</summary>
+public enum CycleCurveKind
+{
+    /// <summary>Fold of cycles: a null vector (v, β) of the cycle's Jacobian in (u, T).</summary>
+    FoldOfCycles,
+    /// <summary>Period doubling: an anti-periodic solution v of the variational equation.</summary>
+    PeriodDoubling,
+}
+
+/// <summary>
+/// Folds of cycles (LPC) and period doublings (PD) continued in two parameters by standard
+/// augmented boundary-value problems of twice the state dimension, discretised by the same
+/// collocation as the cycles and solved by the same structured solver:
+/// <code>
+/// u' = T f(u, p),  v' = T f_u(u, p) v + β f(u, p)   (β = 0 for PD)
+/// u(0) = u(1),  v(0) = v(1) (LPC) or v(0) = −v(1) (PD)
+/// ∫⟨u − ũ, ũ'⟩ = 0,  ∫⟨v, ũ'⟩ = 0 (LPC),  ∫|v|² + β² = 1
+/// </code>
+/// Unknowns: the node values of (u, v), T, β (LPC), and the two parameters (the first last).
+/// The branch ends where the cycles shrink to an equilibrium (an LPC curve born at a
+/// generalised-Hopf point ends there).
+/// </summary>
+/// <remarks>Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6; AUTO-07p ISW = 2.</remarks>
+public sealed class CycleCurveProblem : IContinuationProblem
+{
+    readonly PointKind[] _kinds;
+    readonly CycleCurveKind _kind;
+    readonly int _n, _n2, _m, _N, _nodes, _g, _iT, _iB, _iP2, _iP1, _first, _second;
+    readonly double[] _p, _reference, _phase;
+    readonly CollocationSolver _solver;
+    readonly CollocationOptions _options;
+    readonly double[] _point;
+    readonly Worker[] _workers;
+    readonly CollocationSolver.IntervalFiller _filler;
+    double _largestAmplitude;
+    int _accepted;
+    volatile bool _nonFinite;
+
+    sealed class Worker(OdeSystem system)
+    {
+        public readonly Derivatives D = new(system);
+        public readonly double[] U = new double[system.Dimension], V = new double[system.Dimension], F = new double[system.Dimension],
+            Jv = new double[system.Dimension], Fp1 = new double[system.Dimension], Fp2 = new double[system.Dimension],
+            Jac = new double[system.Dimension * system.Dimension], Jplus = new double[system.Dimension * system.Dimension],
+            Jminus = new double[system.Dimension * system.Dimension], Shift = new double[system.Dimension],
+            Jvp1 = new double[system.Dimension], Jvp2 = new double[system.Dimension];
+        public double[] Params = [];
+    }
+
+    public CycleCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options, CycleCurveKind kind)
+    {
+        System = system;
+        _kind = kind;
+        _first = first;
+        _second = second;
+        _options = options.Validate();
+        Mesh = mesh;
+        _n = system.Dimension;
+        _n2 = 2 * _n;
+        _m = mesh.Scheme.Degree;
+        _N = mesh.Intervals;
+        _nodes = mesh.Nodes;
+        _g = kind == CycleCurveKind.FoldOfCycles ? 4 : 3;
+        _iT = _n2 * _nodes;
+        _iB = kind == CycleCurveKind.FoldOfCycles ? _iT + 1 : -1;
+        _iP2 = _iT + _g - 2;
+        _iP1 = _iT + _g - 1;
+        _p = parameters.ToArray();
+        _reference = new double[_n * _nodes];
+        _phase = new double[_n * _nodes];
+        _solver = new CollocationSolver(_n2, _m, _N, _g);
+        _point = new double[Dimension];
+        _workers = new Worker[_solver.Workers];
+        for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system) { Params = parameters.ToArray() };
+        _kinds = [kind == CycleCurveKind.FoldOfCycles ? PointKind.GH : PointKind.EP];
+        _filler = FillInterval;
+    }
+
+    public OdeSystem System { get; }
+    public CycleMesh Mesh { get; private set; }
+    public int Dimension => _iP1 + 1;
+    public int ParameterComponent => _iP1;
+    /// <summary>Index in x of the second parameter.</summary>
+    public int SecondComponent => _iP2;
+    /// <summary>Index in x of the period.</summary>
+    public int PeriodComponent => _iT;
+    public int DeterminantSign => _solver.DeterminantSign;
+    public IReadOnlyList<PointKind> TestFunctionKinds => _kinds;
+
+    int Node(int j, int k) => (j * _m + k) * _n2;
+
+    /// <summary>The full parameter vector at x.</summary>
+    public double[] ParametersAt(ReadOnlySpan<double> x)
+    {
+        var p = (double[])_p.Clone();
+        p[_first] = x[_iP1];
+        p[_second] = x[_iP2];
+        return p;
+    }
+
+    /// <summary>The cycle part of x: (u node values, T, first parameter) as a cycle branch stores it.</summary>
+    public double[] CycleUnknowns(ReadOnlySpan<double> x)
+    {
+        var c = new double[_n * _nodes + 2];
+        for (int i = 0; i < _nodes; i++) x.Slice(i * _n2, _n).CopyTo(c.AsSpan(i * _n, _n));
+        c[^2] = x[_iT];
+        c[^1] = x[_iP1];
+        return c;
+    }
+
+    /// <summary>
+    /// The start: (u, v, T, β, p2, p1) from a cycle's unknowns (u nodes, T, p1) on <see cref="Mesh"/> and
+    /// the null vector v (node values, n per node) with its period component β (LPC), normalised here.
+    /// </summary>
+    public double[] Start(ReadOnlySpan<double> cycle, ReadOnlySpan<double> v, double beta)
+    {
+        var x = new double[Dimension];
+        for (int i = 0; i < _nodes; i++)
+        {
+            cycle.Slice(i * _n, _n).CopyTo(x.AsSpan(i * _n2, _n));
+            v.Slice(i * _n, _n).CopyTo(x.AsSpan(i * _n2 + _n, _n));
+        }
+        x[_iT] = cycle[_n * _nodes];
+        if (_iB >= 0) x[_iB] = beta;
+        x[_iP1] = cycle[_n * _nodes + 1];
+        x[_iP2] = _p[_second];
+        double norm = Math.Sqrt(NormSquared(x));
+        for (int i = 0; i < _nodes; i++) for (int s = 0; s < _n; s++) x[i * _n2 + _n + s] /= norm;
+        if (_iB >= 0) x[_iB] /= norm;
+        Accept(x);
+        return x;
+    }
+
+    double NormSquared(ReadOnlySpan<double> x)
+    {
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        double sum = 0;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int k = 0; k <= _m; k++)
+            {
+                int off = Node(j, k) + _n;
+                double w = h * scheme.NodeWeights[k];
+                for (int s = 0; s < _n; s++) sum += w * x[off + s] * x[off + s];
+            }
+        }
+        if (_iB >= 0) sum += x[_iB] * x[_iB];
+        return sum;
+    }
+
+    void SetParameters(ReadOnlySpan<double> x, double[] p)
+    {
+        p[_first] = x[_iP1];
+        p[_second] = x[_iP2];
+    }
+
+    public bool Residual(ReadOnlySpan<double> x, Span<double> r)
+    {
+        x.CopyTo(_point);
+        var w = _workers[0];
+        SetParameters(x, w.Params);
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        double T = x[_iT], beta = _iB >= 0 ? x[_iB] : 0;
+        int n = _n, n2 = _n2, m = _m;
+        Span<double> du = stackalloc double[n];
+        Span<double> dv = stackalloc double[n];
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int c = 0; c < m; c++)
+            {
+                Array.Clear(w.U); Array.Clear(w.V); du.Clear(); dv.Clear();
+                for (int k = 0; k <= m; k++)
+                {
+                    double b = scheme.Basis[c, k], d = scheme.BasisDerivative[c, k] / h;
+                    int off = Node(j, k);
+                    for (int s = 0; s < n; s++)
+                    {
+                        w.U[s] += b * x[off + s]; du[s] += d * x[off + s];
+                        w.V[s] += b * x[off + n + s]; dv[s] += d * x[off + n + s];
+                    }
+                }
+                w.D.Evaluate(w.U, w.Params, w.F);
+                w.D.StateJacobian(w.U, w.Params, w.Jac);
+                int row = (j * m + c) * n2;
+                for (int s = 0; s < n; s++)
+                {
+                    double jv = 0;
+                    for (int q = 0; q < n; q++) jv += w.Jac[s * n + q] * w.V[q];
+                    r[row + s] = du[s] - T * w.F[s];
+                    r[row + n + s] = dv[s] - T * jv - beta * w.F[s];
+                }
+            }
+        }
+        int bc = _N * m * n2, last = _iT - n2;
+        double vSign = _kind == CycleCurveKind.PeriodDoubling ? 1 : -1;
+        for (int s = 0; s < n; s++)
+        {
+            r[bc + s] = x[s] - x[last + s];
+            r[bc + n + s] = x[n + s] + vSign * x[last + n + s];
+        }
+        int e = bc + n2;
+        double phaseU = 0, phaseV = 0;
+        for (int i = 0; i < _nodes; i++)
+            for (int s = 0; s < n; s++)
+            {
+                double ph = _phase[i * n + s];
+                phaseU += ph * (x[i * n2 + s] - _reference[i * n + s]);
+                phaseV += ph * x[i * n2 + n + s];
+            }
+        r[e++] = phaseU;
+        if (_iB >= 0) r[e++] = phaseV;
+        r[e] = NormSquared(x) - 1;
+        for (int i = 0; i <= e; i++) if (!double.IsFinite(r[i])) return false;
+        return true;
+    }
+
+    public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+    {
+        x.CopyTo(_point);
+        foreach (var w in _workers) SetParameters(x, w.Params);
+        int n = _n, n2 = _n2, bcols = 2 * n2 + _g;
+        var bnd = _solver.Boundary;
+        bnd.Clear();
+        double vSign = _kind == CycleCurveKind.PeriodDoubling ? 1 : -1;
+        for (int s = 0; s < n; s++)
+        {
+            bnd[s * bcols + s] = 1; bnd[s * bcols + n2 + s] = -1;
+            bnd[(n + s) * bcols + n + s] = 1; bnd[(n + s) * bcols + n2 + n + s] = vSign;
+        }
+        var brd = _solver.Border;
+        brd.Clear();
+        int total = Dimension, row = 0;
+        for (int i = 0; i < _nodes; i++) for (int s = 0; s < n; s++) brd[row * total + i * n2 + s] = _phase[i * n + s];
+        row++;
+        if (_iB >= 0)
+        {
+            for (int i = 0; i < _nodes; i++) for (int s = 0; s < n; s++) brd[row * total + i * n2 + n + s] = _phase[i * n + s];
+            row++;
+        }
+        // d/dz of ∫|v|² + β²
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int k = 0; k <= _m; k++)
+            {
+                int off = Node(j, k) + n;
+                double wgt = h * scheme.NodeWeights[k];
+                for (int s = 0; s < n; s++) brd[row * total + off + s] += 2 * wgt * x[off + s];
+            }
+        }
+        if (_iB >= 0) brd[row * total + _iB] = 2 * x[_iB];
+        row++;
+        border.CopyTo(brd.Slice(row * total, total));
+        _nonFinite = false;
+        bool ok = _solver.Factor(_filler);
+        if (_nonFinite) return Linearization.NonFinite;
+        return ok ? Linearization.Factored : Linearization.Singular;
+    }
+
+    bool FillInterval(int j, Span<double> block, int worker)
+    {
+        var w = _workers[worker];
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        var x = _point;
+        double T = x[_iT], beta = _iB >= 0 ? x[_iB] : 0;
+        int n = _n, n2 = _n2, m = _m, ni = n2 * (m - 1), cols = _solver.IntervalColumns;
+        int gT = ni + 2 * n2, gB = gT + 1, gP2 = gT + _g - 2, gP1 = gT + _g - 1;
+        double h = mesh[j + 1] - mesh[j];
+        var p = w.Params;
+        for (int c = 0; c < m; c++)
+        {
+            Array.Clear(w.U); Array.Clear(w.V);
+            for (int k = 0; k <= m; k++)
+            {
+                double b = scheme.Basis[c, k];
+                int off = Node(j, k);
+                for (int s = 0; s < n; s++) { w.U[s] += b * x[off + s]; w.V[s] += b * x[off + n + s]; }
+            }
+            w.D.Evaluate(w.U, p, w.F);
+            w.D.StateJacobian(w.U, p, w.Jac);
+            // M = ∂(f_u v)/∂u = the derivative of f_u along v (f_uu is symmetric), by central differences.
+            double vn = 0;
+            foreach (var e in w.V) vn = Math.Max(vn, Math.Abs(e));
+            double hv = vn > 0 ? 1e-6 * Math.Max(1, Norm(w.U)) / vn : 0;
+            if (hv > 0)
+            {
+                for (int s = 0; s < n; s++) w.Shift[s] = w.U[s] + hv * w.V[s];
+                w.D.StateJacobian(w.Shift, p, w.Jplus);
+                for (int s = 0; s < n; s++) w.Shift[s] = w.U[s] - hv * w.V[s];
+                w.D.StateJacobian(w.Shift, p, w.Jminus);
+            }
+            for (int s = 0; s < n; s++)
+            {
+                double jv = 0;
+                for (int q = 0; q < n; q++) jv += w.Jac[s * n + q] * w.V[q];
+                w.Jv[s] = jv;
+            }
+            for (int k = 0; k <= m; k++)
+            {
+                int col0 = k == 0 ? ni : k == m ? ni + n2 : (k - 1) * n2;
+                double d = scheme.BasisDerivative[c, k] / h, b = scheme.Basis[c, k];
+                for (int s = 0; s < n; s++)
+                {
+                    var ru = block.Slice(((c * n2) + s) * cols, cols);
+                    var rv = block.Slice(((c * n2) + n + s) * cols, cols);
+                    for (int q = 0; q < n; q++)
+                    {
+                        double jsq = w.Jac[s * n + q];
+                        double mq = hv > 0 ? (w.Jplus[s * n + q] - w.Jminus[s * n + q]) / (2 * hv) : 0;
+                        ru[col0 + q] = -T * b * jsq;
+                        ru[col0 + n + q] = 0;
+                        rv[col0 + q] = -T * b * mq - beta * b * jsq;
+                        rv[col0 + n + q] = -T * b * jsq;
+                    }
+                    ru[col0 + s] += d;
+                    rv[col0 + n + s] += d;
+                }
+            }
+            // Parameter columns: central differences of (f, f_u v) in each parameter.
+            ParameterColumns(w, _second, w.Fp2, w.Jvp2);
+            ParameterColumns(w, _first, w.Fp1, w.Jvp1);
+            var jvp1 = w.Jvp1;
+            var jvp2 = w.Jvp2;
+            for (int s = 0; s < n; s++)
+            {
+                var ru = block.Slice(((c * n2) + s) * cols, cols);
+                var rv = block.Slice(((c * n2) + n + s) * cols, cols);
+                ru[gT] = -w.F[s];
+                rv[gT] = -w.Jv[s];
+                if (_iB >= 0) { ru[gB] = 0; rv[gB] = -w.F[s]; }
+                ru[gP2] = -T * w.Fp2[s];
+                rv[gP2] = -T * jvp2[s] - beta * w.Fp2[s];
+                ru[gP1] = -T * w.Fp1[s];
+                rv[gP1] = -T * jvp1[s] - beta * w.Fp1[s];
+            }
+            foreach (var v in w.Jac) if (!double.IsFinite(v)) { _nonFinite = true; return false; }
+        }
+        return true;
+    }
+
+    /// <summary>∂f/∂p_k into fp and ∂(f_u v)/∂p_k (returned) at the worker's point.</summary>
+    static void ParameterColumns(Worker w, int k, double[] fp, double[] jvp)
+    {
+        int n = w.U.Length;
+        w.D.ParameterDerivative(w.U, w.Params, k, fp);
+        double pk = w.Params[k], hp = 1e-6 * Math.Max(1, Math.Abs(pk));
+        w.Params[k] = pk + hp;
+        w.D.StateJacobian(w.U, w.Params, w.Jplus);
+        w.Params[k] = pk - hp;
+        w.D.StateJacobian(w.U, w.Params, w.Jminus);
+        w.Params[k] = pk;
+        for (int s = 0; s < n; s++)
+        {
+            double sum = 0;
+            for (int q = 0; q < n; q++) sum += (w.Jplus[s * n + q] - w.Jminus[s * n + q]) * w.V[q];
+            jvp[s] = sum / (2 * hp);
+        }
+    }
+
+    static double Norm(ReadOnlySpan<double> u)
+    {
+        double s = 0;
+        foreach (var v in u) s += v * v;
+        return Math.Sqrt(s);
+    }
+
+    public void Solve(Span<double> rhs) => _solver.Solve(rhs);
+
+    public void Accept(ReadOnlySpan<double> x)
+    {
+        int n = _n;
+        var profile = new double[n * _nodes];
+        for (int i = 0; i < _nodes; i++) x.Slice(i * _n2, n).CopyTo(profile.AsSpan(i * n, n));
+        profile.CopyTo(_reference, 0);
+        Array.Clear(_phase);
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        for (int j = 0; j < _N; j++)
+            for (int k = 0; k <= _m; k++)
+            {
+                double w = scheme.NodeWeights[k];
+                int off = (j * _m + k) * n;
+                for (int l = 0; l <= _m; l++)
+                {
+                    double dl = scheme.NodeDerivative[k, l] * w;
+                    if (dl == 0) continue;
+                    int offL = (j * _m + l) * n;
+                    for (int s = 0; s < n; s++) _phase[off + s] += dl * profile[offL + s];
+                }
+            }
+        _largestAmplitude = Math.Max(_largestAmplitude, Amplitude(x));
+    }
+
+    /// <summary>Largest peak-to-peak excursion of the cycle's state variables.</summary>
+    public double Amplitude(ReadOnlySpan<double> x)
+    {
+        double amp = 0;
+        for (int s = 0; s < _n; s++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int i = 0; i < _nodes; i++) { double v = x[i * _n2 + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            amp = Math.Max(amp, hi - lo);
+        }
+        return amp;
+    }
+
+    public void FillWeights(Span<double> weights)
+    {
+        weights.Clear();
+        var scheme = Mesh.Scheme;
+        var mesh = Mesh.Mesh;
+        for (int j = 0; j < _N; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int k = 0; k <= _m; k++)
+            {
+                int off = Node(j, k);
+                for (int s = 0; s < _n; s++) weights[off + s] += h * scheme.NodeWeights[k];
+            }
+        }
+        weights[_iT] = _options.PeriodWeight;
+        weights[_iP2] = 1;
+        weights[_iP1] = 1;
+    }
+
+    public double[] Signature(ReadOnlySpan<double> x)
+    {
+        var sig = new double[3 + 2 * _n];
+        sig[0] = x[_iP1];
+        sig[1] = x[_iP2];
+        sig[2] = x[_iT];
+        for (int s = 0; s < _n; s++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int i = 0; i < _nodes; i++) { double v = x[i * _n2 + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+            sig[3 + 2 * s] = lo;
+            sig[4 + 2 * s] = hi;
+        }
+        return sig;
+    }
+
+    public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
+
+    public bool Adapt(double[] x, double[] tangent)
+    {
+        if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
+        var scheme = Mesh.Scheme;
+        int len = _iT;
+        var newMesh = PeriodicOrbits.Mesh.Adapt(scheme, Mesh.Mesh, x.AsSpan(0, len), _n2, _N);
+        var xs = new double[len];
+        var ts = new double[len];
+        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, x.AsSpan(0, len), _n2, newMesh, xs);
+        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, tangent.AsSpan(0, len), _n2, newMesh, ts);
+        xs.CopyTo(x, 0);
+        ts.CopyTo(tangent, 0);
+        Mesh = Mesh with { Mesh = newMesh };
+        Accept(x);
+        return true;
+    }
+
+    public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        testValues[0] = Amplitude(x) - 0.1 * _largestAmplitude;
+        return PointAnalysis.None;
+    }
+
+    public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
+        => new(Period: x[_iT], EndsBranch: true,
+            Note: _kind == CycleCurveKind.FoldOfCycles
+                ? "the folding cycles shrink to an equilibrium: the curve ends at a generalised-Hopf point of the Hopf curve (parameters extrapolated to zero amplitude)"
+                : "the period-doubling cycles shrink to an equilibrium");
+}
