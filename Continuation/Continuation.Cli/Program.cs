@@ -179,7 +179,9 @@ public static class Program
     /// <summary>
     /// Benchmarks, after a warm-up run each: the ε = 0 equilibrium branch of the homogeneous
     /// neural-mass model (I_ext^E from −5 to 100), and the ε = 12 cycle branch from its first
-    /// Hopf point (NTST = 100, NCOL = 7, Floquet multipliers at every step).
+    /// Hopf point (NTST = 100, NCOL = 7, Floquet multipliers at every step); then the same model
+    /// written as equations against the hand-written one: evaluations per second of f, ∂f/∂u,
+    /// ∂f/∂ε and d²f, and both branches again with each (ratio above 1: equations faster).
     /// </summary>
     static int Bench(string[] args, TextWriter stdout)
     {
@@ -241,6 +243,73 @@ public static class Program
             $"{lc.NewtonIterations} Newton iterations, {lc.Factorizations} factorisations, " +
             $"{lc.SpecialPoints.Count(s => s.Kind == PointKind.PD)} period doublings; median {lcMedian:F0} ms (min {lcMin:F0} ms), " +
             $"{lcMedian / lc.Points.Count:F2} ms per step (min {lcMin / lc.Points.Count:F2})");
+
+        // The same model written as equations (as in Cases/homogeneous-iext-eps0-equations.yaml), compiled to IL.
+        var equations = Models.Equations.EquationSystem.Create(new Models.Equations.EquationModelDefinition
+        {
+            Name = "NextGenNeuralMass.Homogeneous.Equations",
+            TimeUnit = "ms",
+            Parameters = model.Parameters.Select(q => new Models.Equations.NamedValue(q.Name, q.Default)).ToList(),
+            Definitions =
+            [
+                new("I_e", "Iext_e + tau_e*(J_ee + eps)*s_e - tau_e*J_ei*s_i"),
+                new("I_i", "Iext_i + tau_i*(J_ie + eps)*s_e - tau_i*J_ii*s_i"),
+            ],
+            Equations =
+            [
+                new("r_e", "(Delta_e/(pi*tau_e) + 2*r_e*v_e)/tau_e"),
+                new("v_e", "(v_e^2 + nu_e - (pi*tau_e*r_e)^2 + I_e)/tau_e"),
+                new("s_e", "(-s_e + r_e)/tau_se"),
+                new("r_i", "(Delta_i/(pi*tau_i) + 2*r_i*v_i)/tau_i"),
+                new("v_i", "(v_i^2 + nu_i - (pi*tau_i*r_i)^2 + I_i)/tau_i"),
+                new("s_i", "(-s_i + r_i)/tau_si"),
+            ],
+        });
+        // Evaluations per second over 64 points of the ε = 12 cycle branch (best of `repeat` rounds of 2^21 calls).
+        var samples = lc.Points.Where((_, i) => i % Math.Max(1, lc.Points.Count / 64) == 0).Take(64)
+            .Select(pt => (U: pt.State, P: pt.Parameters)).ToArray();
+        double Rate(OdeSystem system, int what)
+        {
+            int dim = system.Dimension;
+            var output = new double[dim * dim];
+            var direction = new double[dim];
+            direction.AsSpan().Fill(0.5);
+            const int calls = 1 << 21;
+            double best = 0;
+            for (int round = 0; round <= repeat; round++) // round 0 warms up
+            {
+                var clock = Stopwatch.StartNew();
+                for (int i = 0; i < calls; i++)
+                {
+                    var (u, p) = samples[i % samples.Length];
+                    switch (what)
+                    {
+                        case 0: system.Evaluate(u, p, output); break;
+                        case 1: system.StateJacobian(u, p, output); break;
+                        case 2: system.ParameterJacobian(u, p, 1, output); break;
+                        default: system.SecondDirectionalDerivative(u, p, direction, output); break;
+                    }
+                }
+                if (round > 0) best = Math.Max(best, calls / clock.Elapsed.TotalSeconds);
+            }
+            return best;
+        }
+        foreach (var (what, label) in new[] { (0, "f"), (1, "df/du (6x6)"), (2, "df/d eps"), (3, "d2f along x") })
+        {
+            double handWritten = Rate(model, what), compiled = Rate(equations, what);
+            stdout.WriteLine($"{label,-12} evaluations per second: hand-written C# {handWritten / 1e6:F1} M, written as equations {compiled / 1e6:F1} M, ratio {compiled / handWritten:F2}");
+        }
+        // Whole branches with each model, timed back to back.
+        var eqEquations = eqRun with { System = equations };
+        var (eqhMedian, _) = Time(Math.Max(repeat, 10), () => EquilibriumContinuation.Run(eqRun), out _);
+        var (eqeMedian, _) = Time(Math.Max(repeat, 10), () => EquilibriumContinuation.Run(eqEquations), out var eqe);
+        stdout.WriteLine($"equilibria, eps = 0, written as equations: {eqe.Points.Count} points, median {eqeMedian:F1} ms " +
+            $"(hand-written {eqhMedian:F1} ms), ratio {eqhMedian / eqeMedian:F2}");
+        var cycleEquations = cycleRun with { System = equations };
+        var (lchMedian, _) = Time(repeat, () => PeriodicOrbitContinuation.Run(cycleRun), out _);
+        var (lceMedian, _) = Time(repeat, () => PeriodicOrbitContinuation.Run(cycleEquations), out var lce);
+        stdout.WriteLine($"cycles, eps = 12, written as equations: {lce.Points.Count} points, median {lceMedian:F0} ms " +
+            $"(hand-written {lchMedian:F0} ms), ratio {lchMedian / lceMedian:F2}");
         return ExitCodes.Success;
     }
 }

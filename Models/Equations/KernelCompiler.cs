@@ -37,16 +37,18 @@ public static class KernelCompiler
 {
     /// <summary>Compiles <paramref name="outputs"/>; every <see cref="Sym"/> must resolve through <paramref name="resolve"/>.</summary>
     public static Kernel Compile(string name, IReadOnlyList<Expr> outputs, Func<string, Slot> resolve)
-        => Build(name, outputs, resolve, inputs: 2).CreateDelegate<Kernel>();
+        => (Kernel)Build(name, outputs, resolve, inputs: 2).CreateDelegate(typeof(Kernel), null);
 
     /// <summary>As <see cref="Compile"/>, with names that may also resolve to <see cref="Slot.Direction"/>.</summary>
     public static DirectionalKernel CompileDirectional(string name, IReadOnlyList<Expr> outputs, Func<string, Slot> resolve)
-        => Build(name, outputs, resolve, inputs: 3).CreateDelegate<DirectionalKernel>();
+        => (DirectionalKernel)Build(name, outputs, resolve, inputs: 3).CreateDelegate(typeof(DirectionalKernel), null);
 
     static DynamicMethod Build(string name, IReadOnlyList<Expr> outputs, Func<string, Slot> resolve, int inputs)
     {
+        // A first (unused) object argument, bound to null: a delegate closed over its first argument is
+        // called directly, while an open static one goes through an argument-shuffling stub.
         var byRef = typeof(double).MakeByRefType();
-        var method = new DynamicMethod(name, typeof(void), Enumerable.Repeat(byRef, inputs + 1).ToArray(), typeof(KernelCompiler).Module, skipVisibility: true);
+        var method = new DynamicMethod(name, typeof(void), [typeof(object), .. Enumerable.Repeat(byRef, inputs + 1)], typeof(KernelCompiler).Module, skipVisibility: true);
         new Emitter(method.GetILGenerator(), outputs, resolve, inputs).EmitAll();
         return method;
     }
@@ -78,7 +80,7 @@ public static class KernelCompiler
                 var slot = _resolve(s);
                 var local = _il.DeclareLocal(typeof(double));
                 if (slot.Argument >= _inputs) throw new ArgumentException($"'{s}' resolves to argument {slot.Argument}, the kernel has {_inputs} inputs");
-                _il.Emit(OpCodes.Ldarg, (short)slot.Argument);
+                _il.Emit(OpCodes.Ldarg, (short)(slot.Argument + 1));
                 Offset(slot.Index);
                 _il.Emit(OpCodes.Ldind_R8);
                 _il.Emit(OpCodes.Stloc, local);
@@ -86,7 +88,7 @@ public static class KernelCompiler
             }
             for (int i = 0; i < _outputs.Count; i++)
             {
-                _il.Emit(OpCodes.Ldarg, (short)_inputs);
+                _il.Emit(OpCodes.Ldarg, (short)(_inputs + 1));
                 Offset(i);
                 Emit(_outputs[i]);
                 _il.Emit(OpCodes.Stind_R8);

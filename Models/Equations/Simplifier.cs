@@ -2,12 +2,14 @@ namespace Models.Equations;
 
 /// <summary>
 /// Bottom-up simplification of the obvious: constant folding, sums with 0, products with 0
-/// and 1, powers 0 and 1, double negation, and signs pulled out of products and quotients.
+/// and 1, powers 0 and 1, double negation, signs pulled out of products and quotients, and a
+/// denominator cancelled against an equal factor of the numerator ((τ·x)/τ = x).
 /// </summary>
 /// <remarks>
-/// The rewrites keep the value for every finite input except that 0·x and 0/x become 0 even
-/// where x would be infinite or NaN (the usual convention of symbolic differentiation: a
-/// Jacobian entry that is structurally zero is zero).
+/// The rewrites keep the value for every finite input up to rounding, except that 0·x and 0/x
+/// become 0 even where x would be infinite or NaN, and x − x and (τ·x)/τ even where τ or x is
+/// 0 or infinite (the usual convention of symbolic differentiation: a Jacobian entry that is
+/// structurally zero is zero); and a zero may lose its sign.
 /// </remarks>
 public static class Simplifier
 {
@@ -84,6 +86,8 @@ public static class Simplifier
                 if (a is Neg da) return Negate(Combine(BinaryOperator.Divide, da.Operand, b));
                 if (a is Num { Value: < 0 } na2) return Negate(Combine(BinaryOperator.Divide, new Num(-na2.Value), b));
                 if (b is Neg db) return Negate(Combine(BinaryOperator.Divide, a, db.Operand));
+                // (τ·x)/τ = x: derivatives of quotients repeat the denominator as a factor of the numerator.
+                if (b is not Num && WithoutFactor(a, b) is { } cancelled) return cancelled;
                 break;
             case BinaryOperator.Power:
                 if (IsNum(b, 0)) return Expr.One;
@@ -92,6 +96,23 @@ public static class Simplifier
                 break;
         }
         return new Binary(op, a, b);
+    }
+
+    /// <summary><paramref name="e"/> with one factor equal to <paramref name="factor"/> removed from its product (through products and negations only), or null.</summary>
+    static Expr? WithoutFactor(Expr e, Expr factor)
+    {
+        if (e.Equals(factor)) return Expr.One;
+        switch (e)
+        {
+            case Neg n:
+                return WithoutFactor(n.Operand, factor) is { } inner ? Negate(inner) : null;
+            case Binary { Operator: BinaryOperator.Multiply } m:
+                if (WithoutFactor(m.Left, factor) is { } left) return Combine(BinaryOperator.Multiply, left, m.Right);
+                if (WithoutFactor(m.Right, factor) is { } right) return Combine(BinaryOperator.Multiply, m.Left, right);
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>f(a[, b]) for already simplified arguments, folded when they are numbers.</summary>
