@@ -182,8 +182,11 @@ public static class PeriodicOrbitContinuation
         int oldLen = n * from.Nodes;
         if (from.Scheme.Degree == scheme.Degree && from.Intervals == ntst)
             return (from, (double[])unknowns.Clone());
-        // Evaluate the old profile on the new nodes (a different degree needs pointwise evaluation).
-        var mesh = new CycleMesh(scheme, Mesh.Uniform(ntst));
+        // The new mesh equidistributes the old profile's error estimate (a uniform mesh would lose the
+        // resolution of spikes); the old profile is evaluated at the new nodes.
+        var mesh = new CycleMesh(scheme, from.Scheme.Degree == scheme.Degree
+            ? Mesh.Adapt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, ntst)
+            : Mesh.Uniform(ntst));
         var x = new double[n * mesh.Nodes + 2];
         var tmp = new double[n];
         for (int i = 0; i < mesh.Nodes; i++)
