@@ -51,7 +51,8 @@ public sealed class DifferentiatorTests
             double forward = (F(at + h / 2) - f0) / (h / 2), backward = (f0 - F(at - h / 2)) / (h / 2);
             if (Math.Abs(d1 - d2) > 1e-3 * scale || Math.Abs(forward - backward) > 1e-2 * scale || largest > 1e4 || scale > 1e6) return;
             checkedCount++;
-            Assert.True(Math.Abs(symbolic - richardson) <= 1e-6 * scale,
+            // Rounding noise of the differences (e.g. sin of a large argument) shows as d1 ≠ d2 and is allowed for.
+            Assert.True(Math.Abs(symbolic - richardson) <= 1e-6 * scale + 4 * Math.Abs(d1 - d2),
                 $"d/d{variable} of {Printer.Print(tree)} at x={x}, y={y}, k={k}: symbolic {symbolic} ({Printer.Print(derivative)}), finite differences {richardson}");
         }, iter: 4000, print: t => $"{Printer.Print(t.Item1)} at ({t.Item2}, {t.Item3}, {t.Item4}) by {t.Item5}");
         Assert.True(checkedCount > total / 3, $"only {checkedCount} of {total} samples were smooth and finite enough to compare");
