@@ -1,4 +1,5 @@
 using Continuation.Systems;
+using Continuation.Transverse;
 
 namespace Models;
 
@@ -12,7 +13,7 @@ namespace Models;
 /// in the v_e and v_i equations reduces to τ ε s_e on the homogeneous manifold
 /// (DESIGN.md section 2). Both Jacobians are analytic; ∂f/∂ε = ∂f/∂J_ee + ∂f/∂J_ie.
 /// </remarks>
-public sealed class NextGenNeuralMassHomogeneous : OdeSystem
+public sealed class NextGenNeuralMassHomogeneous : OdeSystem, ICoupledSystem
 {
     /// <summary>Parameter indices, in the order of <see cref="Parameters"/>.</summary>
     public const int IextE = 0, Eps = 1, IextI = 2, TauE = 3, TauI = 4, TauSE = 5, TauSI = 6,
@@ -86,6 +87,21 @@ public sealed class NextGenNeuralMassHomogeneous : OdeSystem
             case Jie: NextGenNeuralMassEquations.ParameterColumn(q, u, NodeParameter.Jie, column); break;
             default: throw new ArgumentOutOfRangeException(nameof(parameter));
         }
+    }
+
+    /// <inheritdoc/>
+    public string CouplingParameter => "eps";
+
+    /// <summary>
+    /// DH of the network coupling ε Σ_j W_kj s_e,j, which enters the v_e and v_i equations (after
+    /// division by τ, DESIGN.md section 2): 1 at (v_e, s_e) and (v_i, s_e), zero elsewhere.
+    /// </summary>
+    public void CouplingJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> dh)
+    {
+        const int n = 6, ve = NextGenNeuralMassEquations.VE, vi = NextGenNeuralMassEquations.VI, se = NextGenNeuralMassEquations.SE;
+        dh[..(n * n)].Clear();
+        dh[ve * n + se] = 1.0;
+        dh[vi * n + se] = 1.0;
     }
 
     private static NodeParameters Resolve(ReadOnlySpan<double> p) => new(
