@@ -64,6 +64,21 @@ public sealed class EquationModelCliTests : IDisposable
     }
 
     [Fact]
+    public void TheMeanOfADefinitionOverACycleIsExact()
+    {
+        // Averaging x' and y' over a period: mean(x) = A and mean(x²y) = B·A = B on every Brusselator cycle.
+        string text = Brusselator.Replace("  - { name: x2y_max, max: x2y }",
+            "  - { name: x2y_max, max: x2y }\n  - { name: x2y_mean, mean: x2y }\n  - { name: x2y_amplitude, amplitude: x2y }", StringComparison.Ordinal);
+        using var output = new CaseOutput();
+        output.RunText(text);
+        var cycles = output.Csv(Path.Combine("branches", "lc.csv"));
+        Assert.All(cycles, r => Assert.Equal(CaseOutput.D(r["B"]), CaseOutput.D(r["x2y_mean"]), 1e-6));
+        Assert.True(CaseOutput.D(cycles[^1]["x2y_amplitude"]) > 0.01);
+        var equilibria = output.Csv(Path.Combine("branches", "fp.csv"));
+        Assert.All(equilibria, r => Assert.Equal(0.0, CaseOutput.D(r["x2y_amplitude"])));
+    }
+
+    [Fact]
     public void InitialIsTheStartStateWhenTheCaseGivesNone()
     {
         // Without initial the start would be the zero state, where the Brusselator has no equilibrium nearby.
