@@ -23,7 +23,7 @@ public static class ExitCodes
 }
 
 /// <summary>Runs a case's runs in order, chaining by label, and writes each branch as it finishes.</summary>
-public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWriter log, bool quiet)
+public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory, TextWriter log, bool quiet)
 {
     readonly List<Branch> _branches = [];
 
@@ -34,9 +34,15 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
         var clock = Stopwatch.StartNew();
         var writer = new OutputWriter(outputDirectory, caseFile);
         writer.WriteSpecialPoints(_branches);
+        if (!PrepareTransverse(writer, clock)) return ExitCodes.BadInput; // TransverseRunner.cs
         foreach (var run in caseFile.Runs)
         {
             if (cancellation.IsCancellationRequested) break;
+            if (run.Kind == "transverse")
+            {
+                if (!RunTransverse(run, writer, clock, cancellation)) return ExitCodes.BadInput;
+                continue;
+            }
             Branch branch;
             try
             {
@@ -75,7 +81,7 @@ public sealed class CaseRunner(CaseFile caseFile, string outputDirectory, TextWr
         var failed = _branches.Where(b => b.Failed).ToList();
         foreach (var b in failed)
             log.WriteLine($"warning: branch {b.Name} failed: {string.Join("; ", b.Ends.Where(e => e.Reason is StopReason.NoConvergence or StopReason.NonFinite or StopReason.StartFailed).Select(e => e.Note))}");
-        return failed.Count > 0 ? ExitCodes.BranchFailed : ExitCodes.Success;
+        return failed.Count > 0 || TransverseFailed ? ExitCodes.BranchFailed : ExitCodes.Success;
     }
 
     CaseException RunError(RunSpec run, int line, string message) => new(Path.GetFileName(caseFile.Path), line, $"runs ({run.Name}).{message}");

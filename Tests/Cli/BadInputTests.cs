@@ -193,7 +193,7 @@ public sealed class BadInputTests : IDisposable
 
     [Theory]
     [InlineData("kind: limit-cycle", "runs[0] (fp).kind: unknown run kind 'limit-cycle'", "equilibrium")]
-    [InlineData("kind: transverse", "runs[0] (fp).kind: 'transverse' runs are not available in this version yet", "available: equilibrium, periodic")]
+    [InlineData("kind: transverse-map", "runs[0] (fp).kind: 'transverse-map' runs are not available in this version yet", "available: equilibrium, periodic")]
     [InlineData("kind: lpc-curve", "runs[0] (fp).kind: 'lpc-curve' runs are not available")]
     public void AnUnknownOrUnavailableKindIsRejected(string replacement, params string[] expected)
         => AssertRejected(ReplaceOnce(FoldCase, "kind: equilibrium", replacement), 8, expected);

@@ -57,6 +57,8 @@ public sealed record RunSpec
     /// <summary>Bounds on the continued parameter, and for cycles on "period".</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];
+    /// <summary>For a <c>transverse</c> run: the analysed branch and the dispersion points.</summary>
+    public TransverseSpec? Transverse { get; init; }
 }
 
 /// <summary>A validated case file.</summary>
@@ -69,4 +71,6 @@ public sealed record CaseFile
     public required StartSpec Start { get; init; }
     public required IReadOnlyList<OutputSpec> Outputs { get; init; }
     public required IReadOnlyList<RunSpec> Runs { get; init; }
+    /// <summary>The network's connectivity matrix (<c>connectivity:</c>, or <c>--connectivity</c>); null when not given.</summary>
+    public ConnectivitySpec? Connectivity { get; init; }
 }

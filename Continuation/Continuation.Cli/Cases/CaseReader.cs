@@ -15,13 +15,13 @@ namespace Continuation.Cli.Cases;
 /// </summary>
 public sealed partial class CaseReader
 {
-    static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs"];
-    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values"];
+    static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity"];
+    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at"];
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "homoclinic"];
-    static readonly string[] PlannedKinds = ["lpc-curve", "pd-curve", "ns-curve", "transverse", "transverse-map"];
+    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "homoclinic", "transverse"];
+    static readonly string[] PlannedKinds = ["lpc-curve", "pd-curve", "ns-curve", "transverse-map"];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -95,7 +95,8 @@ public sealed partial class CaseReader
         for (int i = 0; i < runSeq.Children.Count; i++)
             runs.Add(ParseRun(runSeq.Children[i], i, model, numerics, runs));
 
-        return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs };
+        var connectivity = Get(root, "connectivity") is { } cnode ? ParseConnectivity(cnode, path) : null; // CaseReader.Transverse.cs
+        return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs, Connectivity = connectivity };
     }
 
     RunSpec ParseRun(YamlNode node, int index, OdeSystem model, Numerics numerics, List<RunSpec> earlier)
@@ -119,6 +120,8 @@ public sealed partial class CaseReader
                 : $"{where}.kind: unknown run kind '{kind}' (expected one of {string.Join(", ", Kinds)})";
             throw Error(kindNode, msg);
         }
+        if (kind == "transverse") return ParseTransverseRun(map, kindNode, where, name, model, earlier); // CaseReader.Transverse.cs
+        RejectTransverseKeys(map, where, kind);
 
         bool curve = kind is "fold-curve" or "hopf-curve" or "homoclinic";
         string parameter;

@@ -13,7 +13,7 @@ namespace Continuation.Cli.Output;
 /// <c>special_points.csv</c> and <c>summary.json</c>. Files are written to a temporary name and
 /// renamed, so a reader never sees half a file.
 /// </summary>
-public sealed class OutputWriter
+public sealed partial class OutputWriter
 {
     readonly string _dir;
     readonly CaseFile _case;
@@ -192,6 +192,7 @@ public sealed class OutputWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            WriteTransverseSummary(w); // TransverseWriter.cs
             if (stoppedBecause is not null) w.WriteString("stopped", stoppedBecause);
             w.WriteBoolean("complete", complete);
             w.WriteEndObject();

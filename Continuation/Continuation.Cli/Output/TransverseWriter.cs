@@ -1,0 +1,119 @@
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using Continuation.Cli.Cases;
+using Continuation.Results;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Output;
+
+/// <summary>
+/// Output of transverse runs: <c>transverse/&lt;branch&gt;.csv</c>, <c>transverse/dispersion-&lt;branch&gt;-&lt;label&gt;.csv</c>
+/// and the <c>"transverse"</c> list of <c>summary.json</c> (transverse runs are not branches: they
+/// have no branch file and are not in <c>"branches"</c>).
+/// </summary>
+public sealed partial class OutputWriter
+{
+    /// <summary>One finished (or failed) transverse run, for summary.json.</summary>
+    sealed record TransverseEntry(RunSpec Run, TransverseBranch? Result, IReadOnlyList<BranchPoint> Dispersion, string? Error);
+
+    readonly List<TransverseEntry> _transverse = [];
+
+    /// <summary>Writes the per-point file and the dispersion files of a transverse run and records it for the summary.</summary>
+    public void WriteTransverse(RunSpec run, TransverseBranch result, IReadOnlyList<BranchPoint> dispersion)
+    {
+        string dir = Path.Combine(_dir, "transverse");
+        Directory.CreateDirectory(dir);
+        var model = _case.Model;
+        var sb = new StringBuilder();
+        sb.Append("index,type");
+        foreach (var name in result.ContinuedParameters) sb.Append(',').Append(name);
+        sb.Append(",max_growth,argmax_lambda,n_unstable,argmax_lambda_im,homogeneous_growth\n");
+        foreach (var p in result.Points)
+        {
+            sb.Append(p.Index).Append(',').Append(TypeName(p.Kind));
+            foreach (var name in result.ContinuedParameters) sb.Append(',').Append(Format(p.Parameters[model.ParameterIndex(name)]));
+            bool any = p.ArgmaxMode >= 0;
+            sb.Append(',').Append(any ? Format(p.MaxGrowth) : "")
+              .Append(',').Append(any ? Format(p.ArgmaxLambda.Real) : "")
+              .Append(',').Append(p.UnstableModes)
+              .Append(',').Append(any ? Format(p.ArgmaxLambda.Imaginary) : "")
+              .Append(',').Append(p.Homogeneous.Computed ? Format(p.Homogeneous.Growth.Real) : "")
+              .Append('\n');
+        }
+        WriteAtomically(Path.Combine(dir, result.Branch + ".csv"), sb.ToString());
+
+        foreach (var point in dispersion)
+        {
+            var tp = result.Points.First(p => p.Index == point.Index);
+            var d = new StringBuilder("lambda_re,lambda_im,growth_re,growth_im\n");
+            foreach (var m in tp.Modes)
+                d.Append(Format(m.Lambda.Real)).Append(',').Append(Format(m.Lambda.Imaginary)).Append(',')
+                 .Append(Cell(m.Growth.Real)).Append(',').Append(Cell(m.Growth.Imaginary)).Append('\n');
+            WriteAtomically(Path.Combine(dir, DispersionFile(result.Branch, point.Label!)), d.ToString());
+        }
+        _transverse.Add(new TransverseEntry(run, result, dispersion, null));
+    }
+
+    /// <summary>Records a transverse run that failed (for summary.json).</summary>
+    public void RecordFailedTransverse(RunSpec run, string error) => _transverse.Add(new TransverseEntry(run, null, [], error));
+
+    /// <summary>Name of a dispersion file inside <c>transverse/</c>.</summary>
+    public static string DispersionFile(string branch, string label) => $"dispersion-{branch}-{label}.csv";
+
+    static string Cell(double v) => double.IsNaN(v) ? "" : Format(v);
+
+    /// <summary>The <c>"transverse"</c> list of summary.json (written only when the case has transverse runs).</summary>
+    void WriteTransverseSummary(Utf8JsonWriter w)
+    {
+        if (!_case.Runs.Any(r => r.Kind == "transverse")) return;
+        w.WriteStartArray("transverse");
+        foreach (var (run, r, dispersion, error) in _transverse)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", run.Name);
+            w.WriteString("kind", "transverse");
+            w.WriteString("of", run.Transverse!.Of);
+            if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
+            if (r is not null)
+            {
+                w.WriteString("branch_kind", KindName(r.BranchKind));
+                w.WriteString("states", r.Points.Count > 0 && r.Points[0].StateKind == HomogeneousStateKind.Cycle ? "cycles" : "equilibria");
+                w.WriteNumber("nodes", r.Spectrum.Size);
+                w.WriteNumber("modes", r.Spectrum.Size);
+                w.WriteBoolean("real_spectrum", r.Spectrum.IsReal());
+                w.WriteNumber("points", r.Points.Count);
+                w.WriteNumber("unstable_points", r.Points.Count(p => p.UnstableModes > 0));
+                w.WriteNumber("failed_modes", r.Points.Sum(p => p.FailedModes));
+                var worst = r.Points.Where(p => !double.IsNaN(p.MaxGrowth)).MaxBy(p => p.MaxGrowth);
+                if (worst is not null)
+                {
+                    w.WriteNumber("max_growth", worst.MaxGrowth);
+                    w.WriteNumber("max_growth_index", worst.Index);
+                    w.WriteNumber("argmax_lambda", worst.ArgmaxLambda.Real);
+                }
+                w.WriteNumber("threads", r.Threads);
+                if (r.Points.Count > 0) w.WriteNumber("ms_per_point", Math.Round(r.WallMilliseconds / r.Points.Count, 4));
+                w.WriteNumber("wall_ms", Math.Round(r.WallMilliseconds, 3));
+                w.WriteString("file", $"transverse/{r.Branch}.csv");
+                w.WriteStartArray("dispersion");
+                foreach (var p in dispersion)
+                {
+                    var tp = r.Points.First(q => q.Index == p.Index);
+                    w.WriteStartObject();
+                    w.WriteString("label", p.Label);
+                    w.WriteNumber("index", p.Index);
+                    w.WriteNumber("unstable_modes", tp.UnstableModes);
+                    if (tp.ArgmaxMode >= 0) w.WriteNumber("max_growth", tp.MaxGrowth);
+                    w.WriteString("file", $"transverse/{DispersionFile(r.Branch, p.Label!)}");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteBoolean("failed", error is not null);
+            if (error is not null) w.WriteString("error", error);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+}

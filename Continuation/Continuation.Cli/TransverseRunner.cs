@@ -1,0 +1,177 @@
+using System.Globalization;
+using Continuation.Cli.Cases;
+using Continuation.Cli.Output;
+using Continuation.Pathfollowing;
+using Continuation.Results;
+using Continuation.Transverse;
+using Continuation.Transverse.Connectivity;
+
+namespace Continuation.Cli;
+
+/// <summary>Reads the connectivity of a case and prepares the transverse analysis; every problem is a <see cref="CaseException"/> (exit code 2).</summary>
+public static class TransverseSetup
+{
+    /// <summary>The case with its connectivity replaced by <c>--connectivity PATH</c> (relative to the working directory), if given.</summary>
+    public static CaseFile WithConnectivityOption(CaseFile caseFile, string? path)
+    {
+        if (path is null) return caseFile;
+        if (path.Length == 0) throw new CaseException(System.IO.Path.GetFileName(caseFile.Path), 0, "--connectivity: the file name is empty");
+        // Keep the case's key and normalisation when it names a matrix of the same kind (an .npz key only applies to .npz).
+        var old = caseFile.Connectivity;
+        string? key = old?.Key is { } k && path.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? k : null;
+        return caseFile with { Connectivity = new ConnectivitySpec(Path.GetFullPath(path), path, key, old?.Normalize ?? ConnectivityNormalization.None, 0) };
+    }
+
+    /// <summary>
+    /// The transverse analysis of the case's model on its connectivity, or null when the case has no
+    /// transverse run. Reads the matrix, normalises it if asked, checks its rows and decomposes it.
+    /// </summary>
+    public static TransverseStability? Prepare(CaseFile caseFile, TransverseOptions? options = null)
+    {
+        var first = caseFile.Runs.FirstOrDefault(r => r.Kind == "transverse");
+        if (first is null) return null;
+        string file = System.IO.Path.GetFileName(caseFile.Path);
+        var spec = caseFile.Connectivity
+            ?? throw new CaseException(file, first.Line, $"runs ({first.Name}): a transverse run needs the network's connectivity matrix: " +
+                "add connectivity: PATH (relative to the case file) at top level, or pass --connectivity PATH");
+        string where = spec.FromCommandLine ? $"--connectivity {spec.Written}" : "connectivity";
+        ConnectivitySpectrum spectrum;
+        try
+        {
+            if (!File.Exists(spec.Path))
+                throw new CaseException(file, spec.Line, $"{where}: file not found: {spec.Path}");
+            var w = ConnectivityReader.Read(spec.Path, new ConnectivityReadOptions { Key = spec.Key }).Prepare(spec.Normalize);
+            spectrum = ConnectivitySpectrum.Compute(w);
+        }
+        catch (ConnectivityException e)
+        {
+            string hint = e.Error == ConnectivityError.NotRowNormalized
+                ? "; to normalise them, write connectivity: { file: …, normalize: rows }" + (spec.FromCommandLine ? " in the case file" : "")
+                : "";
+            throw new CaseException(file, spec.Line, $"{where}: {e.Message}{hint}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CaseException(file, spec.Line, $"{where}: {e.Message}");
+        }
+        try { return new TransverseStability(caseFile.Model, spectrum, options); }
+        catch (ArgumentException e) { throw new CaseException(file, first.Line, $"runs ({first.Name}): {e.Message}"); }
+    }
+}
+
+/// <summary>Transverse runs: not branches; analysed from an earlier branch and written to <c>transverse/</c>.</summary>
+public sealed partial class CaseRunner
+{
+    TransverseStability? _transverse;
+    bool _transverseFailed;
+
+    /// <summary>True when a transverse run failed numerically (the exit code is then 1, as for a failed branch).</summary>
+    bool TransverseFailed => _transverseFailed;
+
+    /// <summary>Reads the connectivity before any computation so that a bad matrix costs nothing. False: bad input (reported, summary written).</summary>
+    bool PrepareTransverse(OutputWriter writer, System.Diagnostics.Stopwatch clock)
+    {
+        try
+        {
+            _transverse = TransverseSetup.Prepare(caseFile);
+            return true;
+        }
+        catch (CaseException e)
+        {
+            log.WriteLine($"error: {e.Formatted}");
+            writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
+            return false;
+        }
+    }
+
+    /// <summary>Runs one transverse run. False: bad input (reported, summary written).</summary>
+    bool RunTransverse(RunSpec run, OutputWriter writer, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
+    {
+        var spec = run.Transverse!;
+        string file = Path.GetFileName(caseFile.Path);
+        var branch = _branches.FirstOrDefault(b => b.Name == spec.Of);
+        try
+        {
+            if (branch is null) throw new CaseException(file, spec.OfLine, $"runs ({run.Name}).of: branch '{spec.Of}' has not been computed");
+            var at = DispersionPoints(run, branch);
+            var progress = quiet ? null : new Progress(log, run.Name, branch);
+            var result = _transverse!.Analyze(branch, progress, cancellation);
+            progress?.Finish();
+            writer.WriteTransverse(run, result, at);
+            Report(run, result);
+        }
+        catch (CaseException e)
+        {
+            log.WriteLine($"error: {e.Formatted}");
+            writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            // The run loop sees the cancellation and ends the case.
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
+        {
+            log.WriteLine($"error: transverse run {run.Name} failed: {e.Message}");
+            writer.RecordFailedTransverse(run, e.Message);
+            _transverseFailed = true;
+        }
+        return true;
+    }
+
+    /// <summary>The points whose dispersion relation is written: those named by <c>at:</c>, else every labelled point but EP.</summary>
+    List<BranchPoint> DispersionPoints(RunSpec run, Branch branch)
+    {
+        var spec = run.Transverse!;
+        if (spec.At is null) return branch.SpecialPoints.Where(p => p.Kind != PointKind.EP && p.Label is not null).ToList();
+        var list = new List<BranchPoint>();
+        foreach (var (label, line) in spec.At)
+        {
+            var p = branch.Find(label) ?? throw new CaseException(Path.GetFileName(caseFile.Path), line,
+                $"runs ({run.Name}).at: branch '{branch.Name}' has no point '{label}' (its labelled points: {LabelList(branch)})");
+            list.Add(p);
+        }
+        return list;
+    }
+
+    void Report(RunSpec run, TransverseBranch r)
+    {
+        if (quiet) return;
+        int unstable = r.Points.Count(p => p.UnstableModes > 0);
+        var worst = r.Points.Where(p => !double.IsNaN(p.MaxGrowth)).MaxBy(p => p.MaxGrowth);
+        string most = worst is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"; largest growth {worst.MaxGrowth:G4} at point {worst.Index} (Λ = {worst.ArgmaxLambda.Real:G4})");
+        int failed = r.Points.Sum(p => p.FailedModes);
+        log.WriteLine($"[{run.Name}] transverse stability of {r.Branch}: {r.Points.Count} points × {r.Spectrum.Size} modes in {r.WallMilliseconds:F0} ms " +
+            $"on {r.Threads} thread(s); transversally unstable at {unstable} point(s){most}" + (failed > 0 ? $"; {failed} mode(s) not computed" : ""));
+    }
+
+    /// <summary>Progress of a transverse run on stderr, at most ten times a second.</summary>
+    sealed class Progress(TextWriter log, string name, Branch branch) : IProgress<int>
+    {
+        readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        readonly bool _terminal = !Console.IsErrorRedirected;
+        readonly object _lock = new();
+        double _last = -1;
+        bool _drawn;
+
+        public void Report(int done)
+        {
+            lock (_lock)
+            {
+                double t = _clock.Elapsed.TotalSeconds;
+                if (t - _last < (_terminal ? 0.1 : 1.0)) return;
+                _last = t;
+                string text = $"[{name}] transverse stability of {branch.Name}: {done}/{branch.Points.Count} points";
+                if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
+                else log.WriteLine(text);
+            }
+        }
+
+        public void Finish()
+        {
+            lock (_lock)
+                if (_drawn) log.Write("\r" + new string(' ', 100) + "\r");
+        }
+    }
+}
