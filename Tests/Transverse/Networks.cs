@@ -98,6 +98,24 @@ internal static class Networks
         });
     });
 
+    /// <summary>
+    /// The same gamma branch continued to I_ext^E = 8.6 (user point UZ1), where the homogeneous cycle is
+    /// stable but transversally unstable on the paper's network (Λ ≈ −0.1 … −0.25).
+    /// </summary>
+    public static readonly Lazy<Branch> Cycles12Far = new(() =>
+    {
+        var hb = Equilibria12.Value.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        return PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc1", System = Model, Parameters = hb.Parameters, Parameter = "Iext_e",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 400 },
+            Collocation = new CollocationOptions { Intervals = 60, Points = 5 },
+            Bounds = [new NamedBound("Iext_e", -5, 8.7)],
+            Values = [8.6],
+        });
+    });
+
     /// <summary>Greedy nearest-neighbour matching of two multisets; returns the largest relative distance |a − b| / max(1, |a|).</summary>
     public static double MatchDistance(IReadOnlyList<Complex> expected, IReadOnlyList<Complex> actual, out string worst)
     {

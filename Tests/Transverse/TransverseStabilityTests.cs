@@ -168,14 +168,16 @@ public class TransverseStabilityTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("random", 5)]
-    [InlineData("directed", 4)]
-    public void NetworkMonodromyMultipliersAreTheUnionOfTransverseMultipliers(string kind, int n)
+    [InlineData("random", 5, false)]
+    [InlineData("directed", 4, false)]
+    [InlineData("random", 6, true)]
+    [InlineData("directed", 5, true)]
+    public void NetworkMonodromyMultipliersAreTheUnionOfTransverseMultipliers(string kind, int n, bool far)
     {
         var w = kind == "random" ? Networks.RandomSymmetric(n, seed: 11) : Networks.DirectedRing(n);
         var spectrum = ConnectivitySpectrum.Compute(w);
         var analysis = new TransverseStability(Model, spectrum);
-        var point = Networks.Cycles12.Value.Points[^1];
+        var point = far ? Networks.Cycles12Far.Value.Find("UZ1")! : Networks.Cycles12.Value.Points[^1];
         double period = point.Period!.Value;
         int k = NextGenNeuralMassHomogeneous.IextE;
         var union = spectrum.Eigenvalues.SelectMany(l => analysis.CycleMultipliers(point, k, l)).ToList();
