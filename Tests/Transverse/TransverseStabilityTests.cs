@@ -225,6 +225,23 @@ public class TransverseStabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FrozenPeriodPointsGiveTheSameMultipliers()
+    {
+        // On a homoclinic (frozen-period) branch the period's slot of the unknowns holds the second parameter.
+        var point = Networks.Cycles12.Value.Points[^1];
+        var unknowns = (double[])point.Unknowns.Clone();
+        unknowns[6 * point.Cycle!.Nodes] = point.Parameters[NextGenNeuralMassHomogeneous.Eps];
+        var frozen = point with { Unknowns = unknowns };
+        var analysis = new TransverseStability(Model, ConnectivitySpectrum.Compute(Networks.Ring(6)));
+        foreach (double l in new[] { 1.0, -0.2 })
+        {
+            var a = analysis.CycleMultipliers(point, NextGenNeuralMassHomogeneous.IextE, l);
+            var b = analysis.CycleMultipliers(frozen, NextGenNeuralMassHomogeneous.IextE, l, secondParameter: NextGenNeuralMassHomogeneous.Eps);
+            Assert.True(Networks.MatchDistance(a, b, out string worst) < 1e-12, worst);
+        }
+    }
+
+    [Fact]
     public void FailurePaths()
     {
         var spectrum = ConnectivitySpectrum.Compute(Networks.Ring(6));
