@@ -16,10 +16,32 @@ namespace Models.Equations;
 public static class Differentiator
 {
     /// <summary>∂e/∂<paramref name="variable"/>, simplified.</summary>
-    public static Expr Differentiate(Expr e, string variable)
+    public static Expr Differentiate(Expr e, string variable) => DifferentiateSimplified(Simplify(e), variable);
+
+    /// <summary>∂e/∂<paramref name="variable"/> for an <paramref name="e"/> that is already simplified.</summary>
+    public static Expr DifferentiateSimplified(Expr e, string variable)
     {
+        if (!DependsOn(e, variable)) return Expr.Zero;
         var cache = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
-        return D(Simplify(e), variable, cache);
+        return D(e, variable, cache);
+    }
+
+    /// <summary>The names that occur in <paramref name="e"/>.</summary>
+    public static HashSet<string> Names(Expr e)
+    {
+        var names = new HashSet<string>();
+        void Walk(Expr x)
+        {
+            switch (x)
+            {
+                case Sym s: names.Add(s.Name); break;
+                case Neg n: Walk(n.Operand); break;
+                case Binary b: Walk(b.Left); Walk(b.Right); break;
+                case Call c: Walk(c.Argument); if (c.Second is not null) Walk(c.Second); break;
+            }
+        }
+        Walk(e);
+        return names;
     }
 
     /// <summary>True when <paramref name="e"/> mentions <paramref name="variable"/>.</summary>

@@ -49,13 +49,17 @@ public sealed class EquationSystem : OdeSystem
         Slot Resolve(string name) => slots[name];
         _slots = Resolve;
 
+        // Only the names that occur in a right-hand side give nonzero derivatives.
+        var names = RightHandSides.Select(Differentiator.Names).ToArray();
+        Expr Derivative(int i, string variable)
+            => names[i].Contains(variable) ? Differentiator.DifferentiateSimplified(RightHandSides[i], variable) : Expr.Zero;
         _jacobianEntries = new Expr[_n * _n];
         for (int i = 0; i < _n; i++)
             for (int j = 0; j < _n; j++)
-                _jacobianEntries[i * _n + j] = Differentiator.Differentiate(RightHandSides[i], _states[j]);
+                _jacobianEntries[i * _n + j] = Derivative(i, _states[j]);
         _parameterEntries = new Expr[_np][];
         for (int k = 0; k < _np; k++)
-            _parameterEntries[k] = RightHandSides.Select(f => Differentiator.Differentiate(f, _parameters[k].Name)).ToArray();
+            _parameterEntries[k] = Enumerable.Range(0, _n).Select(i => Derivative(i, _parameters[k].Name)).ToArray();
 
         string id = Sanitize(_name);
         _f = KernelCompiler.Compile($"{id}_f", RightHandSides, Resolve);
@@ -79,9 +83,11 @@ public sealed class EquationSystem : OdeSystem
     Expr Directional(Expr e)
     {
         Expr sum = Expr.Zero;
+        var names = Differentiator.Names(e);
         for (int j = 0; j < _n; j++)
         {
-            var d = Differentiator.Differentiate(e, _states[j]);
+            if (!names.Contains(_states[j])) continue;
+            var d = Differentiator.DifferentiateSimplified(e, _states[j]);
             if (d is Num { Value: 0 }) continue;
             sum = Simplifier.Combine(BinaryOperator.Add, sum, Simplifier.Combine(BinaryOperator.Multiply, d, new Sym(DirectionName(j))));
         }
