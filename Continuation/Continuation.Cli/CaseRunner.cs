@@ -124,6 +124,30 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             }, progress, cancellation);
         }
 
+        if (run.Kind is "lpc-curve" or "pd-curve")
+        {
+            var wanted = run.Kind == "lpc-curve" ? PointKind.LPC : PointKind.PD;
+            if (source!.Kind != BranchKind.Periodic || point!.Kind != wanted)
+                throw RunError(run, run.From!.Line, $"from: a {run.Kind} starts at a {wanted} point of a cycle branch, and {run.From} is a {point!.Kind} point of a {source.Kind.ToString().ToLowerInvariant()} branch");
+            return CurveContinuation.Run(new CurveRun
+            {
+                Name = run.Name,
+                System = model,
+                Kind = run.Kind == "lpc-curve" ? BranchKind.LpcCurve : BranchKind.PdCurve,
+                Parameters = parameters,
+                First = run.Parameter,
+                Second = run.SecondParameter!,
+                State = point.State,
+                Mesh = point.Cycle,
+                Unknowns = point.Unknowns,
+                Tangent = point.Tangent,
+                Collocation = run.Collocation,
+                Direction = run.Direction,
+                Options = run.Options,
+                Bounds = run.Bounds,
+            }, progress, cancellation);
+        }
+
         if (run.Kind == "homoclinic")
         {
             if (source!.Kind != BranchKind.Periodic)

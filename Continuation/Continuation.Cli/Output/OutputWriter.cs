@@ -206,6 +206,8 @@ public sealed partial class OutputWriter
         BranchKind.FoldCurve => "fold-curve",
         BranchKind.HopfCurve => "hopf-curve",
         BranchKind.Homoclinic => "homoclinic",
+        BranchKind.LpcCurve => "lpc-curve",
+        BranchKind.PdCurve => "pd-curve",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
