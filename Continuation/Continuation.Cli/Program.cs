@@ -266,41 +266,42 @@ public static class Program
             ],
         });
         // Evaluations per CPU second (robust on a busy machine; the loop is single-threaded) over 64 points
-        // of the ε = 12 cycle branch, best of `repeat` rounds of 2^21 calls.
+        // of the ε = 12 cycle branch: rounds of 2^20 calls alternate between the two models, best round of each.
         var samples = lc.Points.Where((_, i) => i % Math.Max(1, lc.Points.Count / 64) == 0).Take(64)
             .Select(pt => (U: pt.State, P: pt.Parameters)).ToArray();
-        double Rate(OdeSystem system, int what)
+        using var process = Process.GetCurrentProcess();
+        double Round(OdeSystem system, int what)
         {
             int dim = system.Dimension;
             var output = new double[dim * dim];
             var direction = new double[dim];
             direction.AsSpan().Fill(0.5);
-            const int calls = 1 << 21;
-            double best = 0;
-            using var process = Process.GetCurrentProcess();
-            for (int round = 0; round <= repeat; round++) // round 0 warms up
+            const int calls = 1 << 20;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            for (int i = 0; i < calls; i++)
             {
-                process.Refresh();
-                var cpu = process.TotalProcessorTime;
-                for (int i = 0; i < calls; i++)
+                var (u, p) = samples[i % samples.Length];
+                switch (what)
                 {
-                    var (u, p) = samples[i % samples.Length];
-                    switch (what)
-                    {
-                        case 0: system.Evaluate(u, p, output); break;
-                        case 1: system.StateJacobian(u, p, output); break;
-                        case 2: system.ParameterJacobian(u, p, 1, output); break;
-                        default: system.SecondDirectionalDerivative(u, p, direction, output); break;
-                    }
+                    case 0: system.Evaluate(u, p, output); break;
+                    case 1: system.StateJacobian(u, p, output); break;
+                    case 2: system.ParameterJacobian(u, p, 1, output); break;
+                    default: system.SecondDirectionalDerivative(u, p, direction, output); break;
                 }
-                process.Refresh();
-                if (round > 0) best = Math.Max(best, calls / (process.TotalProcessorTime - cpu).TotalSeconds);
             }
-            return best;
+            process.Refresh();
+            return calls / (process.TotalProcessorTime - cpu).TotalSeconds;
         }
         foreach (var (what, label) in new[] { (0, "f"), (1, "df/du (6x6)"), (2, "df/d eps"), (3, "d2f along x") })
         {
-            double handWritten = Rate(model, what), compiled = Rate(equations, what);
+            double handWritten = 0, compiled = 0;
+            Round(model, what); Round(equations, what); // warm-up
+            for (int round = 0; round < 4 * repeat; round++)
+            {
+                handWritten = Math.Max(handWritten, Round(model, what));
+                compiled = Math.Max(compiled, Round(equations, what));
+            }
             stdout.WriteLine($"{label,-12} evaluations per CPU second: hand-written C# {handWritten / 1e6:F1} M, written as equations {compiled / 1e6:F1} M, ratio {compiled / handWritten:F2}");
         }
         // Whole branches with each model, timed back to back.
