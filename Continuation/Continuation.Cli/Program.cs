@@ -16,11 +16,13 @@ public static class Program
 {
     const string Usage = """
         usage:
-          cont run CASE [--out DIR] [--quiet] [--no-plots] [--svg]
+          cont run CASE [--out DIR] [--quiet] [--no-plots] [--svg] [--connectivity PATH]
                                                 run a case file (default DIR: out/<case name>),
-                                                then draw its figures and write report.md
+                                                then draw its figures and write report.md;
+                                                --connectivity replaces the case's connectivity matrix
           cont plot DIR [--svg]                 redraw the figures and report.md of an output directory
-          cont validate CASE                    check a case file without running it
+          cont validate CASE [--connectivity PATH]
+                                                check a case file (and its connectivity matrix) without running it
           cont models                           list the built-in models and their parameters
           cont bench [--repeat N]               time an equilibrium branch and a cycle branch of the neural-mass model
         exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted
@@ -99,16 +101,17 @@ public static class Program
 
     static int Validate(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var (path, _) = ParseArguments(args, [], []);
-        var c = Load(path);
+        var (path, options) = ParseArguments(args, ["--connectivity"], []);
+        var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
+        TransverseSetup.Prepare(c); // reads and checks the connectivity matrix of transverse runs
         stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => $"{r.Name} ({r.Kind} in {r.Parameter})"))}");
         return ExitCodes.Success;
     }
 
     static int RunCase(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
     {
-        var (path, options) = ParseArguments(args, ["--out"], ["--quiet", "--no-plots", "--svg"]);
-        var c = Load(path);
+        var (path, options) = ParseArguments(args, ["--out", "--connectivity"], ["--quiet", "--no-plots", "--svg"]);
+        var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
         string dir = options.TryGetValue("--out", out var o) && o is not null ? o : Path.Combine("out", c.Name);
         bool quiet = options.ContainsKey("--quiet");
 
