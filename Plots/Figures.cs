@@ -56,13 +56,24 @@ public static class Figures
         {
             var branches = group.ToList();
             foreach (var variable in DiagramVariables(data, branches))
-                written.Add(Save(OneParameter(data, branches, group.Key, variable), data.Directory, $"bifurcation-{group.Key}-{variable}", format));
+            {
+                var plot = OneParameter(data, branches, group.Key, variable);
+                ApplyWindow(plot, data, group.Key, variable);
+                written.Add(Save(plot, data.Directory, $"bifurcation-{group.Key}-{variable}", format));
+            }
             if (branches.Any(b => b.Kind == "periodic"))
-                written.Add(Save(Frequency(data, branches, group.Key), data.Directory, $"frequency-{group.Key}", format));
+            {
+                var plot = Frequency(data, branches, group.Key);
+                ApplyWindow(plot, data, group.Key, "");
+                written.Add(Save(plot, data.Directory, $"frequency-{group.Key}", format));
+            }
         }
         foreach (var group in data.Branches.Where(b => b.Parameters.Count == 2).GroupBy(b => (b.Parameters[0], b.Parameters[1])))
-            written.Add(Save(TwoParameter(data, group.ToList(), group.Key.Item1, group.Key.Item2), data.Directory,
-                $"two-parameter-{group.Key.Item1}-{group.Key.Item2}", format));
+        {
+            var plot = TwoParameter(data, group.ToList(), group.Key.Item1, group.Key.Item2);
+            ApplyWindow(plot, data, group.Key.Item1, group.Key.Item2);
+            written.Add(Save(plot, data.Directory, $"two-parameter-{group.Key.Item1}-{group.Key.Item2}", format));
+        }
         return written;
     }
 
@@ -108,6 +119,16 @@ public static class Figures
         }
         plot.ShowLegend(Edge.Right);
         return plot;
+    }
+
+    /// <summary>Applies the case's axis ranges (summary.json "plot_window") to the axes they name.</summary>
+    static void ApplyWindow(Plot plot, OutputData data, string x, string y)
+    {
+        if (!data.Summary.TryGetProperty("plot_window", out var window)) return;
+        if (window.TryGetProperty(x, out var xr) && xr.GetArrayLength() == 2)
+            plot.Axes.SetLimitsX(xr[0].GetDouble(), xr[1].GetDouble());
+        if (window.TryGetProperty(y, out var yr) && yr.GetArrayLength() == 2)
+            plot.Axes.SetLimitsY(yr[0].GetDouble(), yr[1].GetDouble());
     }
 
     static string Save(Plot plot, string directory, string name, FigureFormat format)

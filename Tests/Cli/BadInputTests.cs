@@ -88,6 +88,13 @@ public sealed class BadInputTests : IDisposable
     public void UnknownKeysAreNamed(string old, string replacement, int line, params string[] expected)
         => AssertRejected(ReplaceOnce(FoldCase, old, replacement), line, expected);
 
+    [Theory]
+    [InlineData("plots: { window: { nu: [0, 1] } }", "plots.window: 'nu' is neither a parameter nor a state variable")]
+    [InlineData("plots: { window: { mu: [1, 0] } }", "plots.window.mu: expected [min, max] with min < max")]
+    [InlineData("plots: { frame: { mu: [0, 1] } }", "plots.frame: unknown key 'frame'")]
+    public void PlotWindowsAreChecked(string plots, params string[] expected)
+        => AssertRejected(ReplaceOnce(FoldCase, "start: { state: [1] }", "start: { state: [1] }\n" + plots), 5, expected);
+
     // ---- unknown names --------------------------------------------------------------------------
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed class PlotCommandTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_dir, "branches"));
         File.WriteAllText(Path.Combine(_dir, "summary.json"), """
-            { "case": "synthetic", "model": "toy", "time_unit": "ms", "states": ["x"],
+            { "case": "synthetic", "model": "toy", "time_unit": "ms", "states": ["x"], "plot_window": { "mu": [-0.5, 1] },
               "branches": [ { "name": "fp", "kind": "equilibrium", "parameters": ["mu"], "wall_ms": 1, "end_reason": "bound mu = 1" },
                             { "name": "lc", "kind": "periodic", "parameters": ["mu"], "wall_ms": 2, "end_reason": "bound mu = 1" } ],
               "complete": true }

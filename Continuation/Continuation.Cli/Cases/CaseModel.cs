@@ -70,6 +70,8 @@ public sealed record CaseFile
     public required double[] Parameters { get; init; }
     public required StartSpec Start { get; init; }
     public required IReadOnlyList<OutputSpec> Outputs { get; init; }
+    /// <summary>Axis ranges of the figures by parameter or state name (<c>plots: { window: … }</c>).</summary>
+    public IReadOnlyDictionary<string, (double Min, double Max)> PlotWindow { get; init; } = new Dictionary<string, (double, double)>();
     public required IReadOnlyList<RunSpec> Runs { get; init; }
     /// <summary>The network's connectivity matrix (<c>connectivity:</c>, or <c>--connectivity</c>); null when not given.</summary>
     public ConnectivitySpec? Connectivity { get; init; }

@@ -15,7 +15,7 @@ namespace Continuation.Cli.Cases;
 /// </summary>
 public sealed partial class CaseReader
 {
-    static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity"];
+    static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity", "plots"];
     static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at"];
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
@@ -96,7 +96,8 @@ public sealed partial class CaseReader
             runs.Add(ParseRun(runSeq.Children[i], i, model, numerics, runs));
 
         var connectivity = Get(root, "connectivity") is { } cnode ? ParseConnectivity(cnode, path) : null; // CaseReader.Transverse.cs
-        return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs, Connectivity = connectivity };
+        var window = Get(root, "plots") is { } plotsNode ? ParsePlots(plotsNode, model) : new Dictionary<string, (double, double)>();
+        return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs, Connectivity = connectivity, PlotWindow = window };
     }
 
     RunSpec ParseRun(YamlNode node, int index, OdeSystem model, Numerics numerics, List<RunSpec> earlier)
@@ -371,6 +372,26 @@ public sealed partial class CaseReader
             list.Add(new OutputSpec(name, function, index));
         }
         return list;
+    }
+
+    /// <summary><c>plots: { window: { Iext_e: [-5, 20], eps: [0, 130] } }</c>: axis ranges of the figures, by parameter or state name.</summary>
+    Dictionary<string, (double, double)> ParsePlots(YamlNode node, OdeSystem model)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, "plots: expected a mapping such as { window: { Iext_e: [-5, 20] } }");
+        CheckKeys(map, ["window"], "plots.");
+        var result = new Dictionary<string, (double, double)>();
+        if (Get(map, "window") is not { } wnode) return result;
+        if (wnode is not YamlMappingNode wmap) throw Error(wnode, "plots.window: expected a mapping of names to [min, max]");
+        foreach (var (keyNode, valueNode) in wmap.Children)
+        {
+            string key = Scalar(keyNode, "plots.window");
+            if (model.ParameterIndex(key) < 0 && model.StateIndex(key) < 0)
+                throw Error(keyNode, $"plots.window: '{key}' is neither a parameter nor a state variable of model {model.Name}");
+            var pair = Numbers(valueNode, $"plots.window.{key}");
+            if (pair.Count != 2 || !(pair[0] < pair[1])) throw Error(valueNode, $"plots.window.{key}: expected [min, max] with min < max");
+            result[key] = (pair[0], pair[1]);
+        }
+        return result;
     }
 
     Dictionary<string, double> ParameterMap(YamlNode node, OdeSystem model, string where)

@@ -132,6 +132,18 @@ public sealed partial class OutputWriter
             w.WriteString("case_file", Path.GetFullPath(_case.Path));
             w.WriteString("model", _case.Model.Name);
             if (_case.Model.TimeUnit is { } unit) w.WriteString("time_unit", unit);
+            if (_case.PlotWindow.Count > 0)
+            {
+                w.WriteStartObject("plot_window");
+                foreach (var (key, (min, max)) in _case.PlotWindow)
+                {
+                    w.WriteStartArray(key);
+                    w.WriteNumberValue(min);
+                    w.WriteNumberValue(max);
+                    w.WriteEndArray();
+                }
+                w.WriteEndObject();
+            }
             w.WriteStartArray("states");
             foreach (var name in _case.Model.StateNames) w.WriteStringValue(name);
             w.WriteEndArray();
