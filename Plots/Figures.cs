@@ -74,6 +74,7 @@ public static class Figures
             ApplyWindow(plot, data, group.Key.Item1, group.Key.Item2);
             written.Add(Save(plot, data.Directory, $"two-parameter-{group.Key.Item1}-{group.Key.Item2}", format));
         }
+        written.AddRange(TransverseFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
         return written;
     }
 

@@ -89,6 +89,33 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void DrawsTransverseStabilityFigures()
+    {
+        string t = Path.Combine(_dir, "transverse");
+        Directory.CreateDirectory(t);
+        var along = new System.Text.StringBuilder("index,type,mu,max_growth,argmax_lambda,n_unstable\n");
+        for (int i = 0; i <= 20; i++) along.AppendLine($"{i},,{-1 + i / 10.0},{0.05 * (i - 12) / 8.0},-0.2,{(i > 12 ? 30 : 0)}");
+        File.WriteAllText(Path.Combine(t, "fp.csv"), along.ToString());
+        var dispersion = new System.Text.StringBuilder("lambda_re,lambda_im,growth_re,growth_im\n1,0,0,0\n");
+        for (int i = 0; i < 30; i++) dispersion.AppendLine($"{-0.26 + i * 0.03},0,{0.02 - 0.08 * (-0.26 + i * 0.03)},0");
+        File.WriteAllText(Path.Combine(t, "dispersion-fp-HB1.csv"), dispersion.ToString());
+        var map = new System.Text.StringBuilder("mu,nu,state,max_growth,argmax_lambda,n_unstable,period\n");
+        for (int j = 0; j < 12; j++)
+            for (int i = 0; i < 16; i++)
+                map.AppendLine($"{i * 0.1},{j * 0.5},equilibrium,{Math.Sin(i * 0.3) * Math.Cos(j * 0.4)},-0.2,0,");
+        File.WriteAllText(Path.Combine(t, "map.csv"), map.ToString());
+        var (code, _, err) = Plot();
+        Assert.True(code == ExitCodes.Success, err);
+        foreach (var name in new[] { "transverse-fp.png", "transverse-dispersion-fp-HB1.png", "transverse-map.png" })
+        {
+            string path = Path.Combine(_dir, name);
+            Assert.True(File.Exists(path), name);
+            Assert.True(PixelVariance(path) > 50, $"{name} looks blank");
+        }
+        Assert.Contains("![transverse-map.png](transverse-map.png)", File.ReadAllText(Path.Combine(_dir, "report.md")));
+    }
+
+    [Fact]
     public void SvgOnRequest()
     {
         var (code, _, err) = Plot("--svg");
