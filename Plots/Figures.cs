@@ -164,7 +164,7 @@ public static class Figures
         _ => name,
     };
 
-    static Plot NewPlot(string title, string x, string y)
+    internal static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();
         plot.Title(title, size: 18);
@@ -282,7 +282,7 @@ public static class Figures
         }
     }
 
-    static double[] Column(Table t, string name) => Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, name)).ToArray();
+    internal static double[] Column(Table t, string name) => Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, name)).ToArray();
 
     /// <summary>Runs of equal stability; consecutive runs share their boundary point so the curve has no gap.</summary>
     static IEnumerable<(int From, int To, bool Stable)> Segments(bool[] stable)

@@ -33,29 +33,15 @@ public static class TransverseFigures
         return written;
     }
 
-    static Plot NewPlot(string title, string x, string y)
-    {
-        var plot = new Plot();
-        plot.Title(title, size: 18);
-        plot.XLabel(x, size: 18);
-        plot.YLabel(y, size: 18);
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
-        plot.Axes.Left.TickLabelStyle.FontSize = 14;
-        plot.Legend.FontSize = 13;
-        return plot;
-    }
-
-    static double[] Column(Table t, string name) => Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, name)).ToArray();
-
     /// <summary>Largest transverse growth rate along a branch; unstable points in red.</summary>
     static Plot AlongBranch(OutputData data, Table t, string branch)
     {
         // The continued parameter(s) sit between "type" and "max_growth".
         int first = t.Column("type") + 1;
         string parameter = t.Columns[first];
-        var x = Column(t, parameter);
-        var g = Column(t, "max_growth");
-        var plot = NewPlot($"{data.Case}: transverse stability of {branch}", Figures.AxisName(parameter), "largest transverse growth rate");
+        var x = Figures.Column(t, parameter);
+        var g = Figures.Column(t, "max_growth");
+        var plot = Figures.NewPlot($"{data.Case}: transverse stability of {branch}", Figures.AxisName(parameter), "largest transverse growth rate");
         var line = plot.Add.ScatterLine(x, g, Stable);
         line.LineWidth = 2;
         line.LegendText = "max over Λ ≠ 1";
@@ -76,9 +62,9 @@ public static class TransverseFigures
     /// <summary>Dispersion relation: growth rate against Λ; unstable modes red, the homogeneous mode open.</summary>
     static Plot Dispersion(OutputData data, Table t, string label)
     {
-        var lambda = Column(t, "lambda_re");
-        var growth = Column(t, "growth_re");
-        var plot = NewPlot($"{data.Case}: dispersion relation at {label}", "connectivity eigenvalue Λ", "growth rate");
+        var lambda = Figures.Column(t, "lambda_re");
+        var growth = Figures.Column(t, "growth_re");
+        var plot = Figures.NewPlot($"{data.Case}: dispersion relation at {label}", "connectivity eigenvalue Λ", "growth rate");
         int homogeneous = Array.FindIndex(lambda, l => Math.Abs(l - 1) < 1e-6);
         var idx = Enumerable.Range(0, lambda.Length).Where(i => i != homogeneous).ToList();
         var stable = idx.Where(i => !(growth[i] > 0)).ToList();
@@ -109,9 +95,9 @@ public static class TransverseFigures
     static Plot Map(OutputData data, Table t)
     {
         string xName = t.Columns[0], yName = t.Columns[1];
-        var x = Column(t, xName);
-        var y = Column(t, yName);
-        var g = Column(t, "max_growth");
+        var x = Figures.Column(t, xName);
+        var y = Figures.Column(t, yName);
+        var g = Figures.Column(t, "max_growth");
         var xs = x.Distinct().OrderBy(v => v).ToArray();
         var ys = y.Distinct().OrderBy(v => v).ToArray();
         var grid = new double[ys.Length, xs.Length];
@@ -119,7 +105,7 @@ public static class TransverseFigures
         var xi = xs.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
         var yi = ys.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
         for (int i = 0; i < x.Length; i++) grid[ys.Length - 1 - yi[y[i]], xi[x[i]]] = g[i];
-        var plot = NewPlot($"{data.Case}: transverse instability", Figures.AxisName(xName), Figures.AxisName(yName));
+        var plot = Figures.NewPlot($"{data.Case}: transverse instability", Figures.AxisName(xName), Figures.AxisName(yName));
         var heat = plot.Add.Heatmap(grid);
         double dx = xs.Length > 1 ? (xs[^1] - xs[0]) / (xs.Length - 1) : 1, dy = ys.Length > 1 ? (ys[^1] - ys[0]) / (ys.Length - 1) : 1;
         heat.Extent = new CoordinateRect(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);
@@ -128,7 +114,7 @@ public static class TransverseFigures
         bar.Label = "largest transverse growth rate";
         foreach (var b in data.Branches.Where(b => b.Parameters.Count == 2 && b.Parameters[0] == xName && b.Parameters[1] == yName))
         {
-            var line = plot.Add.ScatterLine(Column(b.Points, xName), Column(b.Points, yName), Color.FromHex("#ffffff"));
+            var line = plot.Add.ScatterLine(Figures.Column(b.Points, xName), Figures.Column(b.Points, yName), Color.FromHex("#ffffff"));
             line.LineWidth = 2;
         }
         plot.Axes.SetLimits(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);

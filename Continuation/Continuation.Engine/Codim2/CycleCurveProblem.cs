@@ -382,41 +382,13 @@ public sealed class CycleCurveProblem : IContinuationProblem
 
     public void Accept(ReadOnlySpan<double> x)
     {
-        int n = _n;
-        var profile = new double[n * _nodes];
-        for (int i = 0; i < _nodes; i++) x.Slice(i * _n2, n).CopyTo(profile.AsSpan(i * n, n));
-        profile.CopyTo(_reference, 0);
-        Array.Clear(_phase);
-        var scheme = Mesh.Scheme;
-        var mesh = Mesh.Mesh;
-        for (int j = 0; j < _N; j++)
-            for (int k = 0; k <= _m; k++)
-            {
-                double w = scheme.NodeWeights[k];
-                int off = (j * _m + k) * n;
-                for (int l = 0; l <= _m; l++)
-                {
-                    double dl = scheme.NodeDerivative[k, l] * w;
-                    if (dl == 0) continue;
-                    int offL = (j * _m + l) * n;
-                    for (int s = 0; s < n; s++) _phase[off + s] += dl * profile[offL + s];
-                }
-            }
+        for (int i = 0; i < _nodes; i++) x.Slice(i * _n2, _n).CopyTo(_reference.AsSpan(i * _n, _n));
+        Profiles.PhaseCoefficients(Mesh, _reference, _n, _phase);
         _largestAmplitude = Math.Max(_largestAmplitude, Amplitude(x));
     }
 
     /// <summary>Largest peak-to-peak excursion of the cycle's state variables.</summary>
-    public double Amplitude(ReadOnlySpan<double> x)
-    {
-        double amp = 0;
-        for (int s = 0; s < _n; s++)
-        {
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            for (int i = 0; i < _nodes; i++) { double v = x[i * _n2 + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            amp = Math.Max(amp, hi - lo);
-        }
-        return amp;
-    }
+    public double Amplitude(ReadOnlySpan<double> x) => Profiles.Amplitude(x, _nodes, _n2, _n);
 
     public void FillWeights(Span<double> weights)
     {
@@ -437,21 +409,7 @@ public sealed class CycleCurveProblem : IContinuationProblem
         weights[_iP1] = 1;
     }
 
-    public double[] Signature(ReadOnlySpan<double> x)
-    {
-        var sig = new double[3 + 2 * _n];
-        sig[0] = x[_iP1];
-        sig[1] = x[_iP2];
-        sig[2] = x[_iT];
-        for (int s = 0; s < _n; s++)
-        {
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            for (int i = 0; i < _nodes; i++) { double v = x[i * _n2 + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            sig[3 + 2 * s] = lo;
-            sig[4 + 2 * s] = hi;
-        }
-        return sig;
-    }
+    public double[] Signature(ReadOnlySpan<double> x) => Profiles.Signature(x, _nodes, _n2, _n, [x[_iP1], x[_iP2], x[_iT]]);
 
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 

@@ -387,26 +387,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public void SetReference(ReadOnlySpan<double> profile)
     {
         profile.CopyTo(_reference);
-        Array.Clear(_phase);
-        var scheme = Mesh.Scheme;
-        var mesh = Mesh.Mesh;
-        int n = _n, m = _m;
-        for (int j = 0; j < _N; j++)
-        {
-            double h = mesh[j + 1] - mesh[j];
-            for (int k = 0; k <= m; k++)
-            {
-                double w = scheme.NodeWeights[k]; // ∫ over the interval: h·w_k; derivative: 1/h → they cancel
-                int off = NodeOffset(j, k);
-                for (int l = 0; l <= m; l++)
-                {
-                    double dl = scheme.NodeDerivative[k, l] * w;
-                    if (dl == 0) continue;
-                    int offL = NodeOffset(j, l);
-                    for (int s = 0; s < n; s++) _phase[off + s] += dl * profile[offL + s];
-                }
-            }
-        }
+        Profiles.PhaseCoefficients(Mesh, profile, _n, _phase);
     }
 
     public void FillWeights(Span<double> weights)
@@ -428,32 +409,9 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     }
 
     /// <summary>Largest peak-to-peak excursion over the state variables (at the nodes).</summary>
-    public double Amplitude(ReadOnlySpan<double> x)
-    {
-        double amp = 0;
-        for (int s = 0; s < _n; s++)
-        {
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            for (int i = 0; i < _nodes; i++) { double v = x[i * _n + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            amp = Math.Max(amp, hi - lo);
-        }
-        return amp;
-    }
+    public double Amplitude(ReadOnlySpan<double> x) => Profiles.Amplitude(x, _nodes, _n, _n);
 
-    public double[] Signature(ReadOnlySpan<double> x)
-    {
-        var sig = new double[2 + 2 * _n];
-        sig[0] = x[_iL];
-        sig[1] = x[_iT];
-        for (int s = 0; s < _n; s++)
-        {
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            for (int i = 0; i < _nodes; i++) { double v = x[i * _n + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            sig[2 + 2 * s] = lo;
-            sig[3 + 2 * s] = hi;
-        }
-        return sig;
-    }
+    public double[] Signature(ReadOnlySpan<double> x) => Profiles.Signature(x, _nodes, _n, _n, [x[_iL], x[_iT]]);
 
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 

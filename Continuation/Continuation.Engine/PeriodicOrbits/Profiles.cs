@@ -1,0 +1,71 @@
+namespace Continuation.PeriodicOrbits;
+
+/// <summary>
+/// Operations on node values of cycle profiles shared by the problems that discretise cycles
+/// (the cycle itself, and the augmented curves of cycle bifurcations whose nodes carry the cycle
+/// in their first <c>n</c> of <c>stride</c> components).
+/// </summary>
+public static class Profiles
+{
+    /// <summary>Largest peak-to-peak excursion over the first n components of each node.</summary>
+    public static double Amplitude(ReadOnlySpan<double> x, int nodes, int stride, int n)
+    {
+        double amp = 0;
+        for (int s = 0; s < n; s++)
+        {
+            var (lo, hi) = Range(x, nodes, stride, s);
+            amp = Math.Max(amp, hi - lo);
+        }
+        return amp;
+    }
+
+    /// <summary>Minimum and maximum of component s over the nodes.</summary>
+    public static (double Min, double Max) Range(ReadOnlySpan<double> x, int nodes, int stride, int s)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        for (int i = 0; i < nodes; i++) { double v = x[i * stride + s]; lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        return (lo, hi);
+    }
+
+    /// <summary>
+    /// A phase- and mesh-independent summary of a cycle: the given leading values (parameters,
+    /// period) followed by the range of each state component.
+    /// </summary>
+    public static double[] Signature(ReadOnlySpan<double> x, int nodes, int stride, int n, ReadOnlySpan<double> leading)
+    {
+        var sig = new double[leading.Length + 2 * n];
+        leading.CopyTo(sig);
+        for (int s = 0; s < n; s++)
+        {
+            var (lo, hi) = Range(x, nodes, stride, s);
+            sig[leading.Length + 2 * s] = lo;
+            sig[leading.Length + 2 * s + 1] = hi;
+        }
+        return sig;
+    }
+
+    /// <summary>
+    /// Coefficients c of the integral phase condition ∫⟨u, ũ'⟩ dt = Σ c·u for the reference profile
+    /// ũ (n values per node): per interval the quadrature weights times the derivative of ũ's
+    /// polynomial at the nodes (the interval length cancels).
+    /// </summary>
+    public static void PhaseCoefficients(CycleMesh mesh, ReadOnlySpan<double> reference, int n, Span<double> phase)
+    {
+        phase.Clear();
+        var scheme = mesh.Scheme;
+        int m = scheme.Degree;
+        for (int j = 0; j < mesh.Intervals; j++)
+            for (int k = 0; k <= m; k++)
+            {
+                double w = scheme.NodeWeights[k];
+                int off = (j * m + k) * n;
+                for (int l = 0; l <= m; l++)
+                {
+                    double dl = scheme.NodeDerivative[k, l] * w;
+                    if (dl == 0) continue;
+                    int offL = (j * m + l) * n;
+                    for (int s = 0; s < n; s++) phase[off + s] += dl * reference[offL + s];
+                }
+            }
+    }
+}
