@@ -38,6 +38,7 @@ public sealed class PseudoArclength
         problem.FillWeights(_weights);
         _weights[_k] *= options.ParameterWeight;
         _residual = new double[_n];
+        _previousTangent = new double[_n];
         _border = new double[_n];
         _work = new double[_n];
         _trial = new double[_n];
@@ -53,6 +54,11 @@ public sealed class PseudoArclength
     // True while the problem holds a factorisation near the current point that a chord
     // corrector may reuse (made at the base point or an earlier iterate).
     bool _factorValid;
+
+    // The tangent and step before the current base point, for the curvature term of the predictor.
+    double[] _previousTangent = [];
+    double _previousStep = 1;
+    bool _curvatureValid, _adapted;
 
     // Layout of the test-function vector: [fold, branch point, problem tests…, user values…, bound mins…, bound maxes…]
     int TestCount => 2 + _nProblemTests + _stops.UserValues.Count + 2 * _stops.Bounds.Count;
@@ -116,7 +122,9 @@ public sealed class PseudoArclength
             double h = ds;
             while (true)
             {
-                for (int i = 0; i < _n; i++) _trial[i] = a.X[i] + h * a.T[i];
+                // Tangent predictor with a curvature term from the last two tangents (second order).
+                for (int i = 0; i < _n; i++)
+                    _trial[i] = a.X[i] + h * a.T[i] + (_curvatureValid ? 0.5 * h * h * (a.T[i] - _previousTangent[i]) / _previousStep : 0);
                 var outcome = Correct(_trial, a, h, out int its);
                 if (outcome == Outcome.Converged)
                 {
@@ -225,11 +233,21 @@ public sealed class PseudoArclength
             pending = ToPoint(b, PointKind.Regular);
             if (_problem.Adapt(b.X, b.T))
             {
+                _adapted = true;
                 _factorValid = false;
                 _problem.FillWeights(_weights);
                 _weights[_k] *= _options.ParameterWeight;
             }
             progress?.Report(new PathProgress(step, b.X[_k], h, lastSpecial));
+            // Keep the previous tangent for the curvature term (not across a change of discretisation).
+            if (!_adapted)
+            {
+                a.T.CopyTo(_previousTangent, 0);
+                _previousStep = h;
+                _curvatureValid = true;
+            }
+            else _curvatureValid = false;
+            _adapted = false;
             a = b;
             int easy = _options.ReuseJacobian ? _options.EasyIterations + 2 : _options.EasyIterations;
             ds = b.Iterations <= easy ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
