@@ -31,6 +31,7 @@ public static class Figures
         ["NS"] = (MarkerShape.OpenCircle, Color.FromHex("#ff7f0e"), "NS torus"),
         ["BPC"] = (MarkerShape.OpenDiamond, Color.FromHex("#7f7f7f"), "BPC branch point of cycles"),
         ["CP"] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "CP cusp"),
+        ["CPC"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#2ca02c"), "CPC cusp of cycles"),
         ["BT"] = (MarkerShape.FilledSquare, Color.FromHex("#000000"), "BT Bogdanov-Takens"),
         ["GH"] = (MarkerShape.FilledDiamond, Color.FromHex("#d62728"), "GH generalised Hopf"),
         ["ZH"] = (MarkerShape.FilledCircle, Color.FromHex("#17becf"), "ZH zero-Hopf"),

@@ -234,6 +234,60 @@ public class CycleCurveTests
         Assert.Contains(curve.Ends, e => e.Reason == StopReason.Bound && e.Note.Contains("b2 = 2"));
     }
 
+    /// <summary>
+    /// ρ' = ρ(β1 + β2 ρ² + ρ⁴ − ρ⁶), θ' = 1: cycles where β1 + β2 R + R² − R³ = 0 (R = ρ²); folds of
+    /// cycles where β2 + 2R − 3R² = 0; the two fold curves meet in a cusp of cycles at R = 1/3,
+    /// (β1, β2) = (1/27, −1/3).
+    /// </summary>
+    sealed class CuspOfCycles : OdeSystem
+    {
+        public override string Name => "cusp-of-cycles";
+        public override IReadOnlyList<string> StateNames => ["x", "y"];
+        public override IReadOnlyList<Parameter> Parameters => [new("b1", -1), new("b2", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            double r = u[0] * u[0] + u[1] * u[1], g = p[0] + p[1] * r + r * r - r * r * r;
+            du[0] = g * u[0] - u[1];
+            du[1] = u[0] + g * u[1];
+        }
+    }
+
+    [Fact]
+    public void FoldOfCyclesCurveHasItsCuspOfCyclesAtTheAnalyticPoint()
+    {
+        var model = new CuspOfCycles();
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = [-1.0, 0.0], Parameter = "b1", State = [0, 0],
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
+            Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
+        });
+        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var collocation = new CollocationOptions { Intervals = 20, Points = 4 };
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "b1",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Collocation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
+        });
+        // At β2 = 0 the fold of cycles is at R = 2/3, β1 = −4/27.
+        var lpc = lc.SpecialPoints.First(s => s.Kind == PointKind.LPC);
+        Assert.Equal(-4.0 / 27, lpc.Parameters[0], 1e-7);
+        var curve = CurveContinuation.Run(new CurveRun
+        {
+            Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
+            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Collocation = collocation,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
+            Bounds = [new NamedBound("b1", -1, 1), new NamedBound("b2", -1, 1)],
+        });
+        var cpc = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.CPC);
+        Assert.Equal(1.0 / 27, cpc.Parameters[0], 1e-5);
+        Assert.Equal(-1.0 / 3, cpc.Parameters[1], 1e-4);
+        // No other turning point of the curve is reported.
+        Assert.DoesNotContain(curve.SpecialPoints, s => s.Kind is PointKind.LP or PointKind.LPC);
+    }
+
     [Fact]
     public void PeriodDoublingCurveOfTheNeuralMassModelIsClosedThroughBothDoublingsAtEps12()
     {

@@ -119,7 +119,8 @@ public static class CurveContinuation
             for (int i = 1; i < n; i++) if ((evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
             v = cycle.Variation(unknowns, evd.EigenVectors.Column(best).ToArray());
         }
-        var options = run.Options with { DetectFolds = false, DetectBranchPoints = false };
+        // Turning points of the curve are located, and kept where they are cusps (CPC).
+        var options = run.Options with { DetectFolds = kind == CycleCurveKind.FoldOfCycles, DetectBranchPoints = false };
 
         HalfStart Start(int sign)
         {

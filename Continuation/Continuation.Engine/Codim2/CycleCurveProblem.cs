@@ -430,6 +430,22 @@ public sealed class CycleCurveProblem : IContinuationProblem
         return true;
     }
 
+    public PointKind FoldKind => PointKind.LP;
+
+    /// <summary>
+    /// A turning point of the curve in the first parameter is kept only where the second
+    /// parameter turns too: a cusp of the curve in the parameter plane — for a fold-of-cycles curve
+    /// the cusp of cycles (CPC).
+    /// </summary>
+    public PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, ref SpecialPointDetails? details)
+    {
+        if (kind != PointKind.LP || _kind != CycleCurveKind.FoldOfCycles) return PointKind.Regular;
+        double plane = Math.Sqrt(tangent[_iP1] * tangent[_iP1] + tangent[_iP2] * tangent[_iP2]);
+        if (plane > 1e-3) return PointKind.Regular;
+        details = new SpecialPointDetails(Period: x[_iT], Note: "cusp of cycles: two folds of cycles meet");
+        return PointKind.CPC;
+    }
+
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         testValues[0] = Amplitude(x) - 0.1 * _largestAmplitude;

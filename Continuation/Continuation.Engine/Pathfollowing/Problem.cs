@@ -23,6 +23,8 @@ public enum PointKind
     BPC,
     /// <summary>Cusp (codim 2: fold curve, the fold's quadratic coefficient vanishes).</summary>
     CP,
+    /// <summary>Cusp of cycles (codim 2 on a fold-of-cycles curve).</summary>
+    CPC,
     /// <summary>Bogdanov–Takens (double zero eigenvalue).</summary>
     BT,
     /// <summary>Zero-Hopf (a zero eigenvalue and an imaginary pair).</summary>
@@ -94,9 +96,15 @@ public interface IContinuationProblem
 
     /// <summary>
     /// A second look at a located fold or branch point: the problem may rename it, e.g. a fold of
-    /// cycles at zero amplitude is the arrival at a Hopf point and ends the branch (EP).
+    /// cycles at zero amplitude is the arrival at a Hopf point and ends the branch (EP), or
+    /// drop it by returning <see cref="PointKind.Regular"/> (a turning point of a curve in one
+    /// parameter is no bifurcation).
     /// </summary>
     PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details) => kind;
+
+    /// <summary>As <see cref="Reclassify(PointKind, ReadOnlySpan{double}, ref SpecialPointDetails?)"/>, with the unit tangent at the point.</summary>
+    PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, ref SpecialPointDetails? details)
+        => Reclassify(kind, x, ref details);
 
     /// <summary>Kinds of the problem's own test functions (e.g. HB for equilibria).</summary>
     IReadOnlyList<PointKind> TestFunctionKinds { get; }

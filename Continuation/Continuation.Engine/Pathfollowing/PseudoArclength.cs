@@ -166,7 +166,8 @@ public sealed class PseudoArclength
                 }
                 else if (j < 2)
                 {
-                    kind = _problem.Reclassify(kind, p.X, ref details);
+                    kind = _problem.Reclassify(kind, p.X, p.T, ref details);
+                    if (kind == PointKind.Regular) continue;
                 }
                 else if (kind == PointKind.UZ)
                 {
