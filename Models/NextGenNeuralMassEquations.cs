@@ -60,6 +60,8 @@ internal static class NextGenNeuralMassEquations
         new("J_ie", 13.0, "synaptic strength E → I"),
     ];
 
+    internal static readonly IReadOnlyList<string?> StateUnits = ["1/ms", "mV", "1/ms", "1/ms", "mV", "1/ms"];
+
     internal static readonly IReadOnlyList<string> StateNames = ["r_e", "v_e", "s_e", "r_i", "v_i", "s_i"];
 
     internal static void Evaluate(in NodeParameters q, ReadOnlySpan<double> u, Span<double> du)

@@ -39,6 +39,9 @@ public sealed class NextGenNeuralMassNode : OdeSystem
     /// <inheritdoc/>
     public override string? TimeUnit => "ms";
 
+    /// <summary>Firing rates and synaptic activations in 1/ms (kHz), mean membrane potentials in mV.</summary>
+    public override IReadOnlyList<string?>? StateUnits => NextGenNeuralMassEquations.StateUnits;
+
     /// <inheritdoc/>
     public override bool HasStateJacobian => true;
 

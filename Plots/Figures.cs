@@ -151,6 +151,12 @@ public static class Figures
         return states.Count > 0 ? [states[0]] : [];
     }
 
+    /// <summary>The axis name of a state variable with its unit from summary.json ("v_E (mV)").</summary>
+    internal static string StateAxis(OutputData data, string name)
+        => data.Summary.TryGetProperty("state_units", out var units) && units.TryGetProperty(name, out var unit)
+            ? $"{AxisName(name)} ({unit.GetString()})"
+            : AxisName(name);
+
     internal static List<string> StateNames(OutputData data)
         => data.Summary.TryGetProperty("states", out var s) ? s.EnumerateArray().Select(v => v.GetString() ?? "").ToList() : [];
 
@@ -179,7 +185,7 @@ public static class Figures
 
     static Plot OneParameter(OutputData data, List<BranchData> branches, string parameter, string variable)
     {
-        var plot = NewPlot($"{data.Case}", AxisName(parameter), AxisName(variable));
+        var plot = NewPlot($"{data.Case}", AxisName(parameter), StateAxis(data, variable));
         int colour = 0;
         var kindsShown = new HashSet<string>();
         var placed = new List<(double X, double Y)>();

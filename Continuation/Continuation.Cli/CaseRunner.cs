@@ -240,12 +240,14 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
 
         public void Report(BranchProgress p)
         {
+            // A live line on an interactive terminal once a branch has taken a second; nothing when
+            // stderr is redirected (the summary line of each branch is written either way).
             double t = _clock.Elapsed.TotalSeconds;
-            if (t - _last < (_terminal ? 0.1 : 1.0)) return;
+            if (!_terminal || t < 1 || t - _last < 0.1) return;
             _last = t;
             string text = $"[{p.Branch}] {p.Points} points, parameter = {p.Parameter.ToString("G6", CultureInfo.InvariantCulture)}, special points: {p.SpecialPoints}" + (p.LastSpecial is null ? "" : $" (last {p.LastSpecial})");
-            if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
-            else log.WriteLine(text);
+            log.Write("\r" + text.PadRight(100));
+            _drawn = true;
         }
 
         public void Finish(Branch b)

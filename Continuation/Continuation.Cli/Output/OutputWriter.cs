@@ -144,6 +144,13 @@ public sealed partial class OutputWriter
                 }
                 w.WriteEndObject();
             }
+            if (_case.Model.StateUnits is { } units)
+            {
+                w.WriteStartObject("state_units");
+                for (int i = 0; i < units.Count && i < _case.Model.Dimension; i++)
+                    if (units[i] is { } stateUnit) w.WriteString(_case.Model.StateNames[i], stateUnit);
+                w.WriteEndObject();
+            }
             w.WriteStartArray("states");
             foreach (var name in _case.Model.StateNames) w.WriteStringValue(name);
             w.WriteEndArray();

@@ -31,6 +31,9 @@ public abstract class OdeSystem
     /// <summary>Unit of time (e.g. "ms"), used to turn periods into frequencies; null if none.</summary>
     public virtual string? TimeUnit => null;
 
+    /// <summary>Units of the state variables (in state order, null entries for none), for axis labels; null if none are declared.</summary>
+    public virtual IReadOnlyList<string?>? StateUnits => null;
+
     /// <summary>Number of state variables.</summary>
     public int Dimension => StateNames.Count;
 
