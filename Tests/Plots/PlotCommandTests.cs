@@ -14,7 +14,8 @@ public sealed class PlotCommandTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "summary.json"), """
             { "case": "synthetic", "model": "toy", "time_unit": "ms", "states": ["x"], "plot_window": { "mu": [-0.5, 1] },
               "branches": [ { "name": "fp", "kind": "equilibrium", "parameters": ["mu"], "wall_ms": 1, "end_reason": "bound mu = 1" },
-                            { "name": "lc", "kind": "periodic", "parameters": ["mu"], "wall_ms": 2, "end_reason": "bound mu = 1" } ],
+                            { "name": "lc", "kind": "periodic", "parameters": ["mu"], "wall_ms": 2, "end_reason": "bound mu = 1" },
+                            { "name": "hopf", "kind": "hopf-curve", "parameters": ["mu", "nu"], "wall_ms": 3, "end_reason": "bound nu = 1" } ],
               "complete": true }
             """);
         var fp = new System.Text.StringBuilder("index,type,stable,n_unstable,mu,period,x,x_min,x_max,l2norm\n");
@@ -31,6 +32,9 @@ public sealed class PlotCommandTests : IDisposable
             }
         }
         File.WriteAllText(Path.Combine(_dir, "branches", "fp.csv"), fp.ToString());
+        var hopf = new System.Text.StringBuilder("index,type,stable,n_unstable,mu,nu,period,x,l2norm\n");
+        for (int i = 0; i <= 30; i++) hopf.AppendLine($"{i},{(i == 15 ? "GH" : "")},false,2,{Math.Sin(i / 10.0)},{i / 30.0},6.28,0,0");
+        File.WriteAllText(Path.Combine(_dir, "branches", "hopf.csv"), hopf.ToString());
         File.WriteAllText(Path.Combine(_dir, "branches", "lc.csv"), lc.ToString());
         File.WriteAllText(Path.Combine(_dir, "special_points.csv"),
             "branch,index,type,mu,period,omega,l1,x,x_min,x_max,note\nfp,20,HB,0,6.28,1,-2,0,0,0,supercritical\nlc,10,PD,0.5,6.78,,,0.7,-0.7,0.7,\"multipliers 1 -1\"\n");
@@ -71,7 +75,7 @@ public sealed class PlotCommandTests : IDisposable
     {
         var (code, _, err) = Plot();
         Assert.True(code == ExitCodes.Success, err);
-        foreach (var name in new[] { "bifurcation-mu-x.png", "frequency-mu.png" })
+        foreach (var name in new[] { "bifurcation-mu-x.png", "frequency-mu.png", "two-parameter-mu-nu.png" })
         {
             string path = Path.Combine(_dir, name);
             Assert.True(File.Exists(path), name);
