@@ -176,6 +176,9 @@ public static class Program
             stdout.WriteLine($"  parameters: {string.Join(", ", m.Parameters.Select(p => $"{p.Name} = {p.Default.ToString(CultureInfo.InvariantCulture)}"))}");
             stdout.WriteLine($"  analytic Jacobian: {(m.HasStateJacobian ? "yes" : "no (finite differences)")}");
         }
+        stdout.WriteLine();
+        stdout.WriteLine("Any other ODE system can be written as equations in the case file (model: { name, parameters, equations, … });");
+        stdout.WriteLine("its derivatives are exact and compiled. See README.md, \"Models written as equations\".");
         return ExitCodes.Success;
     }
 
