@@ -75,18 +75,7 @@ public static class CurveContinuation
             points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], problem.ParametersAt(pp.X), period, pp.Analysis, pp.Details, pp.Note,
                 pp.X, pp.Tangent));
         }
-        return new Branch
-        {
-            Name = run.Name,
-            Kind = run.Kind,
-            System = system,
-            ContinuedParameters = [run.First, run.Second],
-            Points = points,
-            Ends = followed.Ends,
-            NewtonIterations = followed.NewtonIterations,
-            Factorizations = followed.Factorizations,
-            WallMilliseconds = clock.Elapsed.TotalMilliseconds,
-        };
+        return CurveBranch(run, points, followed, clock);
     }
 
     /// <summary>A fold-of-cycles or period-doubling curve from a located LPC or PD point of a cycle branch.</summary>
@@ -164,17 +153,19 @@ public static class CurveContinuation
             points.Add(new BranchPoint(i, pp.Kind, labels[i], cycleX[..n], last.ParametersAt(pp.X), cycleX[^2], pp.Analysis, pp.Details, pp.Note,
                 cycleX, pp.Tangent, pointMesh));
         }
-        return new Branch
-        {
-            Name = run.Name,
-            Kind = run.Kind,
-            System = system,
-            ContinuedParameters = [run.First, run.Second],
-            Points = points,
-            Ends = followed.Ends,
-            NewtonIterations = followed.NewtonIterations,
-            Factorizations = followed.Factorizations,
-            WallMilliseconds = clock.Elapsed.TotalMilliseconds,
-        };
+        return CurveBranch(run, points, followed, clock);
     }
+
+    static Branch CurveBranch(CurveRun run, List<BranchPoint> points, FollowedPath followed, Stopwatch clock) => new()
+    {
+        Name = run.Name,
+        Kind = run.Kind,
+        System = run.System,
+        ContinuedParameters = [run.First, run.Second],
+        Points = points,
+        Ends = followed.Ends,
+        NewtonIterations = followed.NewtonIterations,
+        Factorizations = followed.Factorizations,
+        WallMilliseconds = clock.Elapsed.TotalMilliseconds,
+    };
 }

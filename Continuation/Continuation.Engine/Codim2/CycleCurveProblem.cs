@@ -393,17 +393,7 @@ public sealed class CycleCurveProblem : IContinuationProblem
     public void FillWeights(Span<double> weights)
     {
         weights.Clear();
-        var scheme = Mesh.Scheme;
-        var mesh = Mesh.Mesh;
-        for (int j = 0; j < _N; j++)
-        {
-            double h = mesh[j + 1] - mesh[j];
-            for (int k = 0; k <= _m; k++)
-            {
-                int off = Node(j, k);
-                for (int s = 0; s < _n; s++) weights[off + s] += h * scheme.NodeWeights[k];
-            }
-        }
+        Profiles.AddQuadratureWeights(Mesh, _n2, _n, weights);
         weights[_iT] = _options.PeriodWeight;
         weights[_iP2] = 1;
         weights[_iP1] = 1;

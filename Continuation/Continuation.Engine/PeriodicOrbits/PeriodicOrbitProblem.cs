@@ -393,17 +393,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public void FillWeights(Span<double> weights)
     {
         weights.Clear();
-        var scheme = Mesh.Scheme;
-        var mesh = Mesh.Mesh;
-        for (int j = 0; j < _N; j++)
-        {
-            double h = mesh[j + 1] - mesh[j];
-            for (int k = 0; k <= _m; k++)
-            {
-                int off = NodeOffset(j, k);
-                for (int s = 0; s < _n; s++) weights[off + s] += h * scheme.NodeWeights[k];
-            }
-        }
+        Profiles.AddQuadratureWeights(Mesh, _n, _n, weights);
         weights[_iT] = _second >= 0 ? 1 : _options.PeriodWeight;
         weights[_iL] = 1;
     }

@@ -68,4 +68,23 @@ public static class Profiles
                 }
             }
     }
+
+    /// <summary>
+    /// Adds to the first n of every <paramref name="stride"/> components of each node its weight in
+    /// ∫ dt (the interval length times the node's Newton–Cotes weight; shared mesh nodes get both sides).
+    /// </summary>
+    public static void AddQuadratureWeights(CycleMesh mesh, int stride, int n, Span<double> weights)
+    {
+        var scheme = mesh.Scheme;
+        int m = scheme.Degree;
+        for (int j = 0; j < mesh.Intervals; j++)
+        {
+            double h = mesh.Mesh[j + 1] - mesh.Mesh[j];
+            for (int k = 0; k <= m; k++)
+            {
+                int off = (j * m + k) * stride;
+                for (int s = 0; s < n; s++) weights[off + s] += h * scheme.NodeWeights[k];
+            }
+        }
+    }
 }
