@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Numerics;
+using Continuation.Results;
+using Continuation.Transverse;
+using Models;
+using Xunit.Abstractions;
+
+namespace Tests.Transverse;
+
+/// <summary>
+/// The interval-by-interval transverse monodromy (low-rank coupling, Woodbury per interval) against
+/// the global structured solver on the same discretisation.
+/// </summary>
+public class CycleTransverseOperatorTests(ITestOutputHelper output)
+{
+    static readonly NextGenNeuralMassHomogeneous Model = new();
+    static readonly int Iext = NextGenNeuralMassHomogeneous.IextE;
+
+    static CycleTransverseOperator Build(BranchPoint point) =>
+        CycleTransverseOperator.Build(Model, Model, point.Cycle!, point.Unknowns, point.Parameters, point.Period!.Value);
+
+    [Fact]
+    public void TheCouplingActsThroughOneVariable()
+    {
+        var op = Build(Networks.Cycles12.Value.Points[^1]);
+        Assert.Equal([Model.StateNames.ToList().IndexOf("s_e")], op.CoupledComponents);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultipliersAgreeWithTheGlobalSolver(bool far)
+    {
+        var point = far ? Networks.Cycles12Far.Value.Find("UZ1")! : Networks.Cycles12.Value.Points[^1];
+        var op = Build(point);
+        var analysis = new TransverseStability(Model, ConnectivitySpectrum.Compute(Networks.Ring(6)));
+        double eps = point.Parameters[NextGenNeuralMassHomogeneous.Eps];
+        // Λ = 1 is the cycle itself: its own multipliers, trivial one included.
+        Assert.True(Networks.MatchDistance(point.Analysis.Spectrum, op.Multipliers(0), out string w0) < 1e-8, w0);
+        foreach (var lambda in new Complex[] { -0.25, 0.1, 0.73, new(-0.1, 0.3), new(0.5, -0.2) })
+        {
+            var expected = analysis.CycleMultipliers(point, Iext, lambda);
+            var actual = op.Multipliers(eps * (lambda - 1));
+            double d = Networks.MatchDistance(expected, actual, out string worst);
+            output.WriteLine($"Λ = {lambda}: largest |μ| {expected.Max(z => z.Magnitude):G6}, mismatch {d:G3}");
+            Assert.True(d < 1e-8, $"Λ = {lambda}: {worst}");
+            var dominant = expected.MaxBy(z => z.Magnitude);
+            var exponent = op.DominantExponent(eps * (lambda - 1));
+            Assert.Equal(Math.Log(dominant.Magnitude) / point.Period!.Value, exponent.Real, 1e-9);
+        }
+    }
+
+    [Fact]
+    public void PerModeCostIsSmall()
+    {
+        var point = Networks.Cycles12Far.Value.Find("UZ1")!;
+        var clock = Stopwatch.StartNew();
+        var op = Build(point);
+        double build = clock.Elapsed.TotalMilliseconds;
+        var ws = new CycleTransverseOperator.Workspace(op);
+        for (int round = 0; round < 3; round++)
+        {
+            clock.Restart();
+            for (int i = 0; i < 90; i++) op.DominantExponent(-0.2 + 0.01 * i, ws);
+            clock.Restart();
+            for (int i = 0; i < 90; i++) op.DominantExponent(0, ws);
+            output.WriteLine($"uncoupled 90: {clock.Elapsed.TotalMilliseconds:F2} ms");
+            clock.Restart();
+            for (int i = 0; i < 90; i++) MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(6, 6, (a, b) => a == b ? 1.0 + i : 1.0 / (1 + a + b)).Evd().EigenValues.ToArray();
+            output.WriteLine($"evd 90: {clock.Elapsed.TotalMilliseconds:F2} ms");
+            output.WriteLine($"NTST {point.Cycle!.Intervals}, NCOL {point.Cycle.Scheme.Degree}: build {build:F2} ms, 90 modes {clock.Elapsed.TotalMilliseconds:F2} ms");
+        }
+    }
+}
