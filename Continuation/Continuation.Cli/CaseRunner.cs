@@ -43,6 +43,11 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 if (!RunTransverse(run, writer, clock, cancellation)) return ExitCodes.BadInput;
                 continue;
             }
+            if (run.Kind == "transverse-map")
+            {
+                if (!RunMap(run, writer, clock, cancellation)) return ExitCodes.BadInput;
+                continue;
+            }
             Branch branch;
             try
             {

@@ -104,7 +104,7 @@ public static class Program
         var (path, options) = ParseArguments(args, ["--connectivity"], []);
         var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
         TransverseSetup.Prepare(c); // reads and checks the connectivity matrix of transverse runs
-        stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => $"{r.Name} ({r.Kind} in {r.Parameter})"))}");
+        stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => $"{r.Name} ({r.Kind} in {(r.Kind == "transverse-map" ? $"{r.Parameter} x {r.SecondParameter}" : r.Parameter)})"))}");
         return ExitCodes.Success;
     }
 
@@ -195,6 +195,11 @@ public static class Program
         int repeat = options.TryGetValue("--repeat", out var r) && int.TryParse(r, out int n) && n > 0 ? n : 5;
         string only = options.TryGetValue("--only", out var o) && o is not null ? o : "all";
         var model = new NextGenNeuralMassHomogeneous();
+        if (only == "map")
+        {
+            BenchMap(model, repeat, stdout);
+            return ExitCodes.Success;
+        }
 
         EquilibriumRun EquilibriumBranch(double eps, double max)
         {
@@ -367,5 +372,38 @@ public static class Program
         stdout.WriteLine($"transverse, cycles eps = 12 (NTST = {points[0].Cycle!.Intervals}, NCOL = {points[0].Cycle!.Scheme.Degree}), 90 modes per point, one thread: " +
             $"{best:F2} ms per point ({bestBuild:F2} ms building the interval operators, {(best - bestBuild) / 90 * 1000:F0} µs per mode); " +
             $"one structured factorisation per mode: {global:F0} ms per point");
+    }
+
+    /// <summary>
+    /// Lines of the instability map on a 90-node ring (89 transverse modes, like the paper's
+    /// connectome): 81 resting cells at ε = 5 and 61 cycle cells at ε = 12, one thread; best of
+    /// the rounds after a warm-up.
+    /// </summary>
+    static void BenchMap(NextGenNeuralMassHomogeneous model, int repeat, TextWriter stdout)
+    {
+        var ring = new double[90, 90];
+        for (int i = 0; i < 90; i++) { ring[i, (i + 1) % 90] = 0.5; ring[i, (i + 89) % 90] = 0.5; }
+        var spectrum = Continuation.Transverse.ConnectivitySpectrum.Compute(new Continuation.Transverse.ConnectivityMatrix(ring));
+        var analysis = new Continuation.Transverse.TransverseStability(model, spectrum);
+        var p = model.DefaultParameters();
+        var options = new Continuation.Transverse.MapOptions { MaxDegreeOfParallelism = 1 };
+        foreach (var (label, x, y) in new[]
+        {
+            ("resting states, eps = 5", new Continuation.Transverse.MapAxis("Iext_e", 0, 4, 0.05), new Continuation.Transverse.MapAxis("eps", 5, 5, 1)),
+            ("gamma cycles, eps = 12", new Continuation.Transverse.MapAxis("Iext_e", 6, 9, 0.05), new Continuation.Transverse.MapAxis("eps", 12, 12, 1)),
+        })
+        {
+            double best = double.PositiveInfinity;
+            Continuation.Transverse.MapResult? last = null;
+            for (int round = 0; round <= repeat; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                last = Continuation.Transverse.InstabilityMap.Compute(analysis, p, x, y, options);
+                if (round > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+            }
+            int cells = last!.Cells.Count;
+            stdout.WriteLine($"map line, {label}: {cells} cells ({last.Cells.Count(c => c.State == Continuation.Transverse.MapState.Cycle)} cycles, " +
+                $"{last.Searches} searches by integration), 89 transverse modes, one thread: {best:F0} ms, {best / cells:F2} ms per cell");
+        }
     }
 }

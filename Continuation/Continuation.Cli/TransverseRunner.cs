@@ -28,7 +28,7 @@ public static class TransverseSetup
     /// </summary>
     public static TransverseStability? Prepare(CaseFile caseFile, TransverseOptions? options = null)
     {
-        var first = caseFile.Runs.FirstOrDefault(r => r.Kind == "transverse");
+        var first = caseFile.Runs.FirstOrDefault(r => r.Kind is "transverse" or "transverse-map");
         if (first is null) return null;
         string file = System.IO.Path.GetFileName(caseFile.Path);
         var spec = caseFile.Connectivity
@@ -117,6 +117,75 @@ public sealed partial class CaseRunner
             _transverseFailed = true;
         }
         return true;
+    }
+
+    /// <summary>Runs a transverse-map run. False: bad input (reported, summary written).</summary>
+    bool RunMap(RunSpec run, OutputWriter writer, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
+    {
+        var spec = run.Map!;
+        var parameters = (double[])caseFile.Parameters.Clone();
+        foreach (var (name, value) in run.ParameterOverrides) parameters[caseFile.Model.ParameterIndex(name)] = value;
+        var options = new MapOptions { Collocation = spec.Collocation, InitialState = spec.InitialState };
+        int lines = spec.Y.Count, cells = lines * spec.X.Count;
+        if (!quiet)
+            log.WriteLine($"[{run.Name}] transverse map: {spec.X.Count} x {spec.Y.Count} = {cells} cells ({spec.X.Parameter} along each of {lines} lines of {spec.Y.Parameter}), " +
+                $"{_transverse!.Spectrum.Size} modes per cell");
+        try
+        {
+            var progress = quiet ? null : new LineProgress(log, run.Name, lines);
+            var result = InstabilityMap.Compute(_transverse!, parameters, spec.X, spec.Y, options, progress, cancellation);
+            progress?.Finish();
+            writer.WriteMap(run, result);
+            if (!quiet)
+            {
+                int eq = result.Cells.Count(c => c.State == MapState.Equilibrium), cy = result.Cells.Count(c => c.State == MapState.Cycle);
+                int unstable = result.Cells.Count(c => c.TransverselyUnstable);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[{run.Name}] {cells} cells in {result.WallMilliseconds / 1000:F1} s ({result.WallMilliseconds / cells:F2} ms per cell, {result.Threads} thread(s)): " +
+                    $"{eq} equilibria, {cy} cycles, {cells - eq - cy} other; {unstable} transversally unstable; {result.Searches} attractor searches by integration"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run loop sees the cancellation and ends the case; no half map is written.
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
+        {
+            log.WriteLine($"error: transverse map {run.Name} failed: {e.Message}");
+            writer.RecordFailedTransverse(run, e.Message);
+            _transverseFailed = true;
+        }
+        return true;
+    }
+
+    /// <summary>Progress of a map on stderr: lines done.</summary>
+    sealed class LineProgress(TextWriter log, string name, int lines) : IProgress<int>
+    {
+        readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        readonly bool _terminal = !Console.IsErrorRedirected;
+        readonly object _lock = new();
+        double _last = -1;
+        bool _drawn;
+
+        public void Report(int done)
+        {
+            lock (_lock)
+            {
+                double t = _clock.Elapsed.TotalSeconds;
+                if (t - _last < (_terminal ? 0.1 : 10.0) && done < lines) return;
+                _last = t;
+                string eta = done > 0 && done < lines ? $", about {t / done * (lines - done):F0} s left" : "";
+                string text = $"[{name}] transverse map: {done}/{lines} lines{eta}";
+                if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
+                else log.WriteLine(text);
+            }
+        }
+
+        public void Finish()
+        {
+            lock (_lock)
+                if (_drawn) log.Write("\r" + new string(' ', 100) + "\r");
+        }
     }
 
     /// <summary>The points whose dispersion relation is written: those named by <c>at:</c>, else every labelled point but EP.</summary>

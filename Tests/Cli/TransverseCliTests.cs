@@ -143,4 +143,66 @@ public sealed class TransverseCliTests : IDisposable
         Assert.Contains("error: case.yaml: --connectivity", stderr);
         Assert.Contains("file not found", stderr);
     }
+
+    /// <summary>Lines: 1 name, 2 model, 3 connectivity, 4 parameters, 5 runs, 6 map.</summary>
+    const string MapCase = """
+        name: map
+        model: NextGenNeuralMass.Homogeneous
+        connectivity: { file: ring.txt, normalize: rows }
+        parameters: { eps: 12.0 }
+        runs:
+          - { name: map, kind: transverse-map, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] } }
+        """;
+
+    [Fact]
+    public void AMapRunWritesOneRowPerCellAndASummaryEntry()
+    {
+        WriteRing();
+        string output = _cli.PathOf("out");
+        var (code, _, stderr) = Run(["run", _cli.WriteCase(MapCase), "--out", output, "--no-plots"]);
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Contains("[map] transverse map: 3 x 2 = 6 cells", stderr);
+        var rows = Csv(Path.Combine(output, "transverse", "map.csv"));
+        Assert.Equal("Iext_e,eps,state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found", rows[0]);
+        Assert.Equal(7, rows.Length);
+        var cells = rows.Skip(1).Select(r => r.Split(',')).ToList();
+        Assert.Equal(["1", "5", "9", "1", "5", "9"], cells.Select(c => c[0]));
+        Assert.Equal(["11", "11", "11", "13", "13", "13"], cells.Select(c => c[1]));
+        // At I_ext^E = 1 the resting state, at 9 the gamma rhythm (ε = 11 and 13 alike).
+        Assert.All(cells.Where(c => c[0] == "1"), c => Assert.Equal("equilibrium", c[2]));
+        Assert.All(cells.Where(c => c[0] == "9"), c => Assert.Equal("cycle", c[2]));
+        Assert.All(cells.Where(c => c[2] == "cycle"), c => Assert.True(double.Parse(c[6], CultureInfo.InvariantCulture) > 5));
+        Assert.All(cells.Where(c => c[2] == "equilibrium"), c => Assert.Equal("", c[6]));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        var map = doc.RootElement.GetProperty("transverse").EnumerateArray().Single();
+        Assert.Equal("transverse-map", map.GetProperty("kind").GetString());
+        Assert.Equal(6, map.GetProperty("cells").GetInt32());
+        Assert.Equal(2, map.GetProperty("lines").GetInt32());
+        Assert.Equal([1.0, 9, 4], map.GetProperty("Iext_e").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.True(map.GetProperty("ms_per_cell").GetDouble() > 0);
+        Assert.Equal("transverse/map.csv", map.GetProperty("file").GetString());
+    }
+
+    [Theory]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext_e: [1, 9, 4] }", "runs[0] (map).grid: expected two parameters")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext_e: [1, 9, 0], eps: [11, 13, 2] }", "runs[0] (map).grid.Iext_e: the step must be positive")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext_e: [9, 1, 4], eps: [11, 13, 2] }", "runs[0] (map).grid.Iext_e: expected from <= to")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext_e: [1, 9], eps: [11, 13, 2] }", "runs[0] (map).grid.Iext_e: expected [from, to, step]")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext: [1, 9, 4], eps: [11, 13, 2] }", "runs[0] (map).grid: unknown parameter 'Iext'")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] } }", "grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }, of: fp }", "runs[0] (map).of: not used by a transverse-map run")]
+    [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] } }", "grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }, numerics: { ds: 0.1 } }", "runs[0] (map).numerics.ds: a transverse-map takes ntst, ncol and adapt")]
+    [InlineData("kind: transverse-map, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "kind: equilibrium, parameter: Iext_e, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "runs[0] (map).grid: only a transverse-map run takes a grid")]
+    public void BadMapInputIsOneCleanErrorWithItsLine(string original, string replacement, string expected)
+    {
+        WriteRing();
+        string text = MapCase.Replace(original, replacement);
+        var (code, _, stderr) = Run(["run", _cli.WriteCase(text), "--out", _cli.PathOf("out"), "--no-plots", "--quiet"]);
+        Assert.Equal(ExitCodes.BadInput, code);
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.Single(errors);
+        Assert.StartsWith("error: case.yaml:6: ", errors[0]);
+        Assert.Contains(expected, errors[0]);
+        Assert.False(File.Exists(_cli.PathOf("out", "transverse", "map.csv")));
+    }
 }

@@ -54,7 +54,7 @@ internal static class Networks
 
     static readonly NextGenNeuralMassHomogeneous Model = new();
 
-    static double[] Parameters(double eps, double iext)
+    public static double[] Parameters(double eps, double iext)
     {
         var p = Model.DefaultParameters();
         p[NextGenNeuralMassHomogeneous.Eps] = eps;

@@ -59,6 +59,8 @@ public sealed record RunSpec
     public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];
     /// <summary>For a <c>transverse</c> run: the analysed branch and the dispersion points.</summary>
     public TransverseSpec? Transverse { get; init; }
+    /// <summary>For a <c>transverse-map</c> run: the grid and the cycles' discretisation.</summary>
+    public MapSpec? Map { get; init; }
 }
 
 /// <summary>A validated case file.</summary>

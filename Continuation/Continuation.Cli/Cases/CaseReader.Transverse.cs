@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Systems;
 using Continuation.Transverse;
 using YamlDotNet.RepresentationModel;
 
@@ -22,11 +25,71 @@ public sealed record ConnectivitySpec(string Path, string Written, string? Key, 
 /// <param name="At">Labels of the points whose dispersion relation is written, with their lines; null: every labelled point but EP.</param>
 public sealed record TransverseSpec(string Of, int OfLine, IReadOnlyList<(string Label, int Line)>? At);
 
+/// <summary>A <c>transverse-map</c> run: the grid (first axis inner, swept by continuation; second axis outer, one line per value).</summary>
+/// <param name="InitialState">Where each line starts (the case's <c>start: state</c> or the run's own; zero by default).</param>
+public sealed record MapSpec(MapAxis X, MapAxis Y, CollocationOptions Collocation, double[]? InitialState);
+
 /// <summary>The <c>connectivity:</c> key and <c>transverse</c> runs of a case file.</summary>
 public sealed partial class CaseReader
 {
     static readonly string[] ConnectivityKeys = ["file", "key", "normalize"];
     static readonly string[] TransverseRunKeys = ["name", "kind", "of", "at"];
+    static readonly string[] MapRunKeys = ["name", "kind", "grid", "parameters", "numerics", "start"];
+
+    /// <summary>
+    /// A run of kind <c>transverse-map</c>: <c>grid: { A: [from, to, step], B: [from, to, step] }</c>
+    /// (both inclusive; A varies along each line), optional <c>parameters:</c> (the others' values),
+    /// <c>numerics: { ntst, ncol, adapt }</c> for the cycles (default NTST 40, NCOL 4) and
+    /// <c>start: { state: … }</c> (default: the zero state, as in the paper).
+    /// </summary>
+    RunSpec ParseMapRun(YamlMappingNode map, YamlNode kindNode, string where, string name, OdeSystem model, Numerics numerics, List<RunSpec> earlier)
+    {
+        foreach (var k in map.Children.Keys)
+            if (k is YamlScalarNode { Value: { } key } && !MapRunKeys.Contains(key))
+                throw Error(k, $"{where}.{key}: not used by a transverse-map run (its keys: {string.Join(", ", MapRunKeys)})");
+        if (model is not ICoupledSystem)
+            throw Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes");
+        if (earlier.FirstOrDefault(r => r.Kind == "transverse-map") is { } other)
+            throw Error(kindNode, $"{where}.kind: run '{other.Name}' is already a transverse-map (a case has one map: transverse/map.csv)");
+        var gridNode = Get(map, "grid") ?? throw Error(map, $"{where}: missing key 'grid' (e.g. grid: {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }})");
+        if (gridNode is not YamlMappingNode grid || grid.Children.Count != 2)
+            throw Error(gridNode, $"{where}.grid: expected two parameters with [from, to, step] each, e.g. {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }}");
+        var axes = new List<MapAxis>();
+        foreach (var (keyNode, valueNode) in grid.Children)
+        {
+            string key = Scalar(keyNode, $"{where}.grid");
+            if (model.ParameterIndex(key) < 0) throw Error(keyNode, $"{where}.grid: {UnknownParameter(key, model)}");
+            if (axes.Any(a => a.Parameter == key)) throw Error(keyNode, $"{where}.grid: '{key}' is given twice");
+            var v = Numbers(valueNode, $"{where}.grid.{key}");
+            if (v.Count != 3) throw Error(valueNode, $"{where}.grid.{key}: expected [from, to, step], got {v.Count} numbers");
+            if (!(v[2] > 0)) throw Error(valueNode, $"{where}.grid.{key}: the step must be positive, got {v[2]}");
+            if (v[1] < v[0]) throw Error(valueNode, $"{where}.grid.{key}: expected from <= to, got [{v[0]}, {v[1]}]");
+            var axis = new MapAxis(key, v[0], v[1], v[2]);
+            if ((long)axis.Count > 100_000) throw Error(valueNode, $"{where}.grid.{key}: {axis.Count} values is too many for one axis");
+            axes.Add(axis);
+        }
+        var overrides = Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
+        foreach (var a in axes)
+            if (overrides.ContainsKey(a.Parameter))
+                throw Error(Get(map, "parameters")!, $"{where}.parameters.{a.Parameter}: this parameter is an axis of the grid");
+        var collocation = new MapOptions().Collocation;
+        if (Get(map, "numerics") is { } nnode)
+        {
+            var nmap = nnode as YamlMappingNode ?? throw Error(nnode, $"{where}.numerics: expected a mapping such as {{ ntst: 40, ncol: 4 }}");
+            foreach (var k in nmap.Children.Keys)
+                if (k is YamlScalarNode { Value: { } key } && key is not ("ntst" or "ncol" or "adapt"))
+                    throw Error(k, $"{where}.numerics.{key}: a transverse-map takes ntst, ncol and adapt (the cells are corrected at fixed parameters, not continued)");
+            collocation = ParseNumerics(nnode, new Numerics(new ContinuationOptions(), collocation), $"{where}.numerics").Collocation;
+        }
+        double[]? initial = Get(map, "start") is { } startNode ? ParseStart(startNode, model, $"{where}.start").State : null;
+        return new RunSpec
+        {
+            Name = name, Kind = "transverse-map", Line = (int)map.Start.Line,
+            Parameter = axes[0].Parameter, SecondParameter = axes[1].Parameter,
+            ParameterOverrides = overrides, Options = numerics.Continuation, Collocation = collocation,
+            Map = new MapSpec(axes[0], axes[1], collocation, initial),
+        };
+    }
 
     /// <summary>
     /// <c>connectivity: PATH</c> or <c>connectivity: { file: PATH, key: K, normalize: rows }</c>; the
@@ -115,5 +178,7 @@ public sealed partial class CaseReader
             if (Get(map, key) is { } stray)
                 throw Error(map.Children.Keys.First(k => k is YamlScalarNode { Value: var v } && v == key),
                     $"{where}.{key}: only a transverse run takes '{key}' (this run is {kind}; use from: for a start point)");
+        if (Get(map, "grid") is not null)
+            throw Error(map.Children.Keys.First(k => k is YamlScalarNode { Value: "grid" }), $"{where}.grid: only a transverse-map run takes a grid (this run is {kind})");
     }
 }

@@ -16,12 +16,12 @@ namespace Continuation.Cli.Cases;
 public sealed partial class CaseReader
 {
     static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity", "plots"];
-    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at"];
+    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at", "grid"];
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "homoclinic", "transverse"];
-    static readonly string[] PlannedKinds = ["ns-curve", "transverse-map"];
+    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "homoclinic", "transverse", "transverse-map"];
+    static readonly string[] PlannedKinds = ["ns-curve"];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -122,6 +122,7 @@ public sealed partial class CaseReader
             throw Error(kindNode, msg);
         }
         if (kind == "transverse") return ParseTransverseRun(map, kindNode, where, name, model, earlier); // CaseReader.Transverse.cs
+        if (kind == "transverse-map") return ParseMapRun(map, kindNode, where, name, model, numerics, earlier);
         RejectTransverseKeys(map, where, kind);
 
         bool curve = kind is "fold-curve" or "hopf-curve" or "lpc-curve" or "pd-curve" or "homoclinic";

@@ -15,7 +15,36 @@ namespace Continuation.Cli.Output;
 public sealed partial class OutputWriter
 {
     /// <summary>One finished (or failed) transverse run, for summary.json.</summary>
-    sealed record TransverseEntry(RunSpec Run, TransverseBranch? Result, IReadOnlyList<BranchPoint> Dispersion, string? Error);
+    sealed record TransverseEntry(RunSpec Run, TransverseBranch? Result, IReadOnlyList<BranchPoint> Dispersion, string? Error, MapResult? Map = null);
+
+    /// <summary>
+    /// Writes <c>transverse/map.csv</c>: one row per cell, the two grid parameters first, then
+    /// <c>state,max_growth,argmax_lambda,n_unstable,period</c> (the columns tools rely on), then
+    /// <c>argmax_lambda_im</c> and <c>found</c> (continued from the previous cell or integrated).
+    /// Written in one piece when the whole map is done.
+    /// </summary>
+    public void WriteMap(RunSpec run, MapResult map)
+    {
+        string dir = Path.Combine(_dir, "transverse");
+        Directory.CreateDirectory(dir);
+        var sb = new StringBuilder(map.Cells.Count * 64);
+        sb.Append(map.X.Parameter).Append(',').Append(map.Y.Parameter)
+          .Append(",state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found\n");
+        foreach (var c in map.Cells)
+        {
+            bool any = !double.IsNaN(c.MaxGrowth);
+            sb.Append(Format(c.X)).Append(',').Append(Format(c.Y)).Append(',')
+              .Append(c.State switch { MapState.Equilibrium => "equilibrium", MapState.Cycle => "cycle", _ => "other" }).Append(',')
+              .Append(any ? Format(c.MaxGrowth) : "").Append(',')
+              .Append(any ? Format(c.ArgmaxLambda.Real) : "").Append(',')
+              .Append(c.State == MapState.Other ? "" : c.UnstableModes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+              .Append(c.State == MapState.Cycle && c.Period is { } t ? Format(t) : "").Append(',')
+              .Append(any ? Format(c.ArgmaxLambda.Imaginary) : "").Append(',')
+              .Append(c.Found).Append('\n');
+        }
+        WriteAtomically(Path.Combine(dir, "map.csv"), sb.ToString());
+        _transverse.Add(new TransverseEntry(run, null, [], null, map));
+    }
 
     readonly List<TransverseEntry> _transverse = [];
 
@@ -63,15 +92,53 @@ public sealed partial class OutputWriter
 
     static string Cell(double v) => double.IsNaN(v) ? "" : Format(v);
 
+    void WriteMapSummary(Utf8JsonWriter w, RunSpec run, MapResult? map, string? error)
+    {
+        w.WriteString("kind", "transverse-map");
+        if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
+        var spec = run.Map!;
+        foreach (var axis in new[] { spec.X, spec.Y })
+        {
+            w.WriteStartArray(axis.Parameter);
+            w.WriteNumberValue(axis.From); w.WriteNumberValue(axis.To); w.WriteNumberValue(axis.Step);
+            w.WriteEndArray();
+        }
+        w.WriteNumber("ntst", spec.Collocation.Intervals);
+        w.WriteNumber("ncol", spec.Collocation.Points);
+        if (map is not null)
+        {
+            int cells = map.Cells.Count;
+            w.WriteNumber("cells", cells);
+            w.WriteNumber("lines", map.Y.Count);
+            w.WriteNumber("equilibrium_cells", map.Cells.Count(x => x.State == MapState.Equilibrium));
+            w.WriteNumber("cycle_cells", map.Cells.Count(x => x.State == MapState.Cycle));
+            w.WriteNumber("other_cells", map.Cells.Count(x => x.State == MapState.Other));
+            w.WriteNumber("transversally_unstable_cells", map.Cells.Count(x => x.TransverselyUnstable));
+            w.WriteNumber("attractor_searches", map.Searches);
+            w.WriteNumber("threads", map.Threads);
+            w.WriteNumber("ms_per_cell", Math.Round(map.WallMilliseconds / Math.Max(1, cells), 4));
+            w.WriteNumber("wall_ms", Math.Round(map.WallMilliseconds, 3));
+            w.WriteString("file", "transverse/map.csv");
+        }
+        w.WriteBoolean("failed", error is not null);
+        if (error is not null) w.WriteString("error", error);
+    }
+
     /// <summary>The <c>"transverse"</c> list of summary.json (written only when the case has transverse runs).</summary>
     void WriteTransverseSummary(Utf8JsonWriter w)
     {
-        if (!_case.Runs.Any(r => r.Kind == "transverse")) return;
+        if (!_case.Runs.Any(r => r.Kind is "transverse" or "transverse-map")) return;
         w.WriteStartArray("transverse");
-        foreach (var (run, r, dispersion, error) in _transverse)
+        foreach (var (run, r, dispersion, error, map) in _transverse)
         {
             w.WriteStartObject();
             w.WriteString("name", run.Name);
+            if (run.Kind == "transverse-map")
+            {
+                WriteMapSummary(w, run, map, error);
+                w.WriteEndObject();
+                continue;
+            }
             w.WriteString("kind", "transverse");
             w.WriteString("of", run.Transverse!.Of);
             if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");

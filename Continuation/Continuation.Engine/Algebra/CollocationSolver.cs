@@ -54,8 +54,10 @@ public sealed class CollocationSolver
     /// <param name="m">Collocation points per interval (NCOL).</param>
     /// <param name="ntst">Number of mesh intervals (NTST).</param>
     /// <param name="globals">Global unknowns (period, parameters …); also the number of border rows.</param>
-    public CollocationSolver(int n, int m, int ntst, int globals)
+    /// <param name="maxThreads">Threads a factorisation may use (default: every core, at most 4); 1 when the caller is already parallel.</param>
+    public CollocationSolver(int n, int m, int ntst, int globals, int maxThreads = 0)
     {
+        Workers = Math.Max(1, Math.Min(maxThreads > 0 ? maxThreads : Environment.ProcessorCount, 4));
         if (n < 1 || m < 1 || ntst < 1 || globals < 0) throw new ArgumentOutOfRangeException(nameof(n));
         _n = n; _m = m; _N = ntst; _g = globals;
         _ni = n * (m - 1);
@@ -121,7 +123,7 @@ public sealed class CollocationSolver
     public delegate bool IntervalFiller(int interval, Span<double> block, int worker);
 
     /// <summary>Number of threads <see cref="Factor(IntervalFiller?)"/> may call a filler from at once.</summary>
-    public int Workers { get; } = Math.Max(1, Math.Min(Environment.ProcessorCount, 4));
+    public int Workers { get; }
 
     /// <summary>
     /// Factors the system. Interval blocks are filled by <paramref name="fill"/> (if given) and

@@ -33,6 +33,8 @@ public sealed record CollocationOptions
     public int AdaptEvery { get; init; } = 3;
     /// <summary>Weight of the period in the arclength norm (the profile has its L2 norm, the parameter 1).</summary>
     public double PeriodWeight { get; init; } = 0.1;
+    /// <summary>Threads one factorisation may use (0: every core, at most 4); 1 when independent problems already run in parallel.</summary>
+    public int MaxThreads { get; init; }
 
     public CollocationOptions Validate()
     {
@@ -94,7 +96,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         _u = new double[_n]; _du = new double[_n]; _f = new double[_n];
         _reference = new double[_iT];
         _phase = new double[_iT];
-        _solver = new CollocationSolver(_n, _m, _N, 2);
+        _solver = new CollocationSolver(_n, _m, _N, 2, _options.MaxThreads);
         _point = new double[Dimension];
         _residualBuffer = new double[_N * _m * _n];
         _workers = new Worker[_solver.Workers];

@@ -50,6 +50,9 @@ public sealed class DifferentiatorTests
             // One-sided differences that disagree mean a kink or a jump (e.g. sigmoid(1/x^3) at 0).
             double forward = (F(at + h / 2) - f0) / (h / 2), backward = (f0 - F(at - h / 2)) / (h / 2);
             if (Math.Abs(d1 - d2) > 1e-3 * scale || Math.Abs(forward - backward) > 1e-2 * scale || largest > 1e4 || scale > 1e6) return;
+            // The variable absorbed by rounding (cos(3.63^(x^-2) + k/5) at x = 0.12: k/5 is lost next to 1e39), so the
+            // evaluated function does not move at all while the exact one does: nothing to compare.
+            if (F(at + h) == f0 && F(at - h) == f0 && symbolic != 0) return;
             checkedCount++;
             // Rounding noise of the differences (e.g. sin of a large argument) shows as d1 ≠ d2 and is allowed for.
             Assert.True(Math.Abs(symbolic - richardson) <= 1e-6 * scale + 4 * Math.Abs(d1 - d2),
