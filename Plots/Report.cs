@@ -40,7 +40,7 @@ public static class Report
             sb.AppendLine($" {Number(sp, i, "period")} | {Number(sp, i, "l1")} | {Escape(sp.Text(i, "note"))} |");
         }
         sb.AppendLine();
-        sb.AppendLine("Labels are the type and its ordinal within the branch, as `from:` uses them. For cycles the note lists the Floquet multipliers; `l1` is the first Lyapunov coefficient of a Hopf point (negative: supercritical).");
+        sb.AppendLine("Labels are the type and its ordinal within the branch, as `from:` uses them. For cycles the note lists the Floquet multipliers; `l1` is the first Lyapunov coefficient of a Hopf point (negative: supercritical); at a generalised Hopf point (GH) the note gives the second, `l2`, whose sign says on which side of GH the folds of cycles lie.");
         if (figures.Count > 0)
         {
             sb.AppendLine();

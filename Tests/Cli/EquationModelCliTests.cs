@@ -63,6 +63,45 @@ public sealed class EquationModelCliTests : IDisposable
         Assert.True(CaseOutput.D(last["x2y_max"]) > CaseOutput.D(last["B"]) + 1e-3, "on a cycle x²y rises above its equilibrium value");
     }
 
+    /// <summary>
+    /// The Bautin normal form ρ' = b1 ρ + b2 ρ³ − ρ⁵, θ' = 1 in Cartesian coordinates: its Hopf
+    /// curve b1 = 0 has the generalised Hopf point at the origin with l2 = −4 (HopfCoefficients).
+    /// </summary>
+    const string Bautin = """
+        name: bautin
+        model:
+          name: bautin
+          parameters: { b1: -1.0, b2: -1.0 }
+          where:
+            g: b1 + b2*(x^2 + y^2) - (x^2 + y^2)^2
+          equations:
+            x: g*x - y
+            y: x + g*y
+          initial: { x: 0, y: 0 }
+        numerics: { ds: 0.01, ds_max: 0.05 }
+        runs:
+          - { name: fp, kind: equilibrium, parameter: b1, stop: { b1: [-1, 1] } }
+          - { name: hopf, kind: hopf-curve, from: fp.HB1, parameters: [b1, b2], stop: { b1: [-2, 2], b2: [-2, 2] } }
+        """;
+
+    [Fact]
+    public void TheGeneralisedHopfPointOfTheBautinNormalFormHasItsSecondLyapunovCoefficientInTheOutputs()
+    {
+        using var output = new CaseOutput();
+        output.RunText(Bautin);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Directory, "summary.json")));
+        var hopf = doc.RootElement.GetProperty("branches").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "hopf");
+        var gh = hopf.GetProperty("special_points").EnumerateArray().Single(p => p.GetProperty("type").GetString() == "GH");
+        Assert.Equal(0.0, gh.GetProperty("b2").GetDouble(), 1e-6);
+        Assert.Equal(0.0, gh.GetProperty("l1").GetDouble());
+        Assert.Equal(-4.0, gh.GetProperty("l2").GetDouble(), 1e-6);
+        // special_points.csv keeps its columns (DESIGN.md): l2 is in the note only.
+        var row = output.Csv("special_points.csv").Single(r => r["type"] == "GH");
+        Assert.False(row.ContainsKey("l2"));
+        Assert.Contains("l2 = -4.000e+00", row["note"]);
+        Assert.Contains("l2 = -4.000e+00", File.ReadAllText(Path.Combine(output.Directory, "report.md")));
+    }
+
     [Fact]
     public void TheMeanOfADefinitionOverACycleIsExact()
     {

@@ -124,6 +124,10 @@ public class CurveContinuationTests
         Assert.Equal(0.0, gh.Parameters[1], 1e-6);
         // l1 changes sign there: supercritical below, subcritical above.
         Assert.True(curve.Points.First(p => p.Parameters[1] < -0.5).Unknowns.Length > 0);
+        // ρ' = β1 ρ + β2 ρ³ − ρ⁵, θ' = 1: l2 = 4s/ω = −4 (HopfCoefficients.SecondLyapunov).
+        Assert.Equal(-4.0, gh.Details!.SecondLyapunov!.Value, 1e-6);
+        Assert.Equal(0.0, gh.Details.FirstLyapunov!.Value);
+        Assert.Contains("l2 = -4.000e+00 (l2 < 0", gh.Note);
     }
 }
 
@@ -168,6 +172,31 @@ public class NeuralMassCurveTests
         Assert.Equal(expected.GetProperty("Iext_e").GetDouble(), gh.Parameters[0], 1e-3);
         Assert.Equal(expected.GetProperty("eps").GetDouble(), gh.Parameters[1], 1e-3);
         Assert.All(curve.Ends, e => Assert.Equal(StopReason.Bound, e.Reason));
+        // l2 > 0: the folds of cycles lie on the supercritical side. Checked against the cycles: at
+        // eps = 22.2 (l1 = −0.0758) the branch from HB2 folds at ΔIext_e = −0.0093, where the
+        // normal form ṙ = r(α/ω + l1 r² + l2 r⁴) with dα/dIext_e = −0.0452 puts the fold at
+        // α/ω = l1²/(4 l2), ΔIext_e = −0.0090.
+        double l2 = gh.Details!.SecondLyapunov!.Value;
+        Assert.Equal(0.9105, l2, 1e-3);
+        Assert.Contains("l2 > 0", gh.Note);
+        // The exact (quadratic) derivatives agree with finite differences of f alone.
+        var model = new WithoutHigherDerivatives(new global::Models.NextGenNeuralMassHomogeneous());
+        var d = new Derivatives(model);
+        var jac = new double[36];
+        d.StateJacobian(gh.State, gh.Parameters, jac);
+        double fd = HopfCoefficients.SecondLyapunov(d, gh.State, gh.Parameters, jac, gh.Details.Omega!.Value);
+        Assert.Equal(l2, fd, 3e-5 * Math.Abs(l2));
+    }
+
+    /// <summary>A system with its analytic higher derivatives hidden, so they come from finite differences of f.</summary>
+    sealed class WithoutHigherDerivatives(OdeSystem inner) : OdeSystem
+    {
+        public override string Name => inner.Name;
+        public override IReadOnlyList<string> StateNames => inner.StateNames;
+        public override IReadOnlyList<Parameter> Parameters => inner.Parameters;
+        public override bool HasStateJacobian => inner.HasStateJacobian;
+        public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac) => inner.StateJacobian(u, p, jac);
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du) => inner.Evaluate(u, p, du);
     }
 
     [Fact]

@@ -78,4 +78,81 @@ public class DerivativesTests
             Assert.Equal(expected.Imaginary, c[i].Imaginary, 1e-6);
         }
     }
+
+    /// <summary>
+    /// f(u) = (exp(a·u), sin(b·u)): every multilinear form is known, M_k(x₁…x_k) =
+    /// (exp(a·u) Π a·xᵢ, sin⁽ᵏ⁾(b·u) Π b·xᵢ). With <paramref name="analytic"/> the system gives its
+    /// second and third directional derivatives, so D and E come from differences of the third.
+    /// </summary>
+    sealed class ExpSin(bool analytic) : OdeSystem
+    {
+        public static readonly double[] A = [0.7, -0.4, 0.3], Bv = [-0.5, 0.9, 0.6];
+        public override string Name => "exp-sin";
+        public override IReadOnlyList<string> StateNames => ["u1", "u2", "u3"];
+        public override IReadOnlyList<Parameter> Parameters => [];
+        public override bool HasHigherDerivatives => analytic;
+        static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> x) => a[0] * x[0] + a[1] * x[1] + a[2] * x[2];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+        {
+            du[0] = Math.Exp(Dot(A, u));
+            du[1] = Math.Sin(Dot(Bv, u));
+            du[2] = 0;
+        }
+        public override void SecondDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        {
+            result[0] = Math.Exp(Dot(A, u)) * Math.Pow(Dot(A, x), 2);
+            result[1] = -Math.Sin(Dot(Bv, u)) * Math.Pow(Dot(Bv, x), 2);
+            result[2] = 0;
+        }
+        public override void ThirdDirectionalDerivative(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+        {
+            result[0] = Math.Exp(Dot(A, u)) * Math.Pow(Dot(A, x), 3);
+            result[1] = -Math.Cos(Dot(Bv, u)) * Math.Pow(Dot(Bv, x), 3);
+            result[2] = 0;
+        }
+
+        /// <summary>The exact k-linear form on complex arguments.</summary>
+        public static Complex[] Exact(ReadOnlySpan<double> u, Complex[][] args)
+        {
+            Complex pa = 1, pb = 1;
+            foreach (var x in args)
+            {
+                pa *= A[0] * x[0] + A[1] * x[1] + A[2] * x[2];
+                pb *= Bv[0] * x[0] + Bv[1] * x[1] + Bv[2] * x[2];
+            }
+            double bu = Dot(Bv, u);
+            double sink = (args.Length % 4) switch { 0 => Math.Sin(bu), 1 => Math.Cos(bu), 2 => -Math.Sin(bu), _ => -Math.Cos(bu) };
+            return [Math.Exp(Dot(A, u)) * pa, sink * pb, 0];
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 2, 1e-8)]
+    [InlineData(false, 3, 1e-6)]
+    [InlineData(false, 4, 1e-6)]
+    [InlineData(false, 5, 3e-6)]
+    [InlineData(true, 4, 1e-10)]
+    [InlineData(true, 5, 1e-9)]
+    public void MultilinearFormsOnComplexArgumentsMatchTheExactOnes(bool analytic, int order, double tolerance)
+    {
+        var d = new Derivatives(new ExpSin(analytic));
+        double[] u = [0.2, -0.3, 0.5];
+        Complex[][] pool =
+        [
+            [new(0.6, 0.2), new(-0.3, 0.7), new(0.1, -0.4)],
+            [new(0.6, -0.2), new(-0.3, -0.7), new(0.1, 0.4)],
+            [new(1.5, 0), new(-2.0, 0), new(0.8, 0)],
+            [new(0, 0.3), new(0.2, 0.1), new(-0.05, 0)],
+            [new(-0.4, 1.1), new(0.9, 0.3), new(0.2, 0.2)],
+        ];
+        var args = pool[..order];
+        var m = d.Multilinear(u, [], args);
+        var exact = ExpSin.Exact(u, args);
+        double scale = exact.Max(v => v.Magnitude);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(exact[i].Real, m[i].Real, tolerance * scale);
+            Assert.Equal(exact[i].Imaginary, m[i].Imaginary, tolerance * scale);
+        }
+    }
 }

@@ -192,6 +192,7 @@ public sealed partial class OutputWriter
                         w.WriteNumber(name, pt.Parameters[_case.Model.ParameterIndex(name)]);
                     if (pt.Period is { } period) w.WriteNumber("period", period);
                     if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
+                    if (pt.Details?.SecondLyapunov is { } l2) w.WriteNumber("l2", l2);
                     if (pt.Note is { } note) w.WriteString("note", note);
                     if (b.Kind is BranchKind.Periodic or BranchKind.Homoclinic && pt.Analysis.Spectrum.Length > 0)
                     {

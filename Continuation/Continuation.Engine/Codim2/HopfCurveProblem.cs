@@ -116,14 +116,37 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         return HopfCoefficients.FirstLyapunov(D, x[..N], (double[])p.Clone(), Jac, Math.Abs(x[Omega]));
     }
 
+    /// <summary>The second Lyapunov coefficient at the Hopf point x (meaningful where l1 = 0), or null if it is not finite.</summary>
+    public double? SecondLyapunov(ReadOnlySpan<double> x)
+    {
+        var p = Params(x);
+        D.StateJacobian(x[..N], p, Jac);
+        double l2 = HopfCoefficients.SecondLyapunov(D, x[..N], (double[])p.Clone(), Jac, Math.Abs(x[Omega]));
+        return double.IsFinite(l2) ? l2 : null;
+    }
+
+    /// <summary>The note of a generalised Hopf point: l2 and what its sign means.</summary>
+    static string GeneralisedHopfNote(double? l2)
+    {
+        if (l2 is not { } v) return "generalised Hopf (Bautin): l1 = 0; folds of cycles are born here";
+        string value = v.ToString("0.000e+00", global::System.Globalization.CultureInfo.InvariantCulture);
+        string meaning = v < 0
+            ? "l2 < 0: folds of cycles on the subcritical side (l1 > 0), a stable cycle around an unstable one"
+            : "l2 > 0: folds of cycles on the supercritical side (l1 < 0), an unstable cycle around a stable one";
+        return $"generalised Hopf (Bautin): l1 = 0, l2 = {value} ({meaning})";
+    }
+
     public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         double omega = Math.Abs(x[Omega]);
         switch (Kinds[testFunction])
         {
             case PointKind.GH:
-                return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: 0,
-                    Note: "generalised Hopf (Bautin): l1 = 0; folds of cycles are born here");
+            {
+                var l2 = SecondLyapunov(x);
+                return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: 0, SecondLyapunov: l2,
+                    Note: GeneralisedHopfNote(l2));
+            }
             case PointKind.ZH:
                 return new SpecialPointDetails(Omega: omega, Period: 2 * Math.PI / omega, FirstLyapunov: FirstLyapunov(x),
                     Note: "zero-Hopf: a real eigenvalue crosses zero on the Hopf curve");

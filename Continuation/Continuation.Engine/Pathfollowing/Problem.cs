@@ -45,7 +45,8 @@ public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spe
     public static readonly PointAnalysis None = new(false, 0, []);
 }
 
-/// <summary>Extra numbers describing a special point (Hopf frequency, Lyapunov coefficient …).</summary>
+/// <summary>Extra numbers describing a special point (Hopf frequency, Lyapunov coefficients …).</summary>
+/// <param name="SecondLyapunov">The second Lyapunov coefficient l2 at a generalised Hopf point.</param>
 /// <param name="EndsBranch">The branch ends here (after this point, an EP with the same note).</param>
 public sealed record SpecialPointDetails(double? Omega = null, double? Period = null, double? FirstLyapunov = null, string? Note = null,
     double? SecondLyapunov = null, bool EndsBranch = false);
