@@ -36,6 +36,12 @@ public static class Figures
         ["GH"] = (MarkerShape.FilledDiamond, Color.FromHex("#d62728"), "GH generalised Hopf"),
         ["ZH"] = (MarkerShape.FilledCircle, Color.FromHex("#17becf"), "ZH zero-Hopf"),
         ["HH"] = (MarkerShape.OpenSquare, Color.FromHex("#d62728"), "HH double Hopf"),
+        ["R1"] = (MarkerShape.FilledTriangleDown, Color.FromHex("#ff7f0e"), "R1 1:1 resonance"),
+        ["R2"] = (MarkerShape.FilledCircle, Color.FromHex("#ff7f0e"), "R2 1:2 resonance"),
+        ["R3"] = (MarkerShape.Asterisk, Color.FromHex("#ff7f0e"), "R3 1:3 resonance"),
+        ["R4"] = (MarkerShape.Cross, Color.FromHex("#ff7f0e"), "R4 1:4 resonance"),
+        ["LPNS"] = (MarkerShape.OpenTriangleDown, Color.FromHex("#2ca02c"), "LPNS fold-torus"),
+        ["PDNS"] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
     };
 
     /// <summary>Colours of the two-parameter curve kinds.</summary>

@@ -129,16 +129,21 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             }, progress, cancellation);
         }
 
-        if (run.Kind is "lpc-curve" or "pd-curve")
+        if (run.Kind is "lpc-curve" or "pd-curve" or "ns-curve")
         {
-            var wanted = run.Kind == "lpc-curve" ? PointKind.LPC : PointKind.PD;
+            var (wanted, kind) = run.Kind switch
+            {
+                "lpc-curve" => (PointKind.LPC, BranchKind.LpcCurve),
+                "pd-curve" => (PointKind.PD, BranchKind.PdCurve),
+                _ => (PointKind.NS, BranchKind.NsCurve),
+            };
             if (source!.Kind != BranchKind.Periodic || point!.Kind != wanted)
                 throw RunError(run, run.From!.Line, $"from: a {run.Kind} starts at a {wanted} point of a cycle branch, and {run.From} is a {point!.Kind} point of a {source.Kind.ToString().ToLowerInvariant()} branch");
             return CurveContinuation.Run(new CurveRun
             {
                 Name = run.Name,
                 System = model,
-                Kind = run.Kind == "lpc-curve" ? BranchKind.LpcCurve : BranchKind.PdCurve,
+                Kind = kind,
                 Parameters = parameters,
                 First = run.Parameter,
                 Second = run.SecondParameter!,

@@ -200,9 +200,13 @@ public sealed class BadInputTests : IDisposable
 
     [Theory]
     [InlineData("kind: limit-cycle", "runs[0] (fp).kind: unknown run kind 'limit-cycle'", "equilibrium")]
-    [InlineData("kind: ns-curve", "runs[0] (fp).kind: 'ns-curve' runs are not available")]
     public void AnUnknownOrUnavailableKindIsRejected(string replacement, params string[] expected)
         => AssertRejected(ReplaceOnce(FoldCase, "kind: equilibrium", replacement), 8, expected);
+
+    [Fact]
+    public void ATorusCurveIsContinuedInTwoParameters()
+        => AssertRejected(ReplaceOnce(FoldCase, "kind: equilibrium", "kind: ns-curve"), 9,
+            "runs[0] (fp).parameter: a ns-curve is continued in two parameters: write parameters: [a, b]");
 
     // ---- command line ---------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ public sealed partial class CaseReader
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "homoclinic", "transverse", "transverse-map"];
-    static readonly string[] PlannedKinds = ["ns-curve"];
+    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "ns-curve", "homoclinic", "transverse", "transverse-map"];
+    static readonly string[] PlannedKinds = [];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -125,7 +125,7 @@ public sealed partial class CaseReader
         if (kind == "transverse-map") return ParseMapRun(map, kindNode, where, name, model, numerics, earlier);
         RejectTransverseKeys(map, where, kind);
 
-        bool curve = kind is "fold-curve" or "hopf-curve" or "lpc-curve" or "pd-curve" or "homoclinic";
+        bool curve = kind is "fold-curve" or "hopf-curve" or "lpc-curve" or "pd-curve" or "ns-curve" or "homoclinic";
         string parameter;
         string? second = null;
         if (curve)
@@ -183,7 +183,7 @@ public sealed partial class CaseReader
         var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
         var options = runNumerics.Continuation;
         if (curve && from is null)
-            throw Error(map, $"{where}: a {kind} run starts from a labelled point: from: <branch>.{kind switch { "fold-curve" => "LP1", "hopf-curve" => "HB1", "lpc-curve" => "LPC1", "pd-curve" => "PD1", _ => "EP1 (a cycle of large period)" }}");
+            throw Error(map, $"{where}: a {kind} run starts from a labelled point: from: <branch>.{kind switch { "fold-curve" => "LP1", "hopf-curve" => "HB1", "lpc-curve" => "LPC1", "pd-curve" => "PD1", "ns-curve" => "NS1", _ => "EP1 (a cycle of large period)" }}");
         if (kind == "periodic" && from is null)
             throw Error(map, $"{where}: a periodic run starts from a labelled point: from: <branch>.HB1 (a Hopf point), <branch>.PD1 (period doubling) or a point of a cycle branch");
 

@@ -50,10 +50,13 @@ public sealed partial class OutputWriter
         _ => null,
     };
 
+    /// <summary>Branches whose points carry the cycle's Floquet multipliers (cycles, and torus curves).</summary>
+    static bool HasMultipliers(BranchKind kind) => kind is BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.NsCurve;
+
     /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
     static string? NoteOf(Branch branch, BranchPoint pt)
     {
-        if (branch.Kind is not (BranchKind.Periodic or BranchKind.Homoclinic) || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
+        if (!HasMultipliers(branch.Kind) || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
         string mult = "multipliers " + PeriodicOrbitProblem.Format(pt.Analysis.Spectrum);
         return string.IsNullOrEmpty(pt.Note) ? mult : pt.Note + "; " + mult;
     }
@@ -68,7 +71,7 @@ public sealed partial class OutputWriter
         foreach (var s in model.StateNames) sb.Append(',').Append(s);
         foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
         sb.Append(",l2norm");
-        bool cycles = branch.Kind is BranchKind.Periodic or BranchKind.Homoclinic;
+        bool cycles = HasMultipliers(branch.Kind);
         if (cycles)
         {
             for (int i = 1; i <= model.Dimension; i++) sb.Append(",floquet_").Append(i);
@@ -194,7 +197,7 @@ public sealed partial class OutputWriter
                     if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
                     if (pt.Details?.SecondLyapunov is { } l2) w.WriteNumber("l2", l2);
                     if (pt.Note is { } note) w.WriteString("note", note);
-                    if (b.Kind is BranchKind.Periodic or BranchKind.Homoclinic && pt.Analysis.Spectrum.Length > 0)
+                    if (HasMultipliers(b.Kind) && pt.Analysis.Spectrum.Length > 0)
                     {
                         w.WriteStartArray("multipliers");
                         foreach (var mu in pt.Analysis.Spectrum)
@@ -228,6 +231,7 @@ public sealed partial class OutputWriter
         BranchKind.Homoclinic => "homoclinic",
         BranchKind.LpcCurve => "lpc-curve",
         BranchKind.PdCurve => "pd-curve",
+        BranchKind.NsCurve => "ns-curve",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -6,7 +6,10 @@ using Continuation.Systems;
 
 namespace Continuation.Codim2;
 
-/// <summary>A two-parameter continuation of a fold or Hopf curve of equilibria from a point on it.</summary>
+/// <summary>
+/// A two-parameter continuation of a curve of codimension-one points from a point on it: folds or
+/// Hopf points of equilibria, folds (LPC), period doublings (PD) or torus bifurcations (NS) of cycles.
+/// </summary>
 public sealed record CurveRun
 {
     public required string Name { get; init; }
@@ -25,7 +28,7 @@ public sealed record CurveRun
     public ContinuationOptions Options { get; init; } = new();
     /// <summary>Bounds on either parameter.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
-    /// <summary>For curves of cycles (LPC, PD): the start cycle's mesh, unknowns and branch tangent.</summary>
+    /// <summary>For curves of cycles (LPC, PD, NS): the start cycle's mesh, unknowns and branch tangent.</summary>
     public CycleMesh? Mesh { get; init; }
     public double[]? Unknowns { get; init; }
     public double[]? Tangent { get; init; }
@@ -41,7 +44,7 @@ public static class CurveContinuation
         var system = run.System;
         int a = system.ParameterIndex(run.First), b = system.ParameterIndex(run.Second);
         if (a < 0 || b < 0) throw new ArgumentException($"model {system.Name} has no parameter '{(a < 0 ? run.First : run.Second)}'");
-        if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve) return RunCycleCurve(run, a, b, progress, cancellation, clock);
+        if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve) return RunCycleCurve(run, a, b, progress, cancellation, clock);
         if (run.Kind is not (BranchKind.FoldCurve or BranchKind.HopfCurve)) throw new ArgumentException("a curve run is a fold or a Hopf curve");
         int n = system.Dimension;
         // Codimension-two curves: turning points and branch points of the curve itself are not bifurcations.
@@ -78,47 +81,64 @@ public static class CurveContinuation
         return CurveBranch(run, points, followed, clock);
     }
 
-    /// <summary>A fold-of-cycles or period-doubling curve from a located LPC or PD point of a cycle branch.</summary>
+    /// <summary>A fold-of-cycles, period-doubling or torus curve from a located LPC, PD or NS point of a cycle branch.</summary>
     static Branch RunCycleCurve(CurveRun run, int a, int b, IProgress<BranchProgress>? progress, CancellationToken cancellation, Stopwatch clock)
     {
         var system = run.System;
         int n = system.Dimension;
         var mesh = run.Mesh ?? throw new ArgumentException("a curve of cycles starts from a cycle");
-        var unknowns = run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle");
-        var kind = run.Kind == BranchKind.LpcCurve ? CycleCurveKind.FoldOfCycles : CycleCurveKind.PeriodDoubling;
         var collocation = run.Collocation with { Intervals = mesh.Intervals, Points = mesh.Scheme.Degree };
         int len = n * mesh.Nodes;
-        double[] v;
-        double beta = 0;
-        if (kind == CycleCurveKind.FoldOfCycles)
-        {
-            // At a fold of cycles the branch tangent (δu, δT, δλ) has δλ = 0: (δu, δT) spans the null space.
-            var t = run.Tangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
-            v = t[..len];
-            beta = t[len];
-        }
-        else
+        // The cycle's unknowns end with the value of the parameter its branch was continued in: here the first one.
+        var unknowns = (double[])(run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle")).Clone();
+        unknowns[^1] = run.Parameters[a];
+        Func<ICycleCurveProblem> make;
+        Func<ICycleCurveProblem, double[]> first;
+        if (run.Kind == BranchKind.NsCurve)
         {
             var cycle = new PeriodicOrbitProblem(system, run.Parameters, a, mesh, collocation);
             cycle.Accept(unknowns);
-            var mono = cycle.Monodromy(unknowns);
-            var evd = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j])
-                .Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
-            int best = 0;
-            for (int i = 1; i < n; i++) if ((evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
-            v = cycle.Variation(unknowns, evd.EigenVectors.Column(best).ToArray());
+            var (vr, vi, theta) = NeimarkSackerCurveProblem.CriticalFloquetSolution(cycle, unknowns);
+            make = () => new NeimarkSackerCurveProblem(system, run.Parameters, a, b, mesh, collocation);
+            first = p => ((NeimarkSackerCurveProblem)p).Start(unknowns, vr, vi, theta);
         }
-        // Turning points of the curve are located, and kept where they are cusps (CPC).
-        var options = run.Options with { DetectFolds = kind == CycleCurveKind.FoldOfCycles, DetectBranchPoints = false };
+        else
+        {
+            var kind = run.Kind == BranchKind.LpcCurve ? CycleCurveKind.FoldOfCycles : CycleCurveKind.PeriodDoubling;
+            double[] v;
+            double beta = 0;
+            if (kind == CycleCurveKind.FoldOfCycles)
+            {
+                // At a fold of cycles the branch tangent (δu, δT, δλ) has δλ = 0: (δu, δT) spans the null space.
+                var t = run.Tangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
+                v = t[..len];
+                beta = t[len];
+            }
+            else
+            {
+                var cycle = new PeriodicOrbitProblem(system, run.Parameters, a, mesh, collocation);
+                cycle.Accept(unknowns);
+                var mono = cycle.Monodromy(unknowns);
+                var evd = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j])
+                    .Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
+                int best = 0;
+                for (int i = 1; i < n; i++) if ((evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
+                v = cycle.Variation(unknowns, evd.EigenVectors.Column(best).ToArray());
+            }
+            make = () => new CycleCurveProblem(system, run.Parameters, a, b, mesh, collocation, kind);
+            first = p => ((CycleCurveProblem)p).Start(unknowns, v, beta);
+        }
+        // Turning points of an LPC curve are located, and kept where they are cusps (CPC).
+        var options = run.Options with { DetectFolds = run.Kind == BranchKind.LpcCurve, DetectBranchPoints = false };
 
         HalfStart Start(int sign)
         {
-            var problem = new CycleCurveProblem(system, run.Parameters, a, b, mesh, collocation, kind);
-            return new HalfStart(problem, problem.Start(unknowns, v, beta), null, false);
+            var problem = make();
+            return new HalfStart(problem, first(problem), null, false);
         }
         StopConditions Stops(IContinuationProblem p)
         {
-            var c = (CycleCurveProblem)p;
+            var c = (ICycleCurveProblem)p;
             return new StopConditions
             {
                 Bounds = run.Bounds.Select(bd => new ComponentBound(bd.Name == run.First ? c.ParameterComponent : bd.Name == "period" ? c.PeriodComponent : c.SecondComponent, bd.Name, bd.Min, bd.Max)).ToList(),
@@ -127,7 +147,7 @@ public static class CurveContinuation
 
         var followed = HalfBranches.Follow(run.Name, run.Direction, options, Stops, Start, progress, cancellation);
         var path = followed.Points;
-        var last = (CycleCurveProblem)followed.LastProblem;
+        var last = (ICycleCurveProblem)followed.LastProblem;
         // Where the cycles shrink onto the Hopf curve (GH), the parameters are quadratic in the
         // amplitude: extrapolate the last two points to zero amplitude.
         for (int i = 1; i < path.Count; i++)
@@ -168,4 +188,19 @@ public static class CurveContinuation
         Factorizations = followed.Factorizations,
         WallMilliseconds = clock.Elapsed.TotalMilliseconds,
     };
+}
+
+/// <summary>What the facade needs of an augmented problem on cycles (LPC, PD and NS curves).</summary>
+internal interface ICycleCurveProblem : IContinuationProblem
+{
+    /// <summary>Index in x of the second parameter.</summary>
+    int SecondComponent { get; }
+    /// <summary>Index in x of the period.</summary>
+    int PeriodComponent { get; }
+    /// <summary>The full parameter vector at x.</summary>
+    double[] ParametersAt(ReadOnlySpan<double> x);
+    /// <summary>The cycle part of x: (u node values, T, first parameter) as a cycle branch stores it.</summary>
+    double[] CycleUnknowns(ReadOnlySpan<double> x);
+    /// <summary>Largest peak-to-peak excursion of the cycle's state variables.</summary>
+    double Amplitude(ReadOnlySpan<double> x);
 }

@@ -28,7 +28,7 @@ public enum CycleCurveKind
 /// generalised-Hopf point ends there).
 /// </summary>
 /// <remarks>Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6; AUTO-07p ISW = 2.</remarks>
-public sealed class CycleCurveProblem : IContinuationProblem
+public sealed class CycleCurveProblem : ICycleCurveProblem
 {
     readonly PointKind[] _kinds;
     readonly CycleCurveKind _kind;

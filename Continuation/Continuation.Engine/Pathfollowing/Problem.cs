@@ -33,6 +33,18 @@ public enum PointKind
     GH,
     /// <summary>Double Hopf (two imaginary pairs).</summary>
     HH,
+    /// <summary>1:1 resonance on a torus (NS) curve: the critical multipliers meet at +1.</summary>
+    R1,
+    /// <summary>1:2 resonance on a torus curve: the critical multipliers meet at −1.</summary>
+    R2,
+    /// <summary>1:3 resonance on a torus curve: θ = 2π/3.</summary>
+    R3,
+    /// <summary>1:4 resonance on a torus curve: θ = π/2.</summary>
+    R4,
+    /// <summary>Fold–Neimark–Sacker: another multiplier at +1 on a torus curve.</summary>
+    LPNS,
+    /// <summary>Flip–Neimark–Sacker: a multiplier at −1 on a torus curve.</summary>
+    PDNS,
     /// <summary>User value of a parameter.</summary>
     UZ,
     /// <summary>End point of a branch.</summary>

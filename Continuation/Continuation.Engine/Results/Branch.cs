@@ -18,6 +18,8 @@ public enum BranchKind
     LpcCurve,
     /// <summary>Period doubling (PD) in two parameters.</summary>
     PdCurve,
+    /// <summary>Neimark–Sacker (torus, NS) in two parameters.</summary>
+    NsCurve,
 }
 
 
