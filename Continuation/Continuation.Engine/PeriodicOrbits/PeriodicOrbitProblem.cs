@@ -432,6 +432,12 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return _solver.FloquetMultipliers();
     }
 
+    /// <summary>
+    /// Floquet multipliers of the cycle at which the Jacobian was last factored (by
+    /// <see cref="Factor"/> or <see cref="Multipliers"/>), without a new factorisation.
+    /// </summary>
+    public Complex[] MultipliersOfLastFactorization() => _solver.FloquetMultipliers();
+
     /// <summary>Index of the trivial multiplier (the one closest to 1).</summary>
     public static int TrivialIndex(Complex[] mu)
     {

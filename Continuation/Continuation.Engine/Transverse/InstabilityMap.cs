@@ -241,7 +241,8 @@ public static class InstabilityMap
                     _cycle = (double[])c.Unknowns.Clone();
                     _cycle[_cycleProblem.ParameterComponent] = x;
                     _cycleProblem.Accept(_cycle);
-                    var mu = _cycleProblem.Multipliers(_cycle);
+                    var mu = _cycleProblem.Multipliers(_cycle); // factors with the same border: the next chord's Jacobian
+                    _factorValid = true;
                     return CycleCell(x, "integrated", mu);
                 case Attractor.Other o:
                     _seed = o.FinalState;
@@ -257,6 +258,7 @@ public static class InstabilityMap
             _cycle = _cycleBefore = null;
             _cycleBeforeMesh = null;
             _cycleProblem = null;
+            _factorValid = false;
         }
 
         // ------------------------------------------------------------ equilibria
@@ -354,32 +356,51 @@ public static class InstabilityMap
             if (!NewtonCycle(problem, x)) return false;
             // The same family: no collapse onto an equilibrium, no jump of the period.
             if (problem.Amplitude(x) < 1e-3 * amplitude || Math.Abs(x[iT] - period) > 0.25 * period) return false;
-            var mu = problem.Multipliers(x);
+            // One factorisation at the solution: its multipliers, and the next cell's chord Jacobian.
+            if (problem.Factor(x, _border!) != Linearization.Factored) { _factorValid = false; return false; }
+            _factorValid = true;
+            var mu = problem.MultipliersOfLastFactorization();
             if (!StableCycle(mu)) return false;
             _cycleBefore = _cycle;
             _cycleBeforeMesh = problem.Mesh;
             problem.Accept(x);
             _cycle = x;
             _multipliers = mu;
-            // Redistribute the mesh now and then (the problem decides when); the secant restarts after.
-            problem.Adapt(x, new double[x.Length]);
+            // Redistribute the mesh now and then (the problem decides when); the secant and the chord restart after.
+            if (problem.Adapt(x, new double[x.Length])) _factorValid = false;
             return true;
         }
 
         Complex[]? _multipliers;
+        double[]? _border, _residual;
+        bool _factorValid;
 
+        /// <summary>
+        /// Chord Newton at fixed parameter (the border row fixes it): the factorisation of the previous
+        /// cell's solution while the iterations contract fast, a new one when they do not.
+        /// </summary>
         bool NewtonCycle(PeriodicOrbitProblem problem, double[] x)
         {
             int dim = problem.Dimension;
-            var border = new double[dim];
-            border[problem.ParameterComponent] = 1;
-            var r = new double[dim];
+            if (_border is null || _border.Length != dim)
+            {
+                _border = new double[dim];
+                _residual = new double[dim];
+            }
+            Array.Clear(_border);
+            _border[problem.ParameterComponent] = 1;
+            var r = _residual!;
             double previous = double.PositiveInfinity;
-            for (int it = 0; it < 10; it++)
+            for (int it = 0; it < 15; it++)
             {
                 if (!problem.Residual(x, r.AsSpan(0, dim - 1))) return false;
                 r[dim - 1] = 0;
-                if (problem.Factor(x, border) != Linearization.Factored) return false;
+                if (!_factorValid)
+                {
+                    if (problem.Factor(x, _border) != Linearization.Factored) return false;
+                    _factorValid = true;
+                    previous = double.PositiveInfinity;
+                }
                 problem.Solve(r);
                 double update = 0, scale = 1;
                 for (int i = 0; i < dim; i++)
@@ -388,11 +409,14 @@ public static class InstabilityMap
                     update = Math.Max(update, Math.Abs(r[i]));
                     scale = Math.Max(scale, Math.Abs(x[i]));
                 }
-                if (!double.IsFinite(update)) return false;
+                if (!double.IsFinite(update)) { _factorValid = false; return false; }
                 if (update <= _options.NewtonTolerance * scale) return true;
-                if (it > 2 && update > previous) return false;
+                // Slow contraction: refactor at the next iterate; growth after a fresh factorisation: give up.
+                if (update > 0.3 * previous) _factorValid = false;
+                if (it > 3 && update > 2 * previous) { _factorValid = false; return false; }
                 previous = update;
             }
+            _factorValid = false;
             return false;
         }
 
