@@ -42,6 +42,7 @@ public static class Figures
         ["R4"] = (MarkerShape.Cross, Color.FromHex("#ff7f0e"), "R4 1:4 resonance"),
         ["LPNS"] = (MarkerShape.OpenTriangleDown, Color.FromHex("#2ca02c"), "LPNS fold-torus"),
         ["PDNS"] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
+        ["LPPD"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#8c564b"), "LPPD fold-flip"),
     };
 
     /// <summary>Colours of the two-parameter curve kinds.</summary>

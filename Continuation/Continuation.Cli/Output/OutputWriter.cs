@@ -51,7 +51,7 @@ public sealed partial class OutputWriter
     };
 
     /// <summary>Branches whose points carry the cycle's Floquet multipliers (cycles, and torus curves).</summary>
-    static bool HasMultipliers(BranchKind kind) => kind is BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.NsCurve;
+    static bool HasMultipliers(BranchKind kind) => kind is BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.NsCurve or BranchKind.LpcCurve or BranchKind.PdCurve;
 
     /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
     static string? NoteOf(Branch branch, BranchPoint pt)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Continuation.Algebra;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
@@ -79,7 +80,10 @@ public sealed class CycleCurveProblem : ICycleCurveProblem
         _point = new double[Dimension];
         _workers = new Worker[_solver.Workers];
         for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system) { Params = parameters.ToArray() };
-        _kinds = [kind == CycleCurveKind.FoldOfCycles ? PointKind.GH : PointKind.EP];
+        // The end at zero amplitude first (its index is used below), then the codimension-two points.
+        _kinds = kind == CycleCurveKind.FoldOfCycles
+            ? [PointKind.GH, PointKind.R1, PointKind.LPPD, PointKind.LPNS]
+            : [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS];
         _filler = FillInterval;
     }
 
@@ -436,15 +440,118 @@ public sealed class CycleCurveProblem : ICycleCurveProblem
         return PointKind.CPC;
     }
 
+    /// <summary>
+    /// The cycle's multipliers from the last factorisation: the u-equations do not involve v, so the
+    /// augmented system's monodromy is block lower triangular and its leading n × n block is the
+    /// cycle's own monodromy (no extra factorisation).
+    /// </summary>
+    double[] CycleMonodromy()
+    {
+        int n = _n, n2 = _n2;
+        var mono = _solver.Monodromy();
+        var block = new double[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) block[i * n + j] = mono[i * n2 + j];
+        return block;
+    }
+
+    /// <summary>
+    /// The multipliers pinned by the curve: the trivial one and the fold's (both near +1) on an LPC
+    /// curve; the trivial one and the flip's (near −1) on a PD curve.
+    /// </summary>
+    (int A, int B) Pinned(Complex[] mu)
+    {
+        if (_kind == CycleCurveKind.FoldOfCycles)
+        {
+            int a = FloquetTests.Closest(mu, 1);
+            return (a, FloquetTests.Closest(mu, 1, i => i == a));
+        }
+        int flip = FloquetTests.Closest(mu, -1);
+        return (FloquetTests.Closest(mu, 1, i => i == flip), flip);
+    }
+
+    /// <remarks>
+    /// Test functions (Kuznetsov, ch. 10.3; the characteristic polynomial p of the cycle's monodromy
+    /// M, see <see cref="FloquetTests"/>): on an LPC curve R1 (1:1 resonance, a third multiplier at +1)
+    /// p''(1)/2, LPPD (fold–flip) p(−1), LPNS (fold–torus) the product over pairs of the others of
+    /// (μiμj − 1); on a PD curve LPPD p'(1) (with the flip multiplier at −1), R2 (1:2 resonance) p'(−1),
+    /// PDNS (flip–torus) the pair product. The generalised period doubling (GPD, the flip's normal-form
+    /// coefficient vanishes) is not detected.
+    /// </remarks>
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
+        // Called right after Factor at the same x: the solver holds the monodromy.
         testValues[0] = Amplitude(x) - 0.1 * _largestAmplitude;
-        return PointAnalysis.None;
+        var monodromy = CycleMonodromy();
+        var mu = FloquetTests.Multipliers(monodromy, _n);
+        if (double.IsNaN(mu[0].Real))
+        {
+            for (int k = 1; k < testValues.Length; k++) testValues[k] = double.NaN;
+            return PointAnalysis.None;
+        }
+        var (a, b) = Pinned(mu);
+        double scale = FloquetTests.Scale(mu);
+        int unstable = 0;
+        for (int i = 0; i < mu.Length; i++) if (i != a && i != b && mu[i].Magnitude > 1) unstable++;
+        if (_kind == CycleCurveKind.FoldOfCycles)
+        {
+            testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 2) / scale;
+            testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 0) / scale;
+        }
+        else
+        {
+            testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
+            testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
+        }
+        testValues[3] = FloquetTests.TorusProduct(mu, i => i == a || i == b);
+        return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
     public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
-        => new(Period: x[_iT], EndsBranch: true,
-            Note: _kind == CycleCurveKind.FoldOfCycles
-                ? "the folding cycles shrink to an equilibrium: the curve ends at a generalised-Hopf point of the Hopf curve (parameters extrapolated to zero amplitude)"
-                : "the period-doubling cycles shrink to an equilibrium");
+    {
+        double T = x[_iT];
+        var mu = analysis.Spectrum;
+        string multipliers = mu.Length > 0 ? "; multipliers " + PeriodicOrbitProblem.Format(mu) : "";
+        if (testFunction == 0)
+            return new(Period: T, EndsBranch: true,
+                Note: _kind == CycleCurveKind.FoldOfCycles
+                    ? "the folding cycles shrink to an equilibrium: the curve ends at a generalised-Hopf point of the Hopf curve (parameters extrapolated to zero amplitude)"
+                    : "the period-doubling cycles shrink to an equilibrium");
+        if (mu.Length == 0) return null;
+        var (a, b) = Pinned(mu);
+        bool Excluded(int i) => i == a || i == b;
+        switch (_kinds[testFunction])
+        {
+            case PointKind.R1:
+            {
+                int c = FloquetTests.Closest(mu, 1, Excluded);
+                if (c < 0 || (mu[c] - 1).Magnitude > 1e-2) return null;
+                return new(Period: T, Note: "1:1 resonance (R1): three multipliers at +1; a torus curve ends here on the fold-of-cycles curve" + multipliers);
+            }
+            case PointKind.LPPD:
+            {
+                int c = _kind == CycleCurveKind.FoldOfCycles ? FloquetTests.Closest(mu, -1, Excluded) : FloquetTests.Closest(mu, 1, Excluded);
+                double target = _kind == CycleCurveKind.FoldOfCycles ? -1 : 1;
+                if (c < 0 || (mu[c] - target).Magnitude > 1e-3) return null;
+                return new(Period: T, Note: "fold-flip (LPPD): multipliers at +1 and -1; the fold-of-cycles and period-doubling curves meet" + multipliers);
+            }
+            case PointKind.R2:
+            {
+                int c = FloquetTests.Closest(mu, -1, Excluded);
+                if (c < 0 || (mu[c] + 1).Magnitude > 1e-2) return null;
+                return new(Period: T, Note: "1:2 resonance (R2): a double multiplier at -1; a torus curve ends here on the period-doubling curve" + multipliers);
+            }
+            default:
+            {
+                // LPNS or PDNS: a complex pair on the unit circle among the others (not a real reciprocal pair).
+                int c = -1;
+                for (int i = 0; i < mu.Length; i++)
+                    if (!Excluded(i) && mu[i].Imaginary > 1e-6 && (c < 0 || Math.Abs(mu[i].Magnitude - 1) < Math.Abs(mu[c].Magnitude - 1))) c = i;
+                if (c < 0 || Math.Abs(mu[c].Magnitude - 1) > 1e-3) return null;
+                string angle = "theta = " + mu[c].Phase.ToString("G8", global::System.Globalization.CultureInfo.InvariantCulture);
+                return _kind == CycleCurveKind.FoldOfCycles
+                    ? new(Period: T, Note: $"fold-torus (LPNS): a complex pair on the unit circle, {angle}; a torus curve meets the fold-of-cycles curve" + multipliers)
+                    : new(Period: T, Note: $"flip-torus (PDNS): a complex pair on the unit circle, {angle}; a torus curve crosses the period-doubling curve" + multipliers);
+            }
+        }
+    }
 }

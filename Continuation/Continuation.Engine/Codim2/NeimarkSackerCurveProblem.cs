@@ -485,31 +485,7 @@ public sealed class NeimarkSackerCurveProblem : ICycleCurveProblem
         var mono = _solver.Monodromy();
         var block = new double[n * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) block[i * n + j] = mono[i * n3 + j];
-        var unknown = Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
-        foreach (var v in block) if (!double.IsFinite(v)) return (block, unknown);
-        try
-        {
-            var mu = Matrix<double>.Build.Dense(n, n, (i, j) => block[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
-            Array.Sort(mu, (p, q) => q.Magnitude.CompareTo(p.Magnitude));
-            return (block, mu);
-        }
-        catch (MathNet.Numerics.NonConvergenceException)
-        {
-            return (block, unknown);
-        }
-    }
-
-    /// <summary>
-    /// Π(1 − μ_i) over the multipliers other than the trivial one, as d/dλ det(λI − M) at λ = 1 =
-    /// the sum of the principal (n−1)-minors of I − M. Unlike the product of computed eigenvalues it
-    /// stays well conditioned where another multiplier meets the trivial one in a Jordan block (a fold).
-    /// </summary>
-    static double FoldProduct(double[] monodromy, int n)
-    {
-        var a = Matrix<double>.Build.Dense(n, n, (i, j) => (i == j ? 1 : 0) - monodromy[i * n + j]);
-        double sum = 0;
-        for (int k = 0; k < n; k++) sum += a.RemoveRow(k).RemoveColumn(k).Determinant();
-        return sum;
+        return (block, FloquetTests.Multipliers(block, n));
     }
 
     /// <summary>Indices of the critical pair e^{±iθ} and of the trivial multiplier among the others.</summary>
@@ -548,7 +524,7 @@ public sealed class NeimarkSackerCurveProblem : ICycleCurveProblem
         testValues[3] = Math.Cos(theta);
         // Π(1 − μ_i) over the non-trivial multipliers: the critical pair contributes 2 − 2cos θ > 0,
         // so the sign changes where another real multiplier passes +1.
-        testValues[4] = FoldProduct(monodromy, _n) / scale;
+        testValues[4] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
         testValues[5] = pd.Real;
         testValues[6] = Amplitude(x) - 0.1 * _largestAmplitude;
         return new PointAnalysis(unstable == 0, unstable, mu);

@@ -33,18 +33,20 @@ public enum PointKind
     GH,
     /// <summary>Double Hopf (two imaginary pairs).</summary>
     HH,
-    /// <summary>1:1 resonance on a torus (NS) curve: the critical multipliers meet at +1.</summary>
+    /// <summary>1:1 resonance (a double nontrivial multiplier +1): a torus (NS) curve meets a fold-of-cycles curve.</summary>
     R1,
-    /// <summary>1:2 resonance on a torus curve: the critical multipliers meet at −1.</summary>
+    /// <summary>1:2 resonance (a double multiplier −1): a torus curve meets a period-doubling curve.</summary>
     R2,
     /// <summary>1:3 resonance on a torus curve: θ = 2π/3.</summary>
     R3,
     /// <summary>1:4 resonance on a torus curve: θ = π/2.</summary>
     R4,
-    /// <summary>Fold–Neimark–Sacker: another multiplier at +1 on a torus curve.</summary>
+    /// <summary>Fold–Neimark–Sacker: multipliers +1 and e^{±iθ} (on a torus or fold-of-cycles curve).</summary>
     LPNS,
-    /// <summary>Flip–Neimark–Sacker: a multiplier at −1 on a torus curve.</summary>
+    /// <summary>Flip–Neimark–Sacker: multipliers −1 and e^{±iθ} (on a torus or period-doubling curve).</summary>
     PDNS,
+    /// <summary>Fold–flip: multipliers +1 and −1 (on a fold-of-cycles or period-doubling curve).</summary>
+    LPPD,
     /// <summary>User value of a parameter.</summary>
     UZ,
     /// <summary>End point of a branch.</summary>
