@@ -41,6 +41,7 @@ public static class Report
         }
         sb.AppendLine();
         sb.AppendLine("Labels are the type and its ordinal within the branch, as `from:` uses them. For cycles the note lists the Floquet multipliers; `l1` is the first Lyapunov coefficient of a Hopf point (negative: supercritical); at a generalised Hopf point (GH) the note gives the second, `l2`, whose sign says on which side of GH the folds of cycles lie.");
+        Transverse(data, sb);
         if (figures.Count > 0)
         {
             sb.AppendLine();
@@ -56,6 +57,35 @@ public static class Report
         string path = Path.Combine(data.Directory, "report.md");
         File.WriteAllText(path, sb.ToString());
         return path;
+    }
+
+    /// <summary>The transverse runs and the instability map, from summary.json's "transverse" list.</summary>
+    static void Transverse(OutputData data, StringBuilder sb)
+    {
+        if (!data.Summary.TryGetProperty("transverse", out var runs) || runs.ValueKind != System.Text.Json.JsonValueKind.Array || runs.GetArrayLength() == 0) return;
+        static string Get(System.Text.Json.JsonElement e, string key, string format = "G6") =>
+            !e.TryGetProperty(key, out var v) ? "" : v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble().ToString(format, CultureInfo.InvariantCulture) : v.ToString();
+        sb.AppendLine();
+        sb.AppendLine("## Transverse stability");
+        sb.AppendLine();
+        foreach (var r in runs.EnumerateArray())
+        {
+            string name = Get(r, "name");
+            if (r.TryGetProperty("failed", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.True)
+            {
+                sb.AppendLine($"- `{name}` failed: {Escape(Get(r, "error"))}");
+                continue;
+            }
+            if (Get(r, "kind") == "transverse-map")
+                sb.AppendLine($"- `{name}`: instability map of {Get(r, "cells")} cells in {Get(r, "lines")} lines ({Get(r, "equilibrium_cells")} stable equilibria, " +
+                    $"{Get(r, "cycle_cells")} stable cycles, {Get(r, "other_cells")} other); a network mode grows in {Get(r, "transversally_unstable_cells")} cells; " +
+                    $"{Get(r, "attractor_searches")} attractor searches by integration; {Get(r, "ms_per_cell", "F2")} ms per cell on {Get(r, "threads")} thread(s), " +
+                    $"{(r.TryGetProperty("wall_ms", out var w) ? (w.GetDouble() / 1000).ToString("F1", CultureInfo.InvariantCulture) : "")} s in all (`{Get(r, "file")}`).");
+            else
+                sb.AppendLine($"- `{name}`: {Get(r, "points")} points of `{Get(r, "of")}` ({Get(r, "states")}) × {Get(r, "modes")} modes; transversally unstable at " +
+                    $"{Get(r, "unstable_points")} points" + (r.TryGetProperty("max_growth", out _) ? $", largest growth {Get(r, "max_growth")} at point {Get(r, "max_growth_index")} (Λ = {Get(r, "argmax_lambda")})" : "") +
+                    $"; {Get(r, "ms_per_point", "F2")} ms per point (`{Get(r, "file")}`).");
+        }
     }
 
     static string Number(Table t, int row, string column)

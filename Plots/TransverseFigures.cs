@@ -105,8 +105,7 @@ public static class TransverseFigures
         var xi = xs.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
         var yi = ys.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
         for (int i = 0; i < x.Length; i++) grid[ys.Length - 1 - yi[y[i]], xi[x[i]]] = g[i];
-        var plot = Figures.NewPlot($"{data.Case}: transverse instability (red: a network mode grows; grey: no stable homogeneous state)",
-            Figures.AxisName(xName), Figures.AxisName(yName));
+        var plot = Figures.NewPlot($"{data.Case}: transverse instability (red: a network mode grows)", Figures.AxisName(xName), Figures.AxisName(yName));
         var heat = plot.Add.Heatmap(grid);
         double dx = xs.Length > 1 ? (xs[^1] - xs[0]) / (xs.Length - 1) : 1, dy = ys.Length > 1 ? (ys[^1] - ys[0]) / (ys.Length - 1) : 1;
         heat.Extent = new CoordinateRect(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);
@@ -120,7 +119,7 @@ public static class TransverseFigures
         heat.ManualRange = new ScottPlot.Range(-limit, limit);
         heat.NaNCellColor = Color.FromHex("#9e9e9e");
         var bar = plot.Add.ColorBar(heat);
-        bar.Label = "largest transverse growth rate";
+        bar.Label = "largest transverse growth rate (grey: other)";
         foreach (var b in data.Branches.Where(b => b.Parameters.Count == 2 && b.Parameters[0] == xName && b.Parameters[1] == yName))
         {
             var line = plot.Add.ScatterLine(Figures.Column(b.Points, xName), Figures.Column(b.Points, yName), Color.FromHex("#000000"));
