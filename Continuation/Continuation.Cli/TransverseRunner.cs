@@ -94,7 +94,7 @@ public sealed partial class CaseRunner
         {
             if (branch is null) throw new CaseException(file, spec.OfLine, $"runs ({run.Name}).of: branch '{spec.Of}' has not been computed");
             var at = DispersionPoints(run, branch);
-            var progress = quiet ? null : new Progress(log, run.Name, branch);
+            var progress = quiet ? null : new Progress(log, run.Name, $"transverse stability of {branch.Name}", branch.Points.Count, "points");
             var result = _transverse!.Analyze(branch, progress, cancellation);
             progress?.Finish();
             writer.WriteTransverse(run, result, at);
@@ -132,7 +132,7 @@ public sealed partial class CaseRunner
                 $"{_transverse!.Spectrum.Size} modes per cell");
         try
         {
-            var progress = quiet ? null : new LineProgress(log, run.Name, lines);
+            var progress = quiet ? null : new Progress(log, run.Name, "transverse map", lines, "lines", every: 10);
             var result = InstabilityMap.Compute(_transverse!, parameters, spec.X, spec.Y, options, progress, cancellation);
             progress?.Finish();
             writer.WriteMap(run, result);
@@ -156,36 +156,6 @@ public sealed partial class CaseRunner
             _transverseFailed = true;
         }
         return true;
-    }
-
-    /// <summary>Progress of a map on stderr: lines done.</summary>
-    sealed class LineProgress(TextWriter log, string name, int lines) : IProgress<int>
-    {
-        readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-        readonly bool _terminal = !Console.IsErrorRedirected;
-        readonly object _lock = new();
-        double _last = -1;
-        bool _drawn;
-
-        public void Report(int done)
-        {
-            lock (_lock)
-            {
-                double t = _clock.Elapsed.TotalSeconds;
-                if (t - _last < (_terminal ? 0.1 : 10.0) && done < lines) return;
-                _last = t;
-                string eta = done > 0 && done < lines ? $", about {t / done * (lines - done):F0} s left" : "";
-                string text = $"[{name}] transverse map: {done}/{lines} lines{eta}";
-                if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
-                else log.WriteLine(text);
-            }
-        }
-
-        public void Finish()
-        {
-            lock (_lock)
-                if (_drawn) log.Write("\r" + new string(' ', 100) + "\r");
-        }
     }
 
     /// <summary>The points whose dispersion relation is written: those named by <c>at:</c>, else every labelled point but EP.</summary>
@@ -215,8 +185,11 @@ public sealed partial class CaseRunner
             $"on {r.Threads} thread(s); transversally unstable at {unstable} point(s){most}" + (failed > 0 ? $"; {failed} mode(s) not computed" : ""));
     }
 
-    /// <summary>Progress of a transverse run on stderr, at most ten times a second.</summary>
-    sealed class Progress(TextWriter log, string name, Branch branch) : IProgress<int>
+    /// <summary>
+    /// Progress of a transverse run or map on stderr: "[run] what: done/total unit, about N s left",
+    /// redrawn at most ten times a second on a terminal, a line every <paramref name="every"/> seconds otherwise.
+    /// </summary>
+    sealed class Progress(TextWriter log, string name, string what, int total, string unit, double every = 1.0) : IProgress<int>
     {
         readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         readonly bool _terminal = !Console.IsErrorRedirected;
@@ -229,9 +202,10 @@ public sealed partial class CaseRunner
             lock (_lock)
             {
                 double t = _clock.Elapsed.TotalSeconds;
-                if (t - _last < (_terminal ? 0.1 : 1.0)) return;
+                if (t - _last < (_terminal ? 0.1 : every) && done < total) return;
                 _last = t;
-                string text = $"[{name}] transverse stability of {branch.Name}: {done}/{branch.Points.Count} points";
+                string eta = done > 0 && done < total && t > 2 ? $", about {t / done * (total - done):F0} s left" : "";
+                string text = $"[{name}] {what}: {done}/{total} {unit}{eta}";
                 if (_terminal) { log.Write("\r" + text.PadRight(100)); _drawn = true; }
                 else log.WriteLine(text);
             }

@@ -51,6 +51,34 @@ public class CycleTransverseOperatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheGrowthBoundIsAnUpperBoundAndTheExactPathAgrees()
+    {
+        var point = Networks.Cycles12Far.Value.Find("UZ1")!;
+        var op = Build(point);
+        var ws = new CycleTransverseOperator.Workspace(op);
+        double eps = point.Parameters[NextGenNeuralMassHomogeneous.Eps];
+        int skipped = 0;
+        foreach (double lambda in new[] { -0.25, -0.1, 0.0, 0.2, 0.45, 0.7, 0.95 })
+        {
+            double kappa = eps * (lambda - 1);
+            double exact = op.DominantExponent(kappa, ws).Real;
+            Assert.Equal(exact, op.RealGrowth(kappa, ws, double.NegativeInfinity, out bool e1), 12);
+            Assert.True(e1);
+            // Asked only whether it exceeds a level far above: the bound answers, and bounds from above.
+            double bound = op.RealGrowth(kappa, ws, 10, out bool e2);
+            Assert.False(e2);
+            Assert.True(bound >= exact - 1e-12, $"Λ = {lambda}: bound {bound} below the exponent {exact}");
+            Assert.True(bound - exact < 0.05, $"Λ = {lambda}: bound {bound} far above the exponent {exact}");
+            output.WriteLine($"Λ = {lambda}: exponent {exact:G6}, bound {bound:G6}");
+            // Asked against a level just above the exponent itself: exact unless the bound is tight enough.
+            double near = op.RealGrowth(kappa, ws, exact + 1e-3, out bool e3);
+            if (!e3) { skipped++; Assert.True(near < exact + 1e-3 && near >= exact - 1e-12); }
+            else Assert.Equal(exact, near, 12);
+        }
+        output.WriteLine($"{skipped} of 7 settled by the bound within 1e-3 of the exponent");
+    }
+
+    [Fact]
     public void PerModeCostIsSmall()
     {
         var point = Networks.Cycles12Far.Value.Find("UZ1")!;

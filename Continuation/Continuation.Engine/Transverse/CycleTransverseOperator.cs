@@ -304,22 +304,27 @@ public sealed class CycleTransverseOperator
     /// <summary>The monodromy for κ and its eigenvalues (scaled by e^logScale); null when not computable.</summary>
     Complex[]? ScaledMultipliers(Complex kappa, Workspace w, out double logScale)
     {
+        if (kappa.Imaginary == 0)
+            return Monodromy(kappa.Real, w.Real, out logScale) ? EigenvaluesOf(w.Real.M) : null;
+        return Monodromy(kappa, w.Complex, out logScale) ? EigenvaluesOf(w.Complex.M) : null;
+    }
+
+    /// <summary>Eigenvalues of a row-major n × n matrix (real or complex); null when the QR iteration failed.</summary>
+    Complex[]? EigenvaluesOf<T>(T[] m) where T : struct, INumberBase<T>
+    {
         int n = _n;
         try
         {
-            if (kappa.Imaginary == 0)
+            if (typeof(T) == typeof(double))
             {
-                if (!Monodromy(kappa.Real, w.Real, out logScale)) return null;
-                var m = w.Real.M;
-                return Matrix<double>.Build.Dense(n, n, (i, j) => m[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
+                var real = (double[])(object)m;
+                return Matrix<double>.Build.Dense(n, n, (i, j) => real[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
             }
-            if (!Monodromy(kappa, w.Complex, out logScale)) return null;
-            var mc = w.Complex.M;
-            return Matrix<Complex>.Build.Dense(n, n, (i, j) => mc[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
+            var complex = (Complex[])(object)m;
+            return Matrix<Complex>.Build.Dense(n, n, (i, j) => complex[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
         }
         catch (MathNet.Numerics.NonConvergenceException)
         {
-            logScale = 0;
             return null;
         }
     }
@@ -346,8 +351,11 @@ public sealed class CycleTransverseOperator
     /// NaN when not computable.
     /// </summary>
     public Complex DominantExponent(Complex kappa, Workspace? workspace = null)
+        => Dominant(ScaledMultipliers(kappa, workspace ?? new Workspace(this), out double logScale), logScale);
+
+    /// <summary>ln|μ|/T + i arg(μ)/T of the largest of the scaled multipliers <paramref name="ev"/>.</summary>
+    Complex Dominant(Complex[]? ev, double logScale)
     {
-        var ev = ScaledMultipliers(kappa, workspace ?? new Workspace(this), out double logScale);
         if (ev is null) return new Complex(double.NaN, double.NaN);
         int best = -1;
         for (int i = 0; i < ev.Length; i++)
@@ -358,5 +366,67 @@ public sealed class CycleTransverseOperator
         }
         if (ev[best].Magnitude == 0) return new Complex(double.NegativeInfinity, 0);
         return new Complex((Math.Log(ev[best].Magnitude) + logScale) / Period, ev[best].Phase / Period);
+    }
+
+    /// <summary>
+    /// The largest real Floquet exponent ln ρ(M)/T of the mode with real coupling factor κ — or,
+    /// when a cheap upper bound on it is already below <paramref name="needAbove"/>, that bound
+    /// (<paramref name="exact"/> false): enough to know that the mode decays and is not the largest.
+    /// The bound is ln‖M^256‖∞/256T ≥ ln ρ(M)/T, from eight normalised squarings of M, a fraction of the
+    /// cost of its eigenvalues. NaN when not computable.
+    /// </summary>
+    public double RealGrowth(double kappa, Workspace workspace, double needAbove, out bool exact)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        exact = true;
+        var w = workspace.Real;
+        if (!Monodromy(kappa, w, out double logScale)) return double.NaN;
+        if (needAbove > double.NegativeInfinity)
+        {
+            double bound = LogNormOfPower(w.M, w.Tmp, w.Phi, Squarings) / (1 << Squarings);
+            bound = (bound + logScale) / Period;
+            if (bound < needAbove)
+            {
+                exact = false;
+                return bound;
+            }
+        }
+        return Dominant(EigenvaluesOf(w.M), logScale).Real;
+    }
+
+    const int Squarings = 8;
+
+    /// <summary>
+    /// ln‖M^(2^k)‖∞ by k normalised squarings (‖·‖∞ is submultiplicative, so ‖M^j‖^(1/j) ≥ ρ(M));
+    /// +∞ when a norm is not finite or zero (no bound). <paramref name="a"/> and <paramref name="b"/> are scratch.
+    /// </summary>
+    double LogNormOfPower(double[] m, double[] a, double[] b, int k)
+    {
+        int n = _n;
+        Array.Copy(m, a, n * n);
+        double log = 0; // ln‖A_i‖ with A_0 = M, A_(i+1) = A_i²: ln‖A_(i+1)‖ = 2 ln‖A_i‖ + ln‖(A_i/‖A_i‖)²‖
+        for (int i = 0; ; i++)
+        {
+            double norm = 0;
+            for (int r = 0; r < n; r++)
+            {
+                double row = 0;
+                for (int c = 0; c < n; c++) row += Math.Abs(a[r * n + c]);
+                norm = Math.Max(norm, row);
+            }
+            if (!(norm > 0) || !double.IsFinite(norm)) return double.PositiveInfinity;
+            log += Math.Log(norm);
+            if (i == k) return log;
+            for (int e = 0; e < n * n; e++) a[e] /= norm;
+            for (int r = 0; r < n; r++)
+                for (int c = 0; c < n; c++)
+                {
+                    double acc = 0;
+                    for (int e = 0; e < n; e++) acc += a[r * n + e] * a[e * n + c];
+                    b[r * n + c] = acc;
+                }
+            Array.Copy(b, a, n * n);
+            log *= 2;
+        }
     }
 }

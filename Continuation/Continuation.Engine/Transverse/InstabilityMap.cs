@@ -372,6 +372,7 @@ public static class InstabilityMap
         }
 
         Complex[]? _multipliers;
+        int _argmax = -1;
         double[]? _border, _residual;
         bool _factorValid;
 
@@ -456,16 +457,26 @@ public static class InstabilityMap
             double best = double.NegativeInfinity;
             Complex argmax = new(double.NaN, double.NaN);
             int unstable = 0, failed = 0;
-            for (int a = 0; a < spectrum.Size; a++)
+            // The previous cell's most unstable mode first: with a high maximum early, most other modes
+            // are settled by a cheap bound on their growth (RealGrowth) instead of their eigenvalues.
+            int size = spectrum.Size, first = _argmax >= 0 && _argmax < size ? _argmax : 0, argmaxMode = -1;
+            for (int k = 0; k < size; k++)
             {
+                int a = (first + k) % size;
                 if (a == spectrum.HomogeneousMode) continue;
                 var lambda = spectrum.Eigenvalues[a];
-                var kappa = eps * ((Math.Abs(lambda.Imaginary) <= _analysis.Options.RealTolerance ? new Complex(lambda.Real, 0) : lambda) - 1);
-                double g = op.DominantExponent(kappa, ws).Real;
+                double g;
+                if (Math.Abs(lambda.Imaginary) <= _analysis.Options.RealTolerance)
+                {
+                    g = op.RealGrowth(eps * (lambda.Real - 1), ws, Math.Min(0, best), out bool exact);
+                    if (!exact) continue; // decays, and more slowly than the largest so far: neither counted nor the maximum
+                }
+                else g = op.DominantExponent(eps * (lambda - 1), ws).Real;
                 if (double.IsNaN(g)) { failed++; continue; }
                 if (g > 0) unstable++;
-                if (g > best) { best = g; argmax = lambda; }
+                if (g > best) { best = g; argmax = lambda; argmaxMode = a; }
             }
+            _argmax = argmaxMode;
             string? note = failed > 0 ? $"{failed} modes could not be computed" : null;
             return new MapCell(x, _y, MapState.Cycle, best == double.NegativeInfinity ? double.NaN : best, argmax, unstable, period, found, note);
         }
