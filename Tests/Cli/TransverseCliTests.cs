@@ -163,7 +163,7 @@ public sealed class TransverseCliTests : IDisposable
         Assert.True(code == ExitCodes.Success, stderr);
         Assert.Contains("[map] transverse map: 3 x 2 = 6 cells", stderr);
         var rows = Csv(Path.Combine(output, "transverse", "map.csv"));
-        Assert.Equal("Iext_e,eps,state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found", rows[0]);
+        Assert.Equal("Iext_e,eps,state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found,cause", rows[0]);
         Assert.Equal(7, rows.Length);
         var cells = rows.Skip(1).Select(r => r.Split(',')).ToList();
         Assert.Equal(["1", "5", "9", "1", "5", "9"], cells.Select(c => c[0]));

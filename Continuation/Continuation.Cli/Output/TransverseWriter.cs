@@ -20,7 +20,8 @@ public sealed partial class OutputWriter
     /// <summary>
     /// Writes <c>transverse/map.csv</c>: one row per cell, the two grid parameters first, then
     /// <c>state,max_growth,argmax_lambda,n_unstable,period</c> (the columns tools rely on), then
-    /// <c>argmax_lambda_im</c> and <c>found</c> (continued from the previous cell or integrated).
+    /// <c>argmax_lambda_im</c>, <c>found</c> (continued from the previous cell or integrated) and
+    /// <c>cause</c> (why an <c>other</c> cell is other).
     /// Written in one piece when the whole map is done.
     /// </summary>
     public void WriteMap(RunSpec run, MapResult map)
@@ -29,7 +30,7 @@ public sealed partial class OutputWriter
         Directory.CreateDirectory(dir);
         var sb = new StringBuilder(map.Cells.Count * 64);
         sb.Append(map.X.Parameter).Append(',').Append(map.Y.Parameter)
-          .Append(",state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found\n");
+          .Append(",state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found,cause\n");
         foreach (var c in map.Cells)
         {
             bool any = !double.IsNaN(c.MaxGrowth);
@@ -40,7 +41,8 @@ public sealed partial class OutputWriter
               .Append(c.State == MapState.Other ? "" : c.UnstableModes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
               .Append(c.State == MapState.Cycle && c.Period is { } t ? Format(t) : "").Append(',')
               .Append(any ? Format(c.ArgmaxLambda.Imaginary) : "").Append(',')
-              .Append(c.Found).Append('\n');
+              .Append(c.Found).Append(',')
+              .Append(c.Cause ?? "").Append('\n');
         }
         WriteAtomically(Path.Combine(dir, "map.csv"), sb.ToString());
         _transverse.Add(new TransverseEntry(run, null, [], null, map));

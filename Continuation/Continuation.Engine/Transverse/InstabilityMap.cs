@@ -79,8 +79,11 @@ public enum MapState
 /// <param name="Period">The cycle's period; null otherwise.</param>
 /// <param name="Found">How the attractor was obtained: "continued" from the previous cell of the line, or "integrated" (a new search from the previous state, or from the initial state at a line's first cell).</param>
 /// <param name="Note">Why a cell is <see cref="MapState.Other"/>, or what happened.</param>
+/// <param name="Cause">For <see cref="MapState.Other"/>: not_settled (chaos, quasi-periodicity or a long transient),
+/// escaped, integration_failed, or unstable_on_mesh (a periodic orbit found by integration that the map's discretisation
+/// does not confirm as stable); null otherwise.</param>
 public sealed record MapCell(double X, double Y, MapState State, double MaxGrowth, Complex ArgmaxLambda, int UnstableModes,
-    double? Period, string Found, string? Note = null)
+    double? Period, string Found, string? Note = null, string? Cause = null)
 {
     /// <summary>True when some network mode grows on a stable homogeneous state.</summary>
     public bool TransverselyUnstable => State != MapState.Other && UnstableModes > 0;
@@ -246,7 +249,8 @@ public static class InstabilityMap
                     return CycleCell(x, "integrated", mu);
                 case Attractor.Other o:
                     _seed = o.FinalState;
-                    return new MapCell(x, _y, MapState.Other, double.NaN, new Complex(double.NaN, double.NaN), 0, null, "integrated", o.Reason);
+                    return new MapCell(x, _y, MapState.Other, double.NaN, new Complex(double.NaN, double.NaN), 0, null, "integrated", o.Reason,
+                        o.Cause switch { OtherCause.Escaped => "escaped", OtherCause.IntegrationFailed => "integration_failed", _ => "not_settled" });
                 default:
                     throw new InvalidOperationException("unknown attractor kind");
             }
@@ -443,7 +447,7 @@ public static class InstabilityMap
                 Forget();
                 _seed = state;
                 return new MapCell(x, _y, MapState.Other, double.NaN, new Complex(double.NaN, double.NaN), 0, period, found,
-                    "a periodic orbit was found by integration but is not stable on the map's discretisation");
+                    "a periodic orbit was found by integration but is not stable on the map's discretisation", "unstable_on_mesh");
             }
             var spectrum = _analysis.Spectrum;
             CycleTransverseOperator op;
