@@ -410,16 +410,8 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public bool Adapt(double[] x, double[] tangent)
     {
         if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
-        var scheme = Mesh.Scheme;
-        var newMesh = PeriodicOrbits.Mesh.Adapt(scheme, Mesh.Mesh, x.AsSpan(0, _iT), _n, _N);
-        var xs = new double[_iT];
-        var ts = new double[_iT];
-        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, x.AsSpan(0, _iT), _n, newMesh, xs);
-        PeriodicOrbits.Mesh.Interpolate(scheme, Mesh.Mesh, tangent.AsSpan(0, _iT), _n, newMesh, ts);
-        xs.CopyTo(x, 0);
-        ts.CopyTo(tangent, 0);
-        Mesh = Mesh with { Mesh = newMesh };
-        SetReference(xs);
+        Mesh = Profiles.AdaptMesh(Mesh, x, tangent, _n);
+        SetReference(x.AsSpan(0, _iT));
         return true;
     }
 
