@@ -257,4 +257,24 @@ public class PeriodicOrbitContinuationTests
         Assert.Equal(1.0, a[1], 1e-7);                      // trivial multiplier
         Assert.Equal(Math.Exp(-2 * 0.5 * T), a[0], 1e-7);  // Stuart–Landau radial multiplier
     }
+
+    [Fact]
+    public void ATorusPointNeedsAConjugatePairOnTheUnitCircle()
+    {
+        // A sign change of Π(μiμj − 1) without such a pair (ill-conditioned multipliers near a
+        // homoclinic orbit, or a real pair μ, 1/μ) is no Neimark–Sacker point.
+        var model = new HopfNormalForm();
+        var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
+        var mesh = new CycleMesh(new CollocationScheme(4), Mesh.Uniform(4));
+        var problem = new PeriodicOrbitProblem(model, hb.Parameters, 0, mesh, new CollocationOptions { Intervals = 4, Points = 4 });
+        var x = new double[problem.Dimension];
+        x[problem.PeriodComponent] = 6;
+        int ns = problem.TestFunctionKinds.ToList().IndexOf(PointKind.NS);
+        PointAnalysis With(params Complex[] mu) => new(false, 0, mu);
+        Assert.Null(problem.Describe(ns, x, With(1, -5.7e11, 1583, 0.075, new Complex(-0.0187, 0.0033), new Complex(-0.0187, -0.0033))));
+        Assert.Null(problem.Describe(ns, x, With(1, 4, 0.25, 0.5)));
+        var torus = problem.Describe(ns, x, With(1, Complex.FromPolarCoordinates(1, 0.7), Complex.FromPolarCoordinates(1, -0.7), 0.5));
+        Assert.NotNull(torus);
+        Assert.Contains("theta = 0.7", torus!.Note);
+    }
 }

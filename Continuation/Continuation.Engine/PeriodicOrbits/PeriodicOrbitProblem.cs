@@ -485,7 +485,11 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                         double v = (mu[i] * mu[j] - 1).Magnitude;
                         if (v < best) { best = v; bi = i; bj = j; }
                     }
-                if (bi < 0 || Math.Abs(mu[bi].Imaginary) < 1e-6) return null; // a real pair μ, 1/μ: not a torus bifurcation
+                // A torus bifurcation needs a complex-conjugate pair on the unit circle: a real pair μ, 1/μ is a neutral
+                // saddle, and a sign change of the product with no pair near the circle comes from ill-conditioned
+                // multipliers (e.g. 1e11 and 1e-3 near a homoclinic orbit), not from a crossing.
+                if (bi < 0 || best > 1e-3 || Math.Abs(mu[bi].Imaginary) < 1e-6 * (1 + mu[bi].Magnitude)
+                    || (mu[bj] - Complex.Conjugate(mu[bi])).Magnitude > 1e-6 * (1 + mu[bi].Magnitude)) return null;
                 double theta = Math.Abs(mu[bi].Phase);
                 return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; multipliers " + Format(mu));
             }
