@@ -225,6 +225,41 @@ public class TransverseStabilityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OnAPeriodDoublingCurveTheHomogeneousModeIsNeutral()
+    {
+        // Every cycle on a PD curve has a multiplier −1: the homogeneous mode's dominant exponent is
+        // 0 + iπ/T where the other multipliers lie inside the unit circle.
+        var hb = Networks.Equilibria12.Value.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var collocation = new CollocationOptions { Intervals = 60, Points = 5 };
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = Model, Parameters = hb.Parameters, Parameter = "Iext_e",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.3, MaxSteps = 200 },
+            Collocation = collocation, Bounds = [new NamedBound("Iext_e", -5, 9.3)],
+        });
+        var pd = lc.SpecialPoints.First(s => s.Kind == PointKind.PD);
+        var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
+        {
+            Name = "pd", System = Model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "Iext_e", Second = "eps",
+            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Collocation = collocation,
+            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 6 }, Direction = Direction.Forward,
+        });
+        Assert.True(curve.Points.Count >= 5);
+        var analysis = new TransverseStability(Model, ConnectivitySpectrum.Compute(Networks.RandomSymmetric(6, seed: 2)));
+        var tr = analysis.Analyze(curve);
+        Assert.Equal(curve.Points.Count, tr.Points.Count);
+        foreach (var p in tr.Points)
+        {
+            Assert.Equal(HomogeneousStateKind.Cycle, p.StateKind);
+            Assert.Equal(0, p.Homogeneous.Growth.Real, 1e-6);
+            Assert.Equal(Math.PI / p.Period!.Value, Math.Abs(p.Homogeneous.Growth.Imaginary), 1e-6);
+            Assert.Equal(0, p.FailedModes);
+        }
+        Assert.Contains(tr.Points, p => Math.Abs(p.Parameters[NextGenNeuralMassHomogeneous.Eps] - 12) > 1e-3); // ε varies along the curve
+    }
+
+    [Fact]
     public void FrozenPeriodPointsGiveTheSameMultipliers()
     {
         // On a homoclinic (frozen-period) branch the period's slot of the unknowns holds the second parameter.

@@ -349,7 +349,8 @@ public sealed class TransverseStability
     /// <summary>
     /// Transverse stability of every point of <paramref name="branch"/>: equilibria for
     /// equilibrium branches and curves of equilibria (fold, Hopf), cycles for periodic and
-    /// frozen-period (homoclinic) branches; other kinds are an <see cref="ArgumentException"/>. Points are spread over the threads (modes, when the
+    /// frozen-period (homoclinic) branches and for curves of folds, period doublings or torus
+    /// bifurcations of cycles. Points are spread over the threads (modes, when the
     /// branch has fewer points than threads). <paramref name="progress"/> receives the number
     /// of points done. Throws <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>
@@ -364,7 +365,8 @@ public sealed class TransverseStability
         bool cycles = branch.Kind switch
         {
             BranchKind.Equilibrium or BranchKind.FoldCurve or BranchKind.HopfCurve => false,
-            BranchKind.Periodic or BranchKind.Homoclinic => true,
+            // Curves of cycle bifurcations store each point's cycle (unknowns and mesh) as cycle branches do.
+            BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve => true,
             _ => throw new ArgumentException($"branch {branch.Name}: the transverse stability of a {branch.Kind} branch is not defined here (its points are not homogeneous equilibria or cycles)", nameof(branch)),
         };
         int parameter = -1, second = -1;
