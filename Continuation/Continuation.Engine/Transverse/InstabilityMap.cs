@@ -158,7 +158,7 @@ public static class InstabilityMap
         {
             Parallel.For(0, ny, parallel, row =>
             {
-                var line = new Line(analysis, lineOptions, p0, ix, iy, y.Value(row));
+                var line = new Line(analysis, lineOptions, p0, ix, iy, y.Value(row), cancellation);
                 for (int col = 0; col < nx; col++)
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -194,10 +194,12 @@ public static class InstabilityMap
         double[]? _cycle, _cycleBefore;
         CycleMesh? _cycleBeforeMesh;
         double[] _seed;
-        double _previousX = double.NaN;
 
-        public Line(TransverseStability analysis, MapOptions options, double[] parameters, int ix, int iy, double y)
+        readonly CancellationToken _cancellation;
+
+        public Line(TransverseStability analysis, MapOptions options, double[] parameters, int ix, int iy, double y, CancellationToken cancellation)
         {
+            _cancellation = cancellation;
             _analysis = analysis;
             _system = analysis.System;
             _coupled = (ICoupledSystem)analysis.System;
@@ -219,11 +221,9 @@ public static class InstabilityMap
         public MapCell Next(double x)
         {
             _p[_ix] = x;
-            double dx = x - _previousX;
-            _previousX = x;
             if (_equilibrium is not null && ContinueEquilibrium())
                 return EquilibriumCell(x, "continued");
-            if (_cycle is not null && ContinueCycle(dx))
+            if (_cycle is not null && ContinueCycle())
                 return CycleCell(x, "continued");
             // Lost (or first cell): search from the last state, nudged off it (an equilibrium or a
             // cycle that has just lost stability repels its own neighbourhood only slowly).
@@ -233,7 +233,7 @@ public static class InstabilityMap
                 for (int i = 0; i < _n; i++) _seed[i] += 1e-4 * (1 + Math.Abs(_seed[i])) * (i % 2 == 0 ? 1 : -1);
             }
             Forget();
-            var found = Attractors.Find(_system, _p, _seed, _options.Collocation, _options.Attractors);
+            var found = Attractors.Find(_system, _p, _seed, _options.Collocation, _options.Attractors, _cancellation);
             switch (found)
             {
                 case Attractor.Equilibrium e:
@@ -348,7 +348,7 @@ public static class InstabilityMap
         // ------------------------------------------------------------ cycles
 
         /// <summary>Collocation Newton at the new parameter value; true when it converged to a stable cycle of the same family.</summary>
-        bool ContinueCycle(double dx)
+        bool ContinueCycle()
         {
             var problem = _cycleProblem!;
             var x = (double[])_cycle!.Clone();
