@@ -43,6 +43,7 @@ public static class Figures
         ["LPNS"] = (MarkerShape.OpenTriangleDown, Color.FromHex("#2ca02c"), "LPNS fold-torus"),
         ["PDNS"] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
         ["LPPD"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#8c564b"), "LPPD fold-flip"),
+        ["GPD"] = (MarkerShape.FilledDiamond, Color.FromHex("#9467bd"), "GPD generalised period doubling"),
     };
 
     /// <summary>Colours of the two-parameter curve kinds.</summary>

@@ -43,7 +43,7 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
         // The end at zero amplitude first (its index is used below), then the codimension-two points.
         _kinds = kind == CycleCurveKind.FoldOfCycles
             ? [PointKind.GH, PointKind.R1, PointKind.LPPD, PointKind.LPNS]
-            : [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS];
+            : [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS, PointKind.GPD];
     }
 
     public override IReadOnlyList<PointKind> TestFunctionKinds => _kinds;
@@ -217,8 +217,9 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
     /// M, see <see cref="FloquetTests"/>): on an LPC curve R1 (1:1 resonance, a third multiplier at +1)
     /// p''(1)/2, LPPD (fold–flip) p(−1), LPNS (fold–torus) the product over pairs of the others of
     /// (μiμj − 1); on a PD curve LPPD p'(1) (with the flip multiplier at −1), R2 (1:2 resonance) p'(−1),
-    /// PDNS (flip–torus) the pair product. The generalised period doubling (GPD, the flip's normal-form
-    /// coefficient vanishes) is not detected.
+    /// PDNS (flip–torus) the pair product, and GPD (generalised period doubling) the flip's normal-form
+    /// coefficient c (<see cref="PeriodDoublingNormalForm"/>: finite differences of the return map,
+    /// about twenty integrations over one period per point).
     /// </remarks>
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
@@ -246,6 +247,8 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
             testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
         }
         testValues[3] = FloquetTests.TorusProduct(mu, i => i == a || i == b);
+        if (_kind == CycleCurveKind.PeriodDoubling)
+            testValues[4] = PeriodDoublingNormalForm.Coefficient(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
@@ -277,6 +280,8 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
                 if (c < 0 || (mu[c] - target).Magnitude > 1e-3) return null;
                 return new(Period: T, Note: "fold-flip (LPPD): multipliers at +1 and -1; the fold-of-cycles and period-doubling curves meet" + multipliers);
             }
+            case PointKind.GPD:
+                return new(Period: T, Note: "generalised period doubling (GPD): the period-doubling normal-form coefficient vanishes; the doubling changes between super- and subcritical here" + multipliers);
             case PointKind.R2:
             {
                 int c = FloquetTests.Closest(mu, -1, Excluded);

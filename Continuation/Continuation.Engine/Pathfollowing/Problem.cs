@@ -47,6 +47,8 @@ public enum PointKind
     PDNS,
     /// <summary>Fold–flip: multipliers +1 and −1 (on a fold-of-cycles or period-doubling curve).</summary>
     LPPD,
+    /// <summary>Generalised period doubling: the period-doubling normal-form coefficient vanishes (on a period-doubling curve).</summary>
+    GPD,
     /// <summary>User value of a parameter.</summary>
     UZ,
     /// <summary>End point of a branch.</summary>

@@ -472,7 +472,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 for (int i = 0; i < mu.Length; i++)
                     if (i != trivial && (best < 0 || (mu[i] + 1).Magnitude < (mu[best] + 1).Magnitude)) best = i;
                 if (best < 0 || Math.Abs(mu[best].Imaginary) > 1e-6 || (mu[best] + 1).Magnitude > 1e-3) return null;
-                return new SpecialPointDetails(Period: T, Note: "multipliers " + Format(mu));
+                return new SpecialPointDetails(Period: T, Note: PeriodDoublingNote(x) + "multipliers " + Format(mu));
             }
             case PointKind.NS:
             {
@@ -496,6 +496,20 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             default:
                 return new SpecialPointDetails(Period: T, Note: HopfArrivalNote);
         }
+    }
+
+    /// <summary>
+    /// "supercritical (c = …); " from the period-doubling normal-form coefficient at the cycle x, or
+    /// "" when it cannot be computed. The monodromy comes from a problem of its own, so the
+    /// continuation's factorisation is left as it is.
+    /// </summary>
+    string PeriodDoublingNote(ReadOnlySpan<double> x)
+    {
+        var parameters = ParametersAt(x);
+        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
+        var monodromy = own.Monodromy(x);
+        double c = PeriodDoublingNormalForm.Coefficient(System, parameters, x[.._n], PeriodAt(x), monodromy);
+        return PeriodDoublingNormalForm.Describe(c) is { } text ? text + "; " : "";
     }
 
     /// <summary>Multipliers as text for notes: "−0.99999+0i 0.35 …".</summary>

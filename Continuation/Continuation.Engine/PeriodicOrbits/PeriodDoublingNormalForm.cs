@@ -1,0 +1,170 @@
+using Continuation.Integration;
+using Continuation.Systems;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Continuation.PeriodicOrbits;
+
+/// <summary>
+/// The normal-form coefficient of a period doubling: the Poincaré map of the cycle, restricted to
+/// its centre manifold, is η ↦ −η + c η³ + O(η⁴) (after a change of coordinates). c &gt; 0: the
+/// doubled cycles exist on the side where the cycle is unstable and are stable (supercritical);
+/// c &lt; 0: they exist where the cycle is stable and are unstable (subcritical). A zero of c along
+/// a period-doubling curve is a generalised period doubling (GPD).
+/// </summary>
+/// <remarks>
+/// <para>
+/// c = ⟨p, C(q,q,q)⟩/6 + ⟨p, B(q, (I − A)⁻¹B(q,q))⟩/2 for the map P with A = DP, B = D²P and
+/// C = D³P at the fixed point, Aq = −q, Aᵀp = −p, ⟨p,q⟩ = 1 (Kuznetsov, Elements of Applied
+/// Bifurcation Theory, the flip bifurcation of maps; for x ↦ −x + ax² + bx³ it gives b + a², as
+/// the second iterate x − 2(a² + b)x³ requires).
+/// </para>
+/// <para>
+/// P is the return map to the hyperplane through the cycle's point x0 orthogonal to f(x0): one
+/// period of integration (Dormand–Prince at tolerance 1e-12) and Newton on the return time.
+/// A is the monodromy projected on the hyperplane, Π M; B and C are central differences of P along
+/// the hyperplane (second and third, with Richardson extrapolation; NaN when the two steps disagree
+/// by more than 10 %), B(q, w) by polarisation. The result is accurate to a few digits — enough for
+/// its sign and for locating its zero. Its magnitude depends on the section (the cycle's point at
+/// t = 0) and the normalisation |q| = 1; its sign does not.
+/// </para>
+/// </remarks>
+public static class PeriodDoublingNormalForm
+{
+    /// <summary>
+    /// c at a period-doubling cycle through <paramref name="x0"/> with period <paramref name="period"/>
+    /// and monodromy <paramref name="monodromy"/> (row-major n × n, with a multiplier near −1);
+    /// NaN when it cannot be computed (no multiplier near −1, an integration failure).
+    /// </summary>
+    public static double Coefficient(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period, ReadOnlySpan<double> monodromy)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        int n = system.Dimension;
+        var p = parameters.ToArray();
+        var x = x0.ToArray();
+        var f0 = new double[n];
+        system.Evaluate(x, p, f0);
+        double ff = f0.Sum(v => v * v);
+        if (!(ff > 0)) return double.NaN;
+        // A = Π M, Π = I − f0 f0ᵀ/|f0|²: the linearised return map (its eigenvalue 0 is the flow direction).
+        var mono = monodromy.ToArray();
+        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
+        var proj = Matrix<double>.Build.DenseIdentity(n) - Matrix<double>.Build.Dense(n, n, (i, j) => f0[i] * f0[j] / ff);
+        var a = proj * m;
+        var q = FlipVector(a);
+        var pv = FlipVector(a.Transpose());
+        if (q is null || pv is null) return double.NaN;
+        q = q / q.L2Norm();
+        double pq = pv.DotProduct(q);
+        if (Math.Abs(pq) < 1e-12) return double.NaN;
+        pv = pv / pq;
+
+        var map = new ReturnMap(system, p, x, f0, period);
+        double scale = Math.Max(1, x.Max(Math.Abs));
+        var b = SecondDerivative(map, q, scale);
+        if (b is null) return double.NaN;
+        var w = (Matrix<double>.Build.DenseIdentity(n) - a).Solve(b);
+        var c3 = ThirdDerivative(map, q, scale);
+        if (c3 is null) return double.NaN;
+        // B(q, w) = [B(q + w, q + w) − B(q − w, q − w)] / 4.
+        var bp = SecondDerivative(map, q + w, scale);
+        var bm = SecondDerivative(map, q - w, scale);
+        if (bp is null || bm is null) return double.NaN;
+        var bqw = (bp - bm) / 4;
+        return pv.DotProduct(c3) / 6 + pv.DotProduct(bqw) / 2;
+    }
+
+    /// <summary>"supercritical (c = 1.23e-01)" or "subcritical (c = −4.5e-02)"; null for NaN.</summary>
+    public static string? Describe(double c) => double.IsNaN(c) ? null
+        : (c > 0 ? "supercritical" : "subcritical") + " (c = " + c.ToString("0.###e+00", System.Globalization.CultureInfo.InvariantCulture) + ")";
+
+    /// <summary>The real eigenvector of the eigenvalue closest to −1, or null when none is within 1e-2.</summary>
+    static MathNet.Numerics.LinearAlgebra.Vector<double>? FlipVector(Matrix<double> a)
+    {
+        var evd = a.Evd(Symmetricity.Asymmetric);
+        int best = -1;
+        for (int i = 0; i < a.RowCount; i++)
+            if (best < 0 || (evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
+        if (best < 0 || (evd.EigenValues[best] + 1).Magnitude > 1e-2 || Math.Abs(evd.EigenValues[best].Imaginary) > 1e-8) return null;
+        return evd.EigenVectors.Column(best);
+    }
+
+    /// <summary>D²P(v, v) by central second differences at two steps and Richardson extrapolation.</summary>
+    static MathNet.Numerics.LinearAlgebra.Vector<double>? SecondDerivative(ReturnMap map, MathNet.Numerics.LinearAlgebra.Vector<double> v, double scale)
+    {
+        double norm = v.L2Norm();
+        if (norm == 0) return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(v.Count);
+        var u = v / norm;
+        MathNet.Numerics.LinearAlgebra.Vector<double>? D(double h)
+        {
+            var plus = map.Apply(u, h * scale);
+            var minus = map.Apply(u, -h * scale);
+            var zero = map.Apply(u, 0);
+            if (plus is null || minus is null || zero is null) return null;
+            return (plus - 2 * zero + minus) / (h * h * scale * scale);
+        }
+        var d1 = D(8e-4);
+        var d2 = D(4e-4);
+        if (d1 is null || d2 is null || !Consistent(d1, d2)) return null;
+        return (4 * d2 - d1) / 3 * (norm * norm);
+    }
+
+    /// <summary>D³P(v, v, v) by central third differences at two steps and Richardson extrapolation.</summary>
+    static MathNet.Numerics.LinearAlgebra.Vector<double>? ThirdDerivative(ReturnMap map, MathNet.Numerics.LinearAlgebra.Vector<double> v, double scale)
+    {
+        MathNet.Numerics.LinearAlgebra.Vector<double>? D(double h)
+        {
+            double s = h * scale;
+            var p2 = map.Apply(v, 2 * s);
+            var p1 = map.Apply(v, s);
+            var m1 = map.Apply(v, -s);
+            var m2 = map.Apply(v, -2 * s);
+            if (p2 is null || p1 is null || m1 is null || m2 is null) return null;
+            return (p2 - 2 * p1 + 2 * m1 - m2) / (2 * s * s * s);
+        }
+        var d1 = D(4e-3);
+        var d2 = D(2e-3);
+        if (d1 is null || d2 is null || !Consistent(d1, d2)) return null;
+        return (4 * d2 - d1) / 3;
+    }
+
+    /// <summary>
+    /// Two difference quotients at steps h and h/2 must agree to 10 % (their difference is the
+    /// O(h²) error that Richardson removes): otherwise the map is not smooth on the scale of the
+    /// steps (e.g. the loops of a period-4 cycle lie closer than the step) and the result is dropped.
+    /// </summary>
+    static bool Consistent(MathNet.Numerics.LinearAlgebra.Vector<double> d1, MathNet.Numerics.LinearAlgebra.Vector<double> d2)
+    {
+        double size = Math.Max(d1.L2Norm(), d2.L2Norm());
+        return (d1 - d2).L2Norm() <= 0.1 * size + 1e-6;
+    }
+
+    /// <summary>The return map to the hyperplane through x0 orthogonal to f(x0), as a function of a displacement in it.</summary>
+    sealed class ReturnMap(OdeSystem system, double[] parameters, double[] x0, double[] f0, double period)
+    {
+        readonly DormandPrince _integrator = new(system, new DormandPrinceOptions { RelativeTolerance = 1e-12, AbsoluteTolerance = 1e-13 });
+        readonly double _ff = f0.Sum(v => v * v);
+
+        /// <summary>P(x0 + s v) − x0, or null when the integration failed.</summary>
+        public MathNet.Numerics.LinearAlgebra.Vector<double>? Apply(MathNet.Numerics.LinearAlgebra.Vector<double> v, double s)
+        {
+            int n = x0.Length;
+            var y = new double[n];
+            for (int i = 0; i < n; i++) y[i] = x0[i] + s * v[i];
+            if (!_integrator.Integrate(parameters, y, 0, period).IsSuccess) return null;
+            var f = new double[n];
+            // Newton on the return time: ⟨y(τ) − x0, f0⟩ = 0.
+            for (int it = 0; it < 6; it++)
+            {
+                double g = 0, gp = 0;
+                system.Evaluate(y, parameters, f);
+                for (int i = 0; i < n; i++) { g += (y[i] - x0[i]) * f0[i]; gp += f[i] * f0[i]; }
+                if (Math.Abs(g) <= 1e-15 * _ff || gp == 0) break;
+                double dt = -g / gp;
+                if (!_integrator.Integrate(parameters, y, 0, dt).IsSuccess) return null;
+            }
+            var r = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(n);
+            for (int i = 0; i < n; i++) r[i] = y[i] - x0[i];
+            return r;
+        }
+    }
+}

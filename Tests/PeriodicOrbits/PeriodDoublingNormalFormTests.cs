@@ -1,0 +1,115 @@
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Results;
+using Continuation.Systems;
+using Xunit.Abstractions;
+
+namespace Tests.PeriodicOrbits;
+
+/// <summary>The period-doubling normal-form coefficient against a model whose return map is known.</summary>
+public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// A Stuart–Landau cycle (x, y) of radius √c and period 2π times a half-turn twist (p, q) with
+    /// rates α = a − b² and −1 and the cubic term −g(p² + q²)(p, q), g = b − 0.1, invariant under the
+    /// rotation: on the unit cycle the return map along the flip direction is η ↦ −e^{2πα}η + 2πg η³ + …,
+    /// so at α = 0 the coefficient is c = 2πg. The period-doubling curve is a = b², with a generalised
+    /// period doubling at b = 0.1.
+    /// </summary>
+    /// <remarks>
+    /// With <c>quadratic</c> a fifth variable s' = −s + k(p² + q²) feeds back as −h s (p, q): on the
+    /// centre manifold s = kη², so the cubic coefficient becomes g + hk (k = 0.5, h = 0.4), reached
+    /// only through the quadratic terms of the map: c = 2π(g + hk).
+    /// </remarks>
+    public sealed class CubicTwist(bool quadratic = false) : OdeSystem
+    {
+        public override string Name => quadratic ? "quadratic-twist" : "cubic-twist";
+        public override IReadOnlyList<string> StateNames => quadratic ? ["x", "y", "p", "q", "s"] : ["x", "y", "p", "q"];
+        public override IReadOnlyList<Parameter> Parameters => [new("c", -0.5), new("a", -0.5), new("b", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> par, Span<double> du)
+        {
+            double x = u[0], y = u[1], r2 = x * x + y * y, c = par[0], a = par[1], b = par[2];
+            du[0] = (c - r2) * x - y;
+            du[1] = x + (c - r2) * y;
+            double alpha = a - b * b, beta = -1, mean = 0.5 * (alpha + beta), diff = 0.5 * (alpha - beta);
+            double w2 = u[2] * u[2] + u[3] * u[3], g = b - 0.1, cubic = -g * w2;
+            if (quadratic)
+            {
+                cubic -= 0.4 * u[4];
+                du[4] = -u[4] + 0.5 * w2;
+            }
+            du[2] = mean * u[2] - 0.5 * u[3] + diff * (x * u[2] + y * u[3]) + cubic * u[2];
+            du[3] = 0.5 * u[2] + mean * u[3] + diff * (y * u[2] - x * u[3]) + cubic * u[3];
+        }
+    }
+
+    public static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
+
+    /// <summary>The PD point of the unit cycle continued in a at b (α = a − b² = 0).</summary>
+    public static BranchPoint FlipAt(double b, bool quadratic = false)
+    {
+        var model = new CubicTwist(quadratic);
+        var p = model.DefaultParameters();
+        p[2] = b;
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = p, Parameter = "c", State = new double[model.Dimension],
+            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "c", -0.5, 0.5)] },
+        });
+        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "c",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.05, MaxSteps = 300 },
+            Collocation = Collocation, Bounds = [new NamedBound("c", -1, 1.5)], Values = [1.0],
+        });
+        var unit = lc.Find("UZ1")!;
+        var inA = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc-a", System = model, Parameters = unit.Parameters, Parameter = "a",
+            Start = new CycleStart.Cycle(unit.Cycle!, unit.Unknowns),
+            Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.1, MaxSteps = 100 },
+            Collocation = Collocation, Bounds = [new NamedBound("a", -0.5, 0.5)],
+        });
+        return inA.SpecialPoints.Single(s => s.Kind == PointKind.PD);
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.3, false)]
+    [InlineData(0.0, true)]
+    public void CoefficientMatchesTheReturnMap(double b, bool quadratic)
+    {
+        var pd = FlipAt(b, quadratic);
+        var model = new CubicTwist(quadratic);
+        var problem = new PeriodicOrbitProblem(model, pd.Parameters, 1, pd.Cycle!, Collocation);
+        var monodromy = problem.Monodromy(pd.Unknowns);
+        double c = PeriodDoublingNormalForm.Coefficient(model, pd.Parameters, pd.State, pd.Period!.Value, monodromy);
+        double expected = 2 * Math.PI * (b - 0.1 + (quadratic ? 0.2 : 0));
+        output.WriteLine($"b = {b}, quadratic {quadratic}: c = {c:G10}, expected {expected:G10}");
+        Assert.Equal(expected, c, 1e-4);
+    }
+
+    [Theory]
+    [InlineData(false, 0.1)]
+    [InlineData(true, -0.1)]
+    public void PeriodDoublingCurveLocatesTheGeneralisedPeriodDoubling(bool quadratic, double expectedB)
+    {
+        var pd = FlipAt(0, quadratic);
+        Assert.Contains(quadratic ? "supercritical (c = 6.283e-01)" : "subcritical (c = -6.283e-01)", pd.Note);
+        var model = new CubicTwist(quadratic);
+        var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
+        {
+            Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "a", Second = "b",
+            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Collocation = Collocation,
+            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
+            Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.4, 0.4)],
+        });
+        var gpd = Assert.Single(curve.SpecialPoints, p => p.Kind == PointKind.GPD);
+        output.WriteLine($"GPD at a = {gpd.Parameters[1]:G10}, b = {gpd.Parameters[2]:G10}: {gpd.Note}");
+        Assert.Equal(expectedB, gpd.Parameters[2], 1e-6);
+        Assert.Equal(expectedB * expectedB, gpd.Parameters[1], 1e-6);
+    }
+}
