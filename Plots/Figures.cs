@@ -44,6 +44,7 @@ public static class Figures
         ["PDNS"] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
         ["LPPD"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#8c564b"), "LPPD fold-flip"),
         ["GPD"] = (MarkerShape.FilledDiamond, Color.FromHex("#9467bd"), "GPD generalised period doubling"),
+        ["CH"] = (MarkerShape.FilledDiamond, Color.FromHex("#ff7f0e"), "CH Chenciner"),
     };
 
     /// <summary>Colours of the two-parameter curve kinds.</summary>

@@ -218,7 +218,7 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
     /// p''(1)/2, LPPD (fold–flip) p(−1), LPNS (fold–torus) the product over pairs of the others of
     /// (μiμj − 1); on a PD curve LPPD p'(1) (with the flip multiplier at −1), R2 (1:2 resonance) p'(−1),
     /// PDNS (flip–torus) the pair product, and GPD (generalised period doubling) the flip's normal-form
-    /// coefficient c (<see cref="PeriodDoublingNormalForm"/>: finite differences of the return map,
+    /// coefficient c (<see cref="CycleNormalForms"/>: finite differences of the return map,
     /// about twenty integrations over one period per point).
     /// </remarks>
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
@@ -248,7 +248,7 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
         }
         testValues[3] = FloquetTests.TorusProduct(mu, i => i == a || i == b);
         if (_kind == CycleCurveKind.PeriodDoubling)
-            testValues[4] = PeriodDoublingNormalForm.Coefficient(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
+            testValues[4] = CycleNormalForms.PeriodDoubling(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 

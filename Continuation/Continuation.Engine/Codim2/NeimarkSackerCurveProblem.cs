@@ -34,7 +34,7 @@ namespace Continuation.Codim2;
 /// </remarks>
 public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
 {
-    static readonly PointKind[] Kinds = [PointKind.R1, PointKind.R2, PointKind.R3, PointKind.R4, PointKind.LPNS, PointKind.PDNS, PointKind.EP];
+    static readonly PointKind[] Kinds = [PointKind.R1, PointKind.R2, PointKind.R3, PointKind.R4, PointKind.LPNS, PointKind.PDNS, PointKind.EP, PointKind.CH];
     readonly int _iTheta;
     readonly double[] _vReference, _nodeWeights;
 
@@ -284,6 +284,10 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         testValues[4] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
         testValues[5] = pd.Real;
         testValues[6] = Amplitude(x) - 0.1 * _largestAmplitude;
+        // The torus's normal-form coefficient (finite differences of the return map; NaN near the strong resonances, where it is not defined).
+        testValues[7] = Math.Sin(theta) > 0.05
+            ? CycleNormalForms.NeimarkSacker(System, ParametersAt(x), x[.._n], x[_iT], monodromy, Math.Abs(theta))
+            : double.NaN;
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
@@ -324,6 +328,9 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
                 return new SpecialPointDetails(Period: T,
                     Note: $"flip-Neimark-Sacker (PDNS): a multiplier at -1, {angle}; the torus curve crosses a period-doubling curve");
             }
+            case PointKind.CH:
+                return new SpecialPointDetails(Period: T,
+                    Note: $"Chenciner (CH): the torus's normal-form coefficient vanishes, {angle}; the torus bifurcation changes between super- and subcritical here");
             default:
                 return new SpecialPointDetails(Period: T, EndsBranch: true,
                     Note: "the cycles shrink to an equilibrium (towards a double-Hopf point of the equilibria)");

@@ -49,6 +49,8 @@ public enum PointKind
     LPPD,
     /// <summary>Generalised period doubling: the period-doubling normal-form coefficient vanishes (on a period-doubling curve).</summary>
     GPD,
+    /// <summary>Chenciner: the Neimark–Sacker normal-form coefficient vanishes (on a torus curve).</summary>
+    CH,
     /// <summary>User value of a parameter.</summary>
     UZ,
     /// <summary>End point of a branch.</summary>

@@ -491,7 +491,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 if (bi < 0 || best > 1e-3 || Math.Abs(mu[bi].Imaginary) < 1e-6 * (1 + mu[bi].Magnitude)
                     || (mu[bj] - Complex.Conjugate(mu[bi])).Magnitude > 1e-6 * (1 + mu[bi].Magnitude)) return null;
                 double theta = Math.Abs(mu[bi].Phase);
-                return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; multipliers " + Format(mu));
+                return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; " + TorusNote(x, theta) + "multipliers " + Format(mu));
             }
             default:
                 return new SpecialPointDetails(Period: T, Note: HopfArrivalNote);
@@ -508,8 +508,18 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         var parameters = ParametersAt(x);
         var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
         var monodromy = own.Monodromy(x);
-        double c = PeriodDoublingNormalForm.Coefficient(System, parameters, x[.._n], PeriodAt(x), monodromy);
-        return PeriodDoublingNormalForm.Describe(c) is { } text ? text + "; " : "";
+        double c = CycleNormalForms.PeriodDoubling(System, parameters, x[.._n], PeriodAt(x), monodromy);
+        return CycleNormalForms.DescribePeriodDoubling(c) is { } text ? text + "; " : "";
+    }
+
+    /// <summary>"supercritical (d = …); " from the torus normal-form coefficient at the cycle x, or "" (as <see cref="PeriodDoublingNote"/>).</summary>
+    string TorusNote(ReadOnlySpan<double> x, double theta)
+    {
+        var parameters = ParametersAt(x);
+        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
+        var monodromy = own.Monodromy(x);
+        double d = CycleNormalForms.NeimarkSacker(System, parameters, x[.._n], PeriodAt(x), monodromy, theta);
+        return double.IsNaN(d) ? "" : (d < 0 ? "supercritical" : "subcritical") + " (d = " + d.ToString("0.###e+00", CultureInfo.InvariantCulture) + "); ";
     }
 
     /// <summary>Multipliers as text for notes: "−0.99999+0i 0.35 …".</summary>

@@ -1,12 +1,17 @@
+using System.Numerics;
 using Continuation.Integration;
 using Continuation.Systems;
 using MathNet.Numerics.LinearAlgebra;
 
+using RealVector = MathNet.Numerics.LinearAlgebra.Vector<double>;
+
 namespace Continuation.PeriodicOrbits;
 
 /// <summary>
-/// The normal-form coefficient of a period doubling: the Poincaré map of the cycle, restricted to
-/// its centre manifold, is η ↦ −η + c η³ + O(η⁴) (after a change of coordinates). c &gt; 0: the
+/// Normal-form coefficients of the codimension-one bifurcations of a cycle with a multiplier −1 or
+/// e^{±iθ}, from its return map (<see cref="NeimarkSacker"/> for the torus). For a period doubling
+/// the return map, restricted to its centre manifold, is η ↦ −η + c η³ + O(η⁴) (after a change of
+/// coordinates). c &gt; 0: the
 /// doubled cycles exist on the side where the cycle is unstable and are stable (supercritical);
 /// c &lt; 0: they exist where the cycle is stable and are unstable (subcritical). A zero of c along
 /// a period-doubling curve is a generalised period doubling (GPD).
@@ -28,14 +33,14 @@ namespace Continuation.PeriodicOrbits;
 /// t = 0) and the normalisation |q| = 1; its sign does not.
 /// </para>
 /// </remarks>
-public static class PeriodDoublingNormalForm
+public static class CycleNormalForms
 {
     /// <summary>
     /// c at a period-doubling cycle through <paramref name="x0"/> with period <paramref name="period"/>
     /// and monodromy <paramref name="monodromy"/> (row-major n × n, with a multiplier near −1);
     /// NaN when it cannot be computed (no multiplier near −1, an integration failure).
     /// </summary>
-    public static double Coefficient(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period, ReadOnlySpan<double> monodromy)
+    public static double PeriodDoubling(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period, ReadOnlySpan<double> monodromy)
     {
         ArgumentNullException.ThrowIfNull(system);
         int n = system.Dimension;
@@ -70,11 +75,111 @@ public static class PeriodDoublingNormalForm
         var bm = SecondDerivative(map, q - w, scale);
         if (bp is null || bm is null) return double.NaN;
         var bqw = (bp - bm) / 4;
-        return pv.DotProduct(c3) / 6 + pv.DotProduct(bqw) / 2;
+        double cubic = pv.DotProduct(c3) / 6, quadratic = pv.DotProduct(bqw) / 2;
+        // Both terms at the level of the differences' rounding: the map has no cubic normal-form term at
+        // all (e.g. a linear block times a cycle), and the sign of their sum would be noise.
+        if (Math.Abs(cubic) + Math.Abs(quadratic) < DegenerateLevel) return double.NaN;
+        return cubic + quadratic;
     }
 
+    /// <summary>
+    /// The Neimark–Sacker coefficient d = Re(e^{−iθ} c1) of the return map of a cycle with
+    /// multipliers e^{±iθ} (<paramref name="theta"/> in (0, π)): on its centre manifold the map is
+    /// ξ ↦ e^{iθ}ξ + c1 ξ|ξ|² + … with |q| = 1, where
+    /// c1 = ⟨p, C(q,q,q̄) + 2B(q,(I − A)⁻¹B(q,q̄)) + B(q̄,(e^{2iθ} − A)⁻¹B(q,q))⟩/2
+    /// (Kuznetsov, Elements, the Neimark–Sacker bifurcation of maps). d &lt; 0: supercritical (a
+    /// stable invariant torus); d &gt; 0: subcritical. A zero along a torus curve is a Chenciner
+    /// point (CH). NaN when it cannot be computed. About 130 integrations over one period.
+    /// </summary>
+    public static double NeimarkSacker(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period,
+        ReadOnlySpan<double> monodromy, double theta)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        int n = system.Dimension;
+        var p = parameters.ToArray();
+        var x = x0.ToArray();
+        var f0 = new double[n];
+        system.Evaluate(x, p, f0);
+        double ff = f0.Sum(v => v * v);
+        if (!(ff > 0) || !(theta > 0 && theta < Math.PI)) return double.NaN;
+        var mono = monodromy.ToArray();
+        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
+        var proj = Matrix<double>.Build.DenseIdentity(n) - Matrix<double>.Build.Dense(n, n, (i, j) => f0[i] * f0[j] / ff);
+        var a = proj * m;
+        var mu = Complex.FromPolarCoordinates(1, theta);
+        var q = ComplexVector(a.ToComplex(), mu);
+        var pv = ComplexVector(a.Transpose().ToComplex(), Complex.Conjugate(mu)); // Aᴴp = e^{−iθ}p for real A
+        if (q is null || pv is null) return double.NaN;
+        q = q / q.L2Norm();
+        var pq = pv.ConjugateDotProduct(q); // ⟨p, q⟩ = p̄ᵀq
+        if (pq.Magnitude < 1e-12) return double.NaN;
+        pv = pv / Complex.Conjugate(pq);
+        var qa = q.Map(z => z.Real);
+        var qb = q.Map(z => z.Imaginary);
+
+        var map = new ReturnMap(system, p, x, f0, period);
+        double scale = Math.Max(1, x.Max(Math.Abs));
+        RealVector? B(RealVector u, RealVector v)
+        {
+            var plus = SecondDerivative(map, u + v, scale);
+            var minus = SecondDerivative(map, u - v, scale);
+            return plus is null || minus is null ? null : (plus - minus) / 4;
+        }
+        var baa = SecondDerivative(map, qa, scale);
+        var bbb = SecondDerivative(map, qb, scale);
+        var bab = B(qa, qb);
+        var caaa = ThirdDerivative(map, qa, scale);
+        var cbbb = ThirdDerivative(map, qb, scale);
+        var cplus = ThirdDerivative(map, qa + qb, scale);
+        var cminus = ThirdDerivative(map, qa - qb, scale);
+        if (baa is null || bbb is null || bab is null || caaa is null || cbbb is null || cplus is null || cminus is null) return double.NaN;
+        // C(a,a,b) and C(a,b,b) by polarisation of the cubes along a ± b.
+        var caab = (cplus - cminus - 2 * cbbb) / 6;
+        var cabb = (cplus + cminus - 2 * caaa) / 6;
+        var cQQQbar = Combine(caaa + cabb, caab + cbbb);
+        var bqq = Combine(baa - bbb, 2 * bab);
+        var bQQbar = baa + bbb;
+        var w1 = (Matrix<double>.Build.DenseIdentity(n) - a).Solve(bQQbar);
+        var w2 = (Matrix<Complex>.Build.DenseIdentity(n) * (mu * mu) - a.ToComplex()).Solve(bqq);
+        var w2r = w2.Map(z => z.Real);
+        var w2i = w2.Map(z => z.Imaginary);
+        var baw1 = B(qa, w1);
+        var bbw1 = B(qb, w1);
+        var baw2r = B(qa, w2r);
+        var bbw2i = B(qb, w2i);
+        var baw2i = B(qa, w2i);
+        var bbw2r = B(qb, w2r);
+        if (baw1 is null || bbw1 is null || baw2r is null || bbw2i is null || baw2i is null || bbw2r is null) return double.NaN;
+        var bqw1 = Combine(baw1, bbw1);                     // B(a + ib, w1)
+        var bQbarW2 = Combine(baw2r + bbw2i, baw2i - bbw2r);   // B(a − ib, w2r + i w2i)
+        var terms = new[] { pv.ConjugateDotProduct(cQQQbar), 2 * pv.ConjugateDotProduct(bqw1), pv.ConjugateDotProduct(bQbarW2) };
+        if (terms.Sum(t => t.Magnitude) / 2 < DegenerateLevel) return double.NaN; // no cubic term at all: see Coefficient
+        var c1 = (terms[0] + terms[1] + terms[2]) / 2;
+        return (Complex.Conjugate(mu) * c1).Real;
+    }
+
+    static MathNet.Numerics.LinearAlgebra.Vector<Complex> Combine(RealVector re, RealVector im)
+        => MathNet.Numerics.LinearAlgebra.Vector<Complex>.Build.Dense(re.Count, i => new Complex(re[i], im[i]));
+
+    /// <summary>The eigenvector of the eigenvalue closest to <paramref name="target"/>, or null when none is within 1e-2.</summary>
+    static MathNet.Numerics.LinearAlgebra.Vector<Complex>? ComplexVector(Matrix<Complex> a, Complex target)
+    {
+        var evd = a.Evd(Symmetricity.Asymmetric);
+        int best = -1;
+        for (int i = 0; i < a.RowCount; i++)
+            if (best < 0 || (evd.EigenValues[i] - target).Magnitude < (evd.EigenValues[best] - target).Magnitude) best = i;
+        if (best < 0 || (evd.EigenValues[best] - target).Magnitude > 1e-2) return null;
+        return evd.EigenVectors.Column(best);
+    }
+
+    /// <summary>
+    /// Below this the cubic and quadratic contributions (with |q| = 1) are taken for rounding noise of
+    /// the differences (about 1e-9 where the map has no such terms) and the coefficient is not defined.
+    /// </summary>
+    const double DegenerateLevel = 1e-7;
+
     /// <summary>"supercritical (c = 1.23e-01)" or "subcritical (c = −4.5e-02)"; null for NaN.</summary>
-    public static string? Describe(double c) => double.IsNaN(c) ? null
+    public static string? DescribePeriodDoubling(double c) => double.IsNaN(c) ? null
         : (c > 0 ? "supercritical" : "subcritical") + " (c = " + c.ToString("0.###e+00", System.Globalization.CultureInfo.InvariantCulture) + ")";
 
     /// <summary>The real eigenvector of the eigenvalue closest to −1, or null when none is within 1e-2.</summary>

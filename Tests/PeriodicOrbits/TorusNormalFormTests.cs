@@ -1,0 +1,113 @@
+using Continuation.Equilibria;
+using Continuation.Pathfollowing;
+using Continuation.PeriodicOrbits;
+using Continuation.Results;
+using Continuation.Systems;
+using Xunit.Abstractions;
+
+namespace Tests.PeriodicOrbits;
+
+/// <summary>The Neimark–Sacker coefficient of a cycle against a model whose return map is known.</summary>
+public class TorusNormalFormTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// A Stuart–Landau cycle (x, y) of radius √c and period 2π times a focus ζ = z + iw with
+    /// ζ' = (a − b² + iω)ζ − g|ζ|²ζ, ω = (1 + b)/4, g = b − 0.2: at a = b² the return map is
+    /// ζ ↦ e^{iθ}ζ(1 − 2πg|ζ|²) with θ = 2πω; with |q| = 1, ζ = √2 ξ, so d = −4πg (Chenciner
+    /// point at b = 0.2).
+    /// </summary>
+    /// <remarks>With <c>quadratic</c> g = b − 0.3 and a fifth variable s' = −s + 0.5|ζ|² feeds back as −0.4 s ζ:
+    /// on the centre manifold s = 0.5|ζ|², so the cubic coefficient is g + 0.2 = b − 0.1, the cubic and the
+    /// quadratic contributions cancelling at the Chenciner point b = 0.1 (the generic way) rather than
+    /// both vanishing.</remarks>
+    public sealed class CubicFocus(bool quadratic = false) : OdeSystem
+    {
+        public override string Name => quadratic ? "quadratic-focus" : "cubic-focus";
+        public override IReadOnlyList<string> StateNames => quadratic ? ["x", "y", "z", "w", "s"] : ["x", "y", "z", "w"];
+        public override IReadOnlyList<Parameter> Parameters => [new("c", -0.5), new("a", -0.5), new("b", 0)];
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> par, Span<double> du)
+        {
+            double x = u[0], y = u[1], r2 = x * x + y * y, c = par[0], a = par[1], b = par[2];
+            du[0] = (c - r2) * x - y;
+            du[1] = x + (c - r2) * y;
+            double z2 = u[2] * u[2] + u[3] * u[3], mu = a - b * b, omega = 0.25 * (1 + b), g = (b - (quadratic ? 0.3 : 0.2)) * z2;
+            if (quadratic)
+            {
+                g += 0.4 * u[4];
+                du[4] = -u[4] + 0.5 * z2;
+            }
+            du[2] = (mu - g) * u[2] - omega * u[3];
+            du[3] = omega * u[2] + (mu - g) * u[3];
+        }
+    }
+
+    static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
+
+    /// <summary>The NS point of the unit cycle continued in a at b.</summary>
+    static BranchPoint TorusAt(double b, bool quadratic)
+    {
+        var model = new CubicFocus(quadratic);
+        var p = model.DefaultParameters();
+        p[2] = b;
+        var eq = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = p, Parameter = "c", State = new double[model.Dimension],
+            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "c", -0.5, 0.5)] },
+        });
+        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB && Math.Abs(s.Parameters[0]) < 1e-6);
+        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "c",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.05, MaxSteps = 300 },
+            Collocation = Collocation, Bounds = [new NamedBound("c", -1, 1.5)], Values = [1.0],
+        });
+        var unit = lc.Find("UZ1")!;
+        var inA = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc-a", System = model, Parameters = unit.Parameters, Parameter = "a",
+            Start = new CycleStart.Cycle(unit.Cycle!, unit.Unknowns),
+            Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.1, MaxSteps = 100 },
+            Collocation = Collocation, Bounds = [new NamedBound("a", -0.5, 0.5)],
+        });
+        return inA.SpecialPoints.Single(s => s.Kind == PointKind.NS);
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.5, false)]
+    [InlineData(0.5, true)]
+    public void CoefficientMatchesTheReturnMap(double b, bool quadratic)
+    {
+        var ns = TorusAt(b, quadratic);
+        var model = new CubicFocus(quadratic);
+        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, Collocation);
+        var monodromy = problem.Monodromy(ns.Unknowns);
+        double theta = 2 * Math.PI * 0.25 * (1 + b);
+        double d = CycleNormalForms.NeimarkSacker(model, ns.Parameters, ns.State, ns.Period!.Value, monodromy, theta);
+        double expected = -4 * Math.PI * (quadratic ? b - 0.1 : b - 0.2);
+        output.WriteLine($"b = {b}: d = {d:G10}, expected {expected:G10}");
+        Assert.Equal(expected, d, 1e-4);
+        Assert.Contains(expected < 0 ? "supercritical (d = " : "subcritical (d = ", ns.Note);
+    }
+
+    [Fact]
+    public void TorusCurveLocatesTheChencinerPoint()
+    {
+        var ns = TorusAt(-0.1, quadratic: true);
+        var model = new CubicFocus(quadratic: true);
+        var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
+        {
+            Name = "ns", System = model, Kind = BranchKind.NsCurve, Parameters = ns.Parameters, First = "a", Second = "b",
+            State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Collocation = Collocation,
+            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
+            Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.3, 0.45)],
+        });
+        foreach (var sp in curve.SpecialPoints) output.WriteLine($"{sp.Label}: a = {sp.Parameters[1]:G10}, b = {sp.Parameters[2]:G10}  {sp.Note}");
+        var ch = Assert.Single(curve.SpecialPoints, p => p.Kind == PointKind.CH);
+        Assert.Equal(0.1, ch.Parameters[2], 1e-6);
+        Assert.Equal(0.01, ch.Parameters[1], 1e-6);
+        Assert.Single(curve.SpecialPoints, p => p.Kind == PointKind.R4);
+        Assert.Single(curve.SpecialPoints, p => p.Kind == PointKind.R3);
+    }
+}
