@@ -4,6 +4,7 @@ using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
 using Continuation.Results;
 using Continuation.Systems;
+using Tests.PeriodicOrbits;
 using Xunit.Abstractions;
 
 namespace Tests.Codim2;
@@ -53,24 +54,12 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
     static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
 
     /// <summary>The cycles born at the Hopf point c = 0, followed in c from the zero state at c = −0.5 (with a and b as given).</summary>
-    static Branch CyclesInC(CycleTimesBlocks model, double a, double b, double cMax, double[]? values = null)
+    static Branch CyclesInC(CycleTimesBlocks model, double a, double b, double cMax)
     {
         var p = model.DefaultParameters();
         p[1] = a;
         p[2] = b;
-        var eq = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "fp", System = model, Parameters = p, Parameter = "c", State = new double[7],
-            Stops = new StopConditions { Bounds = [new ComponentBound(7, "c", -0.5, 0.5)] },
-        });
-        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB && Math.Abs(s.Parameters[0]) < 1e-6);
-        return PeriodicOrbitContinuation.Run(new PeriodicRun
-        {
-            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "c",
-            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
-            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.05, MaxSteps = 300 },
-            Collocation = Collocation, Bounds = [new NamedBound("c", -2, cMax)], Values = values ?? [],
-        });
+        return ProductCycles.FromHopf(model, p, Collocation, cMax);
     }
 
     Branch Curve(CycleTimesBlocks model, BranchKind kind, BranchPoint start, string first, string second, double min, double max) => CurveContinuation.Run(new CurveRun
@@ -116,15 +105,9 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
     public void PeriodDoublingCurveLocatesLppdR2AndPdns()
     {
         var model = new CycleTimesBlocks(fold: false);
-        var cycles = CyclesInC(model, a: -0.5, b: 0, cMax: 1.5, values: [1.0]);
-        var unit = cycles.Find("UZ1")!;
-        var inA = PeriodicOrbitContinuation.Run(new PeriodicRun
-        {
-            Name = "lc-a", System = model, Parameters = unit.Parameters, Parameter = "a",
-            Start = new CycleStart.Cycle(unit.Cycle!, unit.Unknowns),
-            Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.1, MaxSteps = 100 },
-            Collocation = Collocation, Bounds = [new NamedBound("a", -0.5, 0.5)],
-        });
+        var p = model.DefaultParameters();
+        p[1] = -0.5;
+        var inA = ProductCycles.UnitCycleIn(model, p, "a", Collocation);
         var pd = Assert.Single(inA.SpecialPoints, s => s.Kind == PointKind.PD);
         Assert.Equal(0, pd.Parameters[1], 1e-7);
         var curve = Curve(model, BranchKind.PdCurve, pd, "a", "b", -1, 1);

@@ -52,28 +52,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         var model = new CubicTwist(quadratic);
         var p = model.DefaultParameters();
         p[2] = b;
-        var eq = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "fp", System = model, Parameters = p, Parameter = "c", State = new double[model.Dimension],
-            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "c", -0.5, 0.5)] },
-        });
-        var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
-        var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
-        {
-            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "c",
-            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
-            Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.05, MaxSteps = 300 },
-            Collocation = Collocation, Bounds = [new NamedBound("c", -1, 1.5)], Values = [1.0],
-        });
-        var unit = lc.Find("UZ1")!;
-        var inA = PeriodicOrbitContinuation.Run(new PeriodicRun
-        {
-            Name = "lc-a", System = model, Parameters = unit.Parameters, Parameter = "a",
-            Start = new CycleStart.Cycle(unit.Cycle!, unit.Unknowns),
-            Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.1, MaxSteps = 100 },
-            Collocation = Collocation, Bounds = [new NamedBound("a", -0.5, 0.5)],
-        });
-        return inA.SpecialPoints.Single(s => s.Kind == PointKind.PD);
+        return ProductCycles.UnitCycleIn(model, p, "a", Collocation).SpecialPoints.Single(s => s.Kind == PointKind.PD);
     }
 
     [Theory]

@@ -42,19 +42,9 @@ public static class CycleNormalForms
     /// </summary>
     public static double PeriodDoubling(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period, ReadOnlySpan<double> monodromy)
     {
-        ArgumentNullException.ThrowIfNull(system);
+        if (Linearised(system, parameters, x0, monodromy) is not { } linearised) return double.NaN;
+        var (p, x, f0, a) = linearised;
         int n = system.Dimension;
-        var p = parameters.ToArray();
-        var x = x0.ToArray();
-        var f0 = new double[n];
-        system.Evaluate(x, p, f0);
-        double ff = f0.Sum(v => v * v);
-        if (!(ff > 0)) return double.NaN;
-        // A = Π M, Π = I − f0 f0ᵀ/|f0|²: the linearised return map (its eigenvalue 0 is the flow direction).
-        var mono = monodromy.ToArray();
-        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
-        var proj = Matrix<double>.Build.DenseIdentity(n) - Matrix<double>.Build.Dense(n, n, (i, j) => f0[i] * f0[j] / ff);
-        var a = proj * m;
         var q = FlipVector(a);
         var pv = FlipVector(a.Transpose());
         if (q is null || pv is null) return double.NaN;
@@ -94,18 +84,10 @@ public static class CycleNormalForms
     public static double NeimarkSacker(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double period,
         ReadOnlySpan<double> monodromy, double theta)
     {
-        ArgumentNullException.ThrowIfNull(system);
+        if (!(theta > 0 && theta < Math.PI)) return double.NaN;
+        if (Linearised(system, parameters, x0, monodromy) is not { } linearised) return double.NaN;
+        var (p, x, f0, a) = linearised;
         int n = system.Dimension;
-        var p = parameters.ToArray();
-        var x = x0.ToArray();
-        var f0 = new double[n];
-        system.Evaluate(x, p, f0);
-        double ff = f0.Sum(v => v * v);
-        if (!(ff > 0) || !(theta > 0 && theta < Math.PI)) return double.NaN;
-        var mono = monodromy.ToArray();
-        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
-        var proj = Matrix<double>.Build.DenseIdentity(n) - Matrix<double>.Build.Dense(n, n, (i, j) => f0[i] * f0[j] / ff);
-        var a = proj * m;
         var mu = Complex.FromPolarCoordinates(1, theta);
         var q = ComplexVector(a.ToComplex(), mu);
         var pv = ComplexVector(a.Transpose().ToComplex(), Complex.Conjugate(mu)); // Aᴴp = e^{−iθ}p for real A
@@ -156,6 +138,27 @@ public static class CycleNormalForms
         if (terms.Sum(t => t.Magnitude) / 2 < DegenerateLevel) return double.NaN; // no cubic term at all: see Coefficient
         var c1 = (terms[0] + terms[1] + terms[2]) / 2;
         return (Complex.Conjugate(mu) * c1).Real;
+    }
+
+    /// <summary>
+    /// Copies of the parameters and x0, f(x0), and the linearised return map A = Π M with
+    /// Π = I − f0 f0ᵀ/|f0|² (its eigenvalue 0 is the flow direction); null when f(x0) = 0.
+    /// </summary>
+    static (double[] P, double[] X, double[] F0, Matrix<double> A)? Linearised(OdeSystem system, ReadOnlySpan<double> parameters,
+        ReadOnlySpan<double> x0, ReadOnlySpan<double> monodromy)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        int n = system.Dimension;
+        var p = parameters.ToArray();
+        var x = x0.ToArray();
+        var f0 = new double[n];
+        system.Evaluate(x, p, f0);
+        double ff = f0.Sum(v => v * v);
+        if (!(ff > 0)) return null;
+        var mono = monodromy.ToArray();
+        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
+        var proj = Matrix<double>.Build.DenseIdentity(n) - Matrix<double>.Build.Dense(n, n, (i, j) => f0[i] * f0[j] / ff);
+        return (p, x, f0, proj * m);
     }
 
     static MathNet.Numerics.LinearAlgebra.Vector<Complex> Combine(RealVector re, RealVector im)
