@@ -92,8 +92,8 @@ public static class CurveContinuation
         // The cycle's unknowns end with the value of the parameter its branch was continued in: here the first one.
         var unknowns = (double[])(run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle")).Clone();
         unknowns[^1] = run.Parameters[a];
-        Func<ICycleCurveProblem> make;
-        Func<ICycleCurveProblem, double[]> first;
+        Func<AugmentedCycleProblem> make;
+        Func<AugmentedCycleProblem, double[]> first;
         if (run.Kind == BranchKind.NsCurve)
         {
             var cycle = new PeriodicOrbitProblem(system, run.Parameters, a, mesh, collocation);
@@ -138,7 +138,7 @@ public static class CurveContinuation
         }
         StopConditions Stops(IContinuationProblem p)
         {
-            var c = (ICycleCurveProblem)p;
+            var c = (AugmentedCycleProblem)p;
             return new StopConditions
             {
                 Bounds = run.Bounds.Select(bd => new ComponentBound(bd.Name == run.First ? c.ParameterComponent : bd.Name == "period" ? c.PeriodComponent : c.SecondComponent, bd.Name, bd.Min, bd.Max)).ToList(),
@@ -147,7 +147,7 @@ public static class CurveContinuation
 
         var followed = HalfBranches.Follow(run.Name, run.Direction, options, Stops, Start, progress, cancellation);
         var path = followed.Points;
-        var last = (ICycleCurveProblem)followed.LastProblem;
+        var last = (AugmentedCycleProblem)followed.LastProblem;
         // Where the cycles shrink onto the Hopf curve (GH), the parameters are quadratic in the
         // amplitude: extrapolate the last two points to zero amplitude.
         for (int i = 1; i < path.Count; i++)
@@ -188,19 +188,4 @@ public static class CurveContinuation
         Factorizations = followed.Factorizations,
         WallMilliseconds = clock.Elapsed.TotalMilliseconds,
     };
-}
-
-/// <summary>What the facade needs of an augmented problem on cycles (LPC, PD and NS curves).</summary>
-internal interface ICycleCurveProblem : IContinuationProblem
-{
-    /// <summary>Index in x of the second parameter.</summary>
-    int SecondComponent { get; }
-    /// <summary>Index in x of the period.</summary>
-    int PeriodComponent { get; }
-    /// <summary>The full parameter vector at x.</summary>
-    double[] ParametersAt(ReadOnlySpan<double> x);
-    /// <summary>The cycle part of x: (u node values, T, first parameter) as a cycle branch stores it.</summary>
-    double[] CycleUnknowns(ReadOnlySpan<double> x);
-    /// <summary>Largest peak-to-peak excursion of the cycle's state variables.</summary>
-    double Amplitude(ReadOnlySpan<double> x);
 }
