@@ -182,8 +182,13 @@ public static class CycleNormalForms
     const double DegenerateLevel = 1e-7;
 
     /// <summary>"supercritical (c = 1.23e-01)" or "subcritical (c = −4.5e-02)"; null for NaN.</summary>
-    public static string? DescribePeriodDoubling(double c) => double.IsNaN(c) ? null
-        : (c > 0 ? "supercritical" : "subcritical") + " (c = " + c.ToString("0.###e+00", System.Globalization.CultureInfo.InvariantCulture) + ")";
+    public static string? DescribePeriodDoubling(double c) => Criticality(c, c > 0, "c");
+
+    /// <summary>"supercritical (d = −1.2e-01)" or "subcritical (d = …)" for a torus coefficient; null for NaN.</summary>
+    public static string? DescribeNeimarkSacker(double d) => Criticality(d, d < 0, "d");
+
+    static string? Criticality(double value, bool supercritical, string name) => double.IsNaN(value) ? null
+        : (supercritical ? "supercritical" : "subcritical") + $" ({name} = " + value.ToString("0.###e+00", System.Globalization.CultureInfo.InvariantCulture) + ")";
 
     /// <summary>The real eigenvector of the eigenvalue closest to −1, or null when none is within 1e-2.</summary>
     static MathNet.Numerics.LinearAlgebra.Vector<double>? FlipVector(Matrix<double> a)

@@ -500,26 +500,32 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     /// <summary>
     /// "supercritical (c = …); " from the period-doubling normal-form coefficient at the cycle x, or
-    /// "" when it cannot be computed. The monodromy comes from a problem of its own, so the
-    /// continuation's factorisation is left as it is.
+    /// "" when it cannot be computed.
     /// </summary>
     string PeriodDoublingNote(ReadOnlySpan<double> x)
     {
-        var parameters = ParametersAt(x);
-        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
-        var monodromy = own.Monodromy(x);
+        var (parameters, monodromy) = SeparateMonodromy(x);
         double c = CycleNormalForms.PeriodDoubling(System, parameters, x[.._n], PeriodAt(x), monodromy);
         return CycleNormalForms.DescribePeriodDoubling(c) is { } text ? text + "; " : "";
+    }
+
+    /// <summary>
+    /// The parameters at x and the monodromy there, from a problem of its own: the continuation's
+    /// factorisation (bordered by its arclength row, reused by the chord Newton) is left as it is.
+    /// </summary>
+    (double[] Parameters, double[] Monodromy) SeparateMonodromy(ReadOnlySpan<double> x)
+    {
+        var parameters = ParametersAt(x);
+        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
+        return (parameters, own.Monodromy(x));
     }
 
     /// <summary>"supercritical (d = …); " from the torus normal-form coefficient at the cycle x, or "" (as <see cref="PeriodDoublingNote"/>).</summary>
     string TorusNote(ReadOnlySpan<double> x, double theta)
     {
-        var parameters = ParametersAt(x);
-        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
-        var monodromy = own.Monodromy(x);
+        var (parameters, monodromy) = SeparateMonodromy(x);
         double d = CycleNormalForms.NeimarkSacker(System, parameters, x[.._n], PeriodAt(x), monodromy, theta);
-        return double.IsNaN(d) ? "" : (d < 0 ? "supercritical" : "subcritical") + " (d = " + d.ToString("0.###e+00", CultureInfo.InvariantCulture) + "); ";
+        return CycleNormalForms.DescribeNeimarkSacker(d) is { } text ? text + "; " : "";
     }
 
     /// <summary>Multipliers as text for notes: "−0.99999+0i 0.35 …".</summary>

@@ -4,7 +4,6 @@ using Continuation.Algebra;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
 using Continuation.Systems;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace Continuation.Transverse;
 
@@ -186,7 +185,8 @@ public static class InstabilityMap
         readonly int _ix, _iy, _n;
         readonly double _y;
         readonly DenseLu _lu;
-        readonly double[] _f, _jac, _dh;
+        readonly double[] _f, _jac;
+        readonly TransverseStability.EquilibriumWorker _equilibria;
 
         // The attractor of the previous cell.
         double[]? _equilibrium, _equilibriumBefore;
@@ -214,7 +214,7 @@ public static class InstabilityMap
             _lu = new DenseLu(_n);
             _f = new double[_n];
             _jac = new double[_n * _n];
-            _dh = new double[_n * _n];
+            _equilibria = new TransverseStability.EquilibriumWorker(analysis);
             _seed = options.InitialState is { } s ? (double[])s.Clone() : new double[_n];
         }
 
@@ -302,17 +302,14 @@ public static class InstabilityMap
 
         bool StableEquilibrium(double[] u)
         {
-            var ev = _analysis.EquilibriumEigenvalues(u, _p, 1);
-            return ev.Length > 0 && ev[0].Real < 0;
+            _equilibria.Load(u, _p);
+            return _equilibria.LargestRealPart(1, real: true) < 0;
         }
 
         MapCell EquilibriumCell(double x, string found)
         {
             var spectrum = _analysis.Spectrum;
-            var u = _equilibrium!;
-            _d.StateJacobian(u, _p, _jac);
-            _coupled.CouplingJacobian(u, _p, _dh);
-            double eps = _p[_analysis.CouplingParameterIndex];
+            _equilibria.Load(_equilibrium!, _p);
             double best = double.NegativeInfinity;
             Complex argmax = new(double.NaN, double.NaN);
             int unstable = 0;
@@ -320,29 +317,11 @@ public static class InstabilityMap
             {
                 if (a == spectrum.HomogeneousMode) continue;
                 var lambda = spectrum.Eigenvalues[a];
-                double g = LargestRealPart(eps * (lambda - 1), Math.Abs(lambda.Imaginary) <= _analysis.Options.RealTolerance);
+                double g = _equilibria.LargestRealPart(lambda, Math.Abs(lambda.Imaginary) <= _analysis.Options.RealTolerance);
                 if (g > 0) unstable++;
                 if (g > best) { best = g; argmax = lambda; }
             }
             return new MapCell(x, _y, MapState.Equilibrium, spectrum.Size > 1 ? best : double.NaN, argmax, unstable, null, found);
-        }
-
-        /// <summary>Largest real part of an eigenvalue of J + κ DH.</summary>
-        double LargestRealPart(Complex kappa, bool real)
-        {
-            int n = _n;
-            double g = double.NegativeInfinity;
-            if (real)
-            {
-                var a = Matrix<double>.Build.Dense(n, n, (i, j) => _jac[i * n + j] + kappa.Real * _dh[i * n + j]);
-                foreach (var z in a.Evd(Symmetricity.Asymmetric).EigenValues) g = Math.Max(g, z.Real);
-            }
-            else
-            {
-                var a = Matrix<Complex>.Build.Dense(n, n, (i, j) => _jac[i * n + j] + kappa * _dh[i * n + j]);
-                foreach (var z in a.Evd(Symmetricity.Asymmetric).EigenValues) g = Math.Max(g, z.Real);
-            }
-            return g;
         }
 
         // ------------------------------------------------------------ cycles

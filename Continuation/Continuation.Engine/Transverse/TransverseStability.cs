@@ -95,8 +95,8 @@ public sealed class TransverseStability
         return new EquilibriumWorker(this).Analyze(point);
     }
 
-    /// <summary>Per-thread buffers for equilibria.</summary>
-    sealed class EquilibriumWorker(TransverseStability owner)
+    /// <summary>Per-thread buffers for equilibria (also one per line of an <see cref="InstabilityMap"/>).</summary>
+    internal sealed class EquilibriumWorker(TransverseStability owner)
     {
         readonly Derivatives _d = new(owner.System);
         readonly int _n = owner._n;
@@ -133,6 +133,14 @@ public sealed class TransverseStability
                 var a = Matrix<Complex>.Build.Dense(n, n, (Complex[])_complex.Clone());
                 return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
             }
+        }
+
+        /// <summary>The largest real part of an eigenvalue of J_hom + ε(Λ − 1)DH.</summary>
+        public double LargestRealPart(Complex lambda, bool real)
+        {
+            double g = double.NegativeInfinity;
+            foreach (var z in Eigenvalues(lambda, real)) g = Math.Max(g, z.Real);
+            return g;
         }
 
         public TransversePoint Analyze(BranchPoint point)
