@@ -48,7 +48,9 @@ public sealed class CollocationSolver
     readonly double[] _p0, _p1;
     readonly double[] _rhsWork;
     int _sign;
+    double _logDet;
     readonly int[] _intervalSigns;
+    readonly double[] _intervalLogDets;
 
     /// <param name="n">State dimension.</param>
     /// <param name="m">Collocation points per interval (NCOL).</param>
@@ -95,6 +97,7 @@ public sealed class CollocationSolver
         _p1 = new double[n * n];
         _rhsWork = new double[Math.Max(f, 2 * n)];
         _intervalSigns = new int[ntst];
+        _intervalLogDets = new double[ntst];
     }
 
     /// <summary>Total number of unknowns (and of equations).</summary>
@@ -119,6 +122,9 @@ public sealed class CollocationSolver
     /// <summary>Sign of the determinant of the last factored matrix, up to a sign fixed by the sizes.</summary>
     public int DeterminantSign => _sign;
 
+    /// <summary>log |det| of the last factored matrix (−∞ if singular): with <see cref="DeterminantSign"/>, a continuous branch-point test.</summary>
+    public double LogAbsDeterminant => _sign == 0 ? double.NegativeInfinity : _logDet;
+
     /// <summary>Fills interval <paramref name="interval"/>'s block; <paramref name="worker"/> (0 … <see cref="Workers"/>−1) selects per-thread buffers.</summary>
     public delegate bool IntervalFiller(int interval, Span<double> block, int worker);
 
@@ -141,8 +147,10 @@ public sealed class CollocationSolver
         int workers = _N >= 8 ? Workers : 1;
         if (workers == 1) CondenseRange(0, _N, 0, fill);
         else Parallel.For(0, workers, w => CondenseRange(w * _N / workers, (w + 1) * _N / workers, w, fill));
+        double logDet = 0;
         foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
         if (!ok) { _sign = 0; return false; }
+        foreach (double l in _intervalLogDets) logDet += l;
         for (int j = 0; j < _N; j++) EliminateBorderInterior(j);
 
         // (2) The chain of mesh unknowns.
@@ -157,7 +165,7 @@ public sealed class CollocationSolver
         }
         for (int j = 1; j < _N; j++)
         {
-            int s = EliminateStage(j);
+            int s = EliminateStage(j, ref logDet);
             if (s == 0) { _sign = 0; return false; }
             sign *= s;
             EliminateBorderStage(j);
@@ -187,6 +195,7 @@ public sealed class CollocationSolver
         }
         if (!_final.Factor(_finalMatrix)) { _sign = 0; return false; }
         _sign = sign * _final.DeterminantSign;
+        _logDet = logDet + _final.LogAbsDeterminant;
         return true;
     }
 
@@ -195,16 +204,17 @@ public sealed class CollocationSolver
         for (int j = from; j < to; j++)
         {
             if (fill is not null && !fill(j, _blocks[j], worker)) { _intervalSigns[j] = 0; continue; }
-            _intervalSigns[j] = CondenseInterval(j);
+            _intervalSigns[j] = CondenseInterval(j, out _intervalLogDets[j]);
         }
     }
 
     /// <summary>Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the sign contribution (0 if singular).</summary>
-    int CondenseInterval(int j)
+    int CondenseInterval(int j, out double logDet)
     {
         var a = _blocks[j].AsSpan();
         var piv = _blockPivots[j];
         int rows = _rows, cols = _cols, sign = 1;
+        var product = new LogProduct();
         for (int c = 0; c < _ni; c++)
         {
             int p = c;
@@ -215,7 +225,7 @@ public sealed class CollocationSolver
                 if (v > best) { best = v; p = r; }
             }
             piv[c] = p;
-            if (best == 0 || !double.IsFinite(best)) return 0;
+            if (best == 0 || !double.IsFinite(best)) { logDet = double.NegativeInfinity; return 0; }
             if (p != c)
             {
                 SwapTail(a, c * cols, p * cols, c, cols);
@@ -223,6 +233,7 @@ public sealed class CollocationSolver
             }
             double pivot = a[c * cols + c];
             if (pivot < 0) sign = -sign;
+            product.Multiply(best);
             double inv = 1.0 / pivot;
             var prow = a.Slice(c * cols + c + 1, cols - c - 1);
             var mult = _multipliers[j].AsSpan(c * rows, rows);
@@ -234,6 +245,7 @@ public sealed class CollocationSolver
                 if (f != 0) Axpy(-f, prow, a.Slice(r * cols + c + 1, cols - c - 1));
             }
         }
+        logDet = product.Log;
         return sign;
     }
 
@@ -319,7 +331,7 @@ public sealed class CollocationSolver
     /// Stage j: stack the reduced rows (U_0, U_j, g) over the condensed rows of interval j
     /// (U_j, U_{j+1}, g) and eliminate U_j with pivoting across all 2n rows.
     /// </summary>
-    int EliminateStage(int j)
+    int EliminateStage(int j, ref double logDet)
     {
         int n = _n, g = _g;
         int sc = 3 * n + g;              // stage columns: U_j, U_0, U_{j+1}, g
@@ -344,6 +356,7 @@ public sealed class CollocationSolver
             src.Slice(2 * n, g).CopyTo(dst.Slice(3 * n)); // g
         }
         var piv = _stagePivots[j];
+        var product = new LogProduct();
         int sign = 1;
         for (int c = 0; c < n; c++)
         {
@@ -359,6 +372,7 @@ public sealed class CollocationSolver
             if (p != c) { SwapTail(s, c * sc, p * sc, c, sc); sign = -sign; }
             double pivot = s[c * sc + c];
             if (pivot < 0) sign = -sign;
+            product.Multiply(best);
             double inv = 1.0 / pivot;
             var prow = s.Slice(c * sc + c + 1, sc - c - 1);
             for (int r = c + 1; r < 2 * n; r++)
@@ -371,6 +385,7 @@ public sealed class CollocationSolver
         // Remaining rows n … 2n−1 → reduced rows on (U_0, U_{j+1}, g).
         for (int r = 0; r < n; r++)
             s.Slice((n + r) * sc + n, 2 * n + g).CopyTo(_reduced.AsSpan(r * redCols, redCols));
+        logDet += product.Log;
         return sign;
     }
 
@@ -565,47 +580,36 @@ public sealed class CollocationSolver
     public bool HasMonodromy { get; private set; }
 
     /// <summary>
-    /// Floquet multipliers of the linearised flow from the last factorisation: eigenvalues of the
-    /// monodromy −P1⁻¹P0 (or the reciprocals of those of −P0⁻¹P1 when P1 is the worse conditioned).
+    /// Floquet multipliers of the linearised flow from the last factorisation: the eigenvalues μ of
+    /// the pencil −P0 − μP1 of the reduced rows P0·U_0 + P1·U_N = 0, by the QZ algorithm
+    /// (<see cref="GeneralizedEigenvalues"/>), largest modulus first. Neither P0 nor P1 is inverted,
+    /// so multipliers spanning many orders of magnitude (near a homoclinic orbit) keep the trivial
+    /// one at 1; a multiplier beyond the range of doubles is +∞. NaN when there is no monodromy.
     /// </summary>
+    /// <remarks>AUTO-07p's FLOWKM (Fairgrieve and Jepson, SIAM J. Numer. Anal. 28, 1991) takes the same pencil.</remarks>
     public Complex[] FloquetMultipliers()
     {
         int n = _n;
         if (!HasMonodromy) return Unknown(n);
-        var p0 = Matrix<double>.Build.Dense(n, n, (i, j) => _p0[i * n + j]);
-        var p1 = Matrix<double>.Build.Dense(n, n, (i, j) => _p1[i * n + j]);
         foreach (var v in _p0) if (!double.IsFinite(v)) return Unknown(n);
         foreach (var v in _p1) if (!double.IsFinite(v)) return Unknown(n);
-        try
+        var minusP0 = new double[n * n];
+        for (int i = 0; i < minusP0.Length; i++) minusP0[i] = -_p0[i];
+        if (!GeneralizedEigenvalues.TryCompute(minusP0, _p1, n, out var pairs)) return Unknown(n);
+        var mu = new Complex[n];
+        for (int i = 0; i < n; i++)
         {
-            return Multipliers(p0, p1);
-        }
-        catch (MathNet.Numerics.NonConvergenceException)
-        {
-            return Unknown(n);
-        }
-    }
-
-    /// <summary>Multipliers that could not be computed: NaN, so no test function changes sign on them.</summary>
-    static Complex[] Unknown(int n) => Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
-
-    static Complex[] Multipliers(Matrix<double> p0, Matrix<double> p1)
-    {
-        double c0 = p0.ConditionNumber(), c1 = p1.ConditionNumber();
-        Complex[] mu;
-        if (c1 <= c0 || !double.IsFinite(c0))
-        {
-            var monodromy = -p1.Solve(p0);
-            mu = monodromy.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.ToArray();
-        }
-        else
-        {
-            var inverse = -p0.Solve(p1);
-            mu = inverse.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.Select(v => 1 / v).ToArray();
+            var v = GeneralizedEigenvalues.Quotient(pairs[i].Alpha, pairs[i].Beta);
+            // A real multiplier comes out of the complex QZ with an imaginary part at rounding level.
+            if (Math.Abs(v.Imaginary) <= 1e-13 * v.Magnitude) v = new Complex(v.Real, 0);
+            mu[i] = v;
         }
         Array.Sort(mu, (a, b) => b.Magnitude.CompareTo(a.Magnitude));
         return mu;
     }
+
+    /// <summary>Multipliers that could not be computed: NaN, so no test function changes sign on them.</summary>
+    static Complex[] Unknown(int n) => Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
 
     /// <summary>The monodromy matrix −P1⁻¹P0 (row-major n×n) of the last factorisation.</summary>
     public double[] Monodromy()
@@ -618,5 +622,26 @@ public sealed class CollocationSolver
         var result = new double[n * n];
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) result[i * n + j] = mono[i, j];
         return result;
+    }
+
+    /// <summary>A product of positive numbers kept as mantissa and binary exponent, so that it neither overflows nor needs a logarithm per factor.</summary>
+    struct LogProduct
+    {
+        double _mantissa;
+        int _exponent;
+
+        public void Multiply(double v)
+        {
+            if (_mantissa == 0) _mantissa = 1;
+            _mantissa *= v;
+            if (_mantissa > 1e100 || _mantissa < 1e-100)
+            {
+                int e = Math.ILogB(_mantissa);
+                _mantissa = Math.ScaleB(_mantissa, -e);
+                _exponent += e;
+            }
+        }
+
+        public readonly double Log => Math.Log(_mantissa == 0 ? 1 : _mantissa) + _exponent * Math.Log(2);
     }
 }

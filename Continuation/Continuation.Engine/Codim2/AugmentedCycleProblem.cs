@@ -116,6 +116,7 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
     /// <summary>Index in x of the period.</summary>
     public int PeriodComponent => _iT;
     public int DeterminantSign => _solver.DeterminantSign;
+    public double LogAbsDeterminant => _solver.LogAbsDeterminant;
     public abstract IReadOnlyList<PointKind> TestFunctionKinds { get; }
 
     /// <summary>Offset in x of node k of interval j.</summary>

@@ -48,6 +48,7 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
     /// <summary>Index of the second parameter in x.</summary>
     public int SecondComponent => N + 1;
     public int DeterminantSign => _lu.DeterminantSign;
+    public double LogAbsDeterminant => _lu.LogAbsDeterminant;
     public abstract IReadOnlyList<PointKind> TestFunctionKinds { get; }
 
     /// <summary>The model's full parameter vector at x.</summary>

@@ -45,6 +45,7 @@ public sealed class EquilibriumProblem : IContinuationProblem
     public int Dimension => _n + 1;
     public int ParameterComponent => _n;
     public int DeterminantSign => _lu.DeterminantSign;
+    public double LogAbsDeterminant => _lu.LogAbsDeterminant;
     public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
 
     /// <summary>The unknown vector for state u at parameter value λ.</summary>
@@ -117,10 +118,60 @@ public sealed class EquilibriumProblem : IContinuationProblem
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         var ev = Eigenvalues(x);
-        int unstable = 0;
-        foreach (var l in ev) if (l.Real > 0) unstable++;
         testValues[0] = HopfTest(ev);
-        return new PointAnalysis(unstable == 0, unstable, ev);
+        var signature = SignatureOf(ev);
+        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, ev, signature);
+    }
+
+    /// <summary>Eigenvalues with positive real part (and the real ones among them); marginal when one lies on the imaginary axis to rounding.</summary>
+    internal static StabilitySignature SignatureOf(Complex[] ev)
+    {
+        int unstable = 0, real = 0;
+        bool marginal = false;
+        double scale = 0;
+        foreach (var l in ev) scale = Math.Max(scale, l.Magnitude);
+        foreach (var l in ev)
+        {
+            if (Math.Abs(l.Real) <= 1e-10 * (1 + scale)) marginal = true;
+            if (!(l.Real > 0)) continue;
+            unstable++;
+            if (Math.Abs(l.Imaginary) <= 1e-12 * (1 + l.Magnitude)) real++;
+        }
+        return new StabilitySignature(unstable, real, 0, marginal);
+    }
+
+    /// <remarks>
+    /// LP: σ_min(f_u)/σ_max(f_u); BP: the same for the extended Jacobian [f_u f_p] (rank n − 1 at a
+    /// branch point); HB: |Re λ|/|λ| of the pair closest to the imaginary axis.
+    /// </remarks>
+    public double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
+    {
+        int n = _n;
+        switch (kind)
+        {
+            case PointKind.LP:
+            {
+                var jac = Jacobian(x);
+                var s = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).Svd(false).S;
+                return s[0] > 0 ? s[n - 1] / s[0] : 0;
+            }
+            case PointKind.BP:
+            {
+                var jac = Jacobian(x);
+                _derivatives.ParameterDerivative(x[..n], _p, Parameter, _column);
+                var s = Matrix<double>.Build.Dense(n, n + 1, (i, j) => j < n ? jac[i * n + j] : _column[i]).Svd(false).S;
+                return s[0] > 0 ? s[n - 1] / s[0] : 0;
+            }
+            case PointKind.HB:
+            {
+                var ev = analysis.Spectrum;
+                double best = double.PositiveInfinity;
+                foreach (var l in ev)
+                    if (l.Imaginary > 0) best = Math.Min(best, Math.Abs(l.Real) / l.Magnitude);
+                return best;
+            }
+            default: return null;
+        }
     }
 
     /// <summary>Π_{i&lt;j} (λ_i + λ_j) with each factor scaled by 1 + |λ_i| + |λ_j| to stay in range.</summary>

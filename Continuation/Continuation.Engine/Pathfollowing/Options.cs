@@ -25,6 +25,17 @@ public sealed record ContinuationOptions
     /// <summary>Special points are located until the arclength bracket is below this (relative to 1 + |x|).</summary>
     public double LocationTolerance { get; init; } = 1e-10;
     /// <summary>
+    /// A located special point whose defining condition (<see cref="IContinuationProblem.DefiningResidual"/>)
+    /// exceeds this is reported as not located, with the bracket it lies in.
+    /// </summary>
+    public double VerificationTolerance { get; init; } = 1e-6;
+    /// <summary>
+    /// Largest angle (degrees) between the tangents at the ends of an accepted step; a step that
+    /// turns more is halved (down to ds_min), so that a sharp fold is not stepped over and the
+    /// points between the ends stay a graph over the chord on which special points are located.
+    /// </summary>
+    public double MaxTurnDegrees { get; init; } = 30;
+    /// <summary>
     /// Chord Newton: keep the last factorised Jacobian (of the previous point or an earlier
     /// iterate) while the iterations contract fast, and refactor only when they do not. Cuts
     /// the factorisations per step to about one for large discretisations.
@@ -48,6 +59,8 @@ public sealed record ContinuationOptions
         if (!(NewtonTolerance > 0)) throw new ArgumentException($"newton_tolerance must be positive, got {NewtonTolerance}.");
         if (MaxNewtonIterations < 1) throw new ArgumentException($"max_newton_iterations must be at least 1, got {MaxNewtonIterations}.");
         if (!(ParameterWeight > 0)) throw new ArgumentException($"parameter_weight must be positive, got {ParameterWeight}.");
+        if (!(VerificationTolerance > 0)) throw new ArgumentException($"verification tolerance must be positive, got {VerificationTolerance}.");
+        if (!(MaxTurnDegrees > 0 && MaxTurnDegrees <= 180)) throw new ArgumentException($"max_turn must be in (0, 180] degrees, got {MaxTurnDegrees}.");
         if (!(GrowthFactor >= 1)) throw new ArgumentException($"growth factor must be at least 1, got {GrowthFactor}.");
         return this;
     }

@@ -58,16 +58,91 @@ public enum PointKind
 }
 
 /// <summary>What a problem says about one point: stability and its spectrum.</summary>
-public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spectrum)
+/// <param name="Signature">
+/// The counts the driver checks special points against (null: the problem keeps none, e.g. curves
+/// in two parameters, or the spectrum could not be trusted at this point).
+/// </param>
+public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spectrum, StabilitySignature? Signature = null)
 {
     public static readonly PointAnalysis None = new(false, 0, []);
+
+    /// <summary>
+    /// The spectrum was computed but cannot be trusted (e.g. Floquet multipliers whose trivial one is
+    /// far from 1): the point's stability is unknown and no bifurcation is read off the spectrum.
+    /// </summary>
+    public bool Unreliable { get; init; }
+
+    /// <summary>True when <see cref="Stable"/> and <see cref="UnstableCount"/> mean something.</summary>
+    public bool StabilityKnown => Spectrum.Length > 0 && !Unreliable;
+}
+
+/// <summary>
+/// Counts of unstable eigenvalues (equilibria: real part &gt; 0) or nontrivial Floquet multipliers
+/// (cycles: modulus &gt; 1) at a point. Between two points of a branch, every change of these counts
+/// must be accounted for by special points: a real eigenvalue through 0 or a real multiplier through
+/// +1 (LP, BP; LPC, BPC) changes <see cref="Unstable"/> and <see cref="RealPositive"/> by one, a
+/// multiplier through −1 (PD) changes <see cref="Unstable"/> and <see cref="RealNegative"/> by one,
+/// a complex pair (HB, NS) changes <see cref="Unstable"/> by two. Collisions of real values off the
+/// imaginary axis (the unit circle) change the real counts by two, never their parity.
+/// </summary>
+/// <param name="Unstable">Eigenvalues with positive real part, or nontrivial multipliers outside the unit circle.</param>
+/// <param name="RealPositive">Of those, the real ones (&gt; 0; multipliers &gt; +1).</param>
+/// <param name="RealNegative">Multipliers &lt; −1 (always 0 for equilibria).</param>
+/// <param name="Marginal">Some eigenvalue (multiplier) lies too close to the axis (circle) to be counted reliably: the counts are not checked across this point.</param>
+public sealed record StabilitySignature(int Unstable, int RealPositive, int RealNegative, bool Marginal)
+{
+    /// <summary>
+    /// Whether the changes from <paramref name="a"/> to <paramref name="b"/> can be produced by
+    /// <paramref name="real"/> real crossings (LP, BP, LPC, BPC), <paramref name="flip"/> crossings of −1
+    /// (PD) and <paramref name="pair"/> crossings of a complex pair (HB, NS), each in either direction.
+    /// </summary>
+    public static bool Explains(StabilitySignature a, StabilitySignature b, int real, int flip, int pair)
+    {
+        if (a.Marginal || b.Marginal) return true;
+        int dU = b.Unstable - a.Unstable, dP = b.RealPositive - a.RealPositive, dN = b.RealNegative - a.RealNegative;
+        int total = real + flip + 2 * pair;
+        return ((dP - real) & 1) == 0 && ((dN - flip) & 1) == 0 && Math.Abs(dU) <= total && ((total - dU) & 1) == 0;
+    }
+
+    /// <summary>
+    /// What is missing when <see cref="Explains"/> fails: the number of real crossings, crossings of
+    /// −1 and complex pairs to add (each at least what the parities and the total require).
+    /// </summary>
+    public static (int Real, int Flip, int Pair) Missing(StabilitySignature a, StabilitySignature b, int real, int flip, int pair)
+    {
+        int dU = b.Unstable - a.Unstable, dP = b.RealPositive - a.RealPositive, dN = b.RealNegative - a.RealNegative;
+        int addReal = ((dP - real) & 1) != 0 ? 1 : 0;
+        int addFlip = ((dN - flip) & 1) != 0 ? 1 : 0;
+        int total = real + addReal + flip + addFlip + 2 * pair;
+        int addPair = 0;
+        while (Math.Abs(dU) > total + 2 * addPair) addPair++;
+        if (((total - dU) & 1) != 0) addReal++;
+        return (addReal, addFlip, addPair);
+    }
 }
 
 /// <summary>Extra numbers describing a special point (Hopf frequency, Lyapunov coefficients …).</summary>
 /// <param name="SecondLyapunov">The second Lyapunov coefficient l2 at a generalised Hopf point.</param>
 /// <param name="EndsBranch">The branch ends here (after this point, an EP with the same note).</param>
 public sealed record SpecialPointDetails(double? Omega = null, double? Period = null, double? FirstLyapunov = null, string? Note = null,
-    double? SecondLyapunov = null, bool EndsBranch = false);
+    double? SecondLyapunov = null, bool EndsBranch = false)
+{
+    /// <summary>
+    /// False when the point could not be located where its defining condition holds: it lies
+    /// somewhere between <see cref="BracketFrom"/> and <see cref="BracketTo"/> (values of the continued
+    /// parameter) and its note says so.
+    /// </summary>
+    public bool Located { get; init; } = true;
+
+    /// <summary>The defining condition's value at the point (e.g. the smallest singular value of the Jacobian at a fold), or null where none applies.</summary>
+    public double? Residual { get; init; }
+
+    /// <summary>The continued parameter at the ends of the step in which an unlocated point lies.</summary>
+    public double? BracketFrom { get; init; }
+
+    /// <inheritdoc cref="BracketFrom"/>
+    public double? BracketTo { get; init; }
+}
 
 /// <summary>Outcome of linearising and factoring a bordered system.</summary>
 public enum Linearization
@@ -107,6 +182,13 @@ public interface IContinuationProblem
     /// <summary>Sign of det of the last factored bordered matrix (branch-point test).</summary>
     int DeterminantSign { get; }
 
+    /// <summary>
+    /// log |det| of the last factored bordered matrix, or NaN when the problem cannot tell: with
+    /// <see cref="DeterminantSign"/> it makes the branch-point test continuous, so that a branch
+    /// point is located by a secant iteration instead of bisection on a sign.
+    /// </summary>
+    double LogAbsDeterminant => double.NaN;
+
     /// <summary>What a fold of this problem is called (LP for equilibria, LPC for cycles).</summary>
     PointKind FoldKind => PointKind.LP;
 
@@ -139,6 +221,16 @@ public interface IContinuationProblem
     /// or returns null when it is not a bifurcation of that kind (e.g. a neutral saddle for HB).
     /// </summary>
     SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
+
+    /// <summary>
+    /// The residual of the defining condition of a located special point of this kind at x (unit
+    /// tangent and analysis there), scaled so that it is compared with
+    /// <see cref="ContinuationOptions.VerificationTolerance"/>: e.g. the smallest singular value of
+    /// the Jacobian relative to its norm at a fold of equilibria, |Re λ|/|λ| of the critical pair
+    /// at a Hopf point, |μ + 1| at a period doubling. Null: the driver takes the test function's
+    /// value at the point relative to its values at the ends of the step.
+    /// </summary>
+    double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis) => null;
 
     /// <summary>Called when a point is accepted on the branch (e.g. to update a phase condition).</summary>
     void Accept(ReadOnlySpan<double> x);

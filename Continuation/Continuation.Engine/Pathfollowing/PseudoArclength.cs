@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Continuation.Pathfollowing;
 
 /// <summary>Progress of a running continuation, reported after every accepted step.</summary>
@@ -5,14 +7,29 @@ public readonly record struct PathProgress(int Steps, double Parameter, double S
 
 /// <summary>
 /// Keller's pseudo-arclength continuation: tangent predictor, bordered Newton corrector on
-/// F(x) = 0, ⟨w∘t, x − x_a⟩ = s, adaptive step, and location of the zeros of test functions
-/// (fold, branch point, the problem's own, user values, bounds) by a safeguarded secant
-/// (Illinois) iteration on the arclength, re-correcting at each trial point.
+/// F(x) = 0, ⟨w∘t, x − x_a⟩ = s, adaptive step, and detection, location and verification of
+/// special points (folds, branch points, the problem's own, user values, bounds).
 /// </summary>
 /// <remarks>
 /// H. B. Keller, "Numerical solution of bifurcation and nonlinear eigenvalue problems" (1977);
 /// E. Doedel, H. B. Keller, J.-P. Kernévez, Int. J. Bifurcation and Chaos 1 (1991), for the
-/// test functions; the branch-point test is the sign of det [F_x; tᵀ].
+/// test functions; the branch-point test is det [F_x; tᵀ], made continuous through log |det|.
+/// <para>
+/// A step is accepted only when everything that happened in it is accounted for: the tangent did
+/// not turn by more than <see cref="ContinuationOptions.MaxTurnDegrees"/>; no watched test function
+/// is predicted (by the quadratic through the last three points) to have crossed zero twice; every
+/// crossing was located and verified; and the change of the problem's
+/// <see cref="StabilitySignature"/> is explained by the special points found
+/// (<see cref="StabilitySignature.Explains"/>). Otherwise the step is halved, down to ds_min; what
+/// is still unexplained there is written as a point that is not located, with its bracket.
+/// </para>
+/// <para>
+/// Special points are located on the chord between the ends of the step: each trial point is
+/// corrected onto the curve in the hyperplane ⟨w∘d, x − x_a⟩ = θ|d|², d = x_b − x_a, by a regula
+/// falsi (Illinois) iteration on θ that never leaves the bracket, and must lie near the chord. The
+/// located point is then verified against its defining condition
+/// (<see cref="IContinuationProblem.DefiningResidual"/>).
+/// </para>
 /// The driver is an iterator: it yields the branch one point at a time, the last one an
 /// <see cref="PointKind.EP"/> whose <see cref="PathPoint.StopReason"/> says why it ended.
 /// Newton failure is an ordinary outcome: the step shrinks, down to ds_min.
@@ -24,8 +41,14 @@ public sealed class PseudoArclength
     readonly StopConditions _stops;
     readonly int _n, _k;
     readonly double[] _weights;
-    readonly double[] _residual, _border, _work, _trial;
+    readonly double[] _residual, _border, _trial, _direction;
     readonly int _nProblemTests;
+    readonly BranchEvent[] _events;
+    readonly int _slots;
+    readonly double _cosMaxTurn;
+
+    /// <summary>Halvings of one step for refinement before what is left is reported as it is.</summary>
+    const int MaxRefinements = 24;
 
     public PseudoArclength(IContinuationProblem problem, ContinuationOptions options, StopConditions? stops = null)
     {
@@ -40,9 +63,18 @@ public sealed class PseudoArclength
         _residual = new double[_n];
         _previousTangent = new double[_n];
         _border = new double[_n];
-        _work = new double[_n];
         _trial = new double[_n];
+        _direction = new double[_n];
         _nProblemTests = problem.TestFunctionKinds.Count;
+        _cosMaxTurn = Math.Cos(options.MaxTurnDegrees * Math.PI / 180);
+
+        var events = new List<BranchEvent> { new FoldEvent(0, problem.FoldKind), new BranchPointEvent(1, problem.BranchPointKind) };
+        for (int i = 0; i < _nProblemTests; i++) events.Add(new ProblemEvent(events.Count, i, problem.TestFunctionKinds[i]));
+        foreach (var uv in _stops.UserValues) events.Add(new UserValueEvent(events.Count, uv));
+        foreach (var bd in _stops.Bounds) events.Add(new BoundEvent(events.Count, bd, atMin: true));
+        foreach (var bd in _stops.Bounds) events.Add(new BoundEvent(events.Count, bd, atMin: false));
+        _events = [.. events];
+        _slots = _events.Length;
     }
 
     /// <summary>Total Newton iterations spent so far (including location of special points).</summary>
@@ -50,6 +82,9 @@ public sealed class PseudoArclength
 
     /// <summary>Factorisations of the bordered Jacobian so far.</summary>
     public int Factorizations { get; private set; }
+
+    /// <summary>Steps halved because the tangent turned too far, a test function threatened to cross twice, or the stability counts were not explained.</summary>
+    public int Refinements { get; private set; }
 
     // True while the problem holds a factorisation near the current point that a chord
     // corrector may reuse (made at the base point or an earlier iterate).
@@ -60,17 +95,8 @@ public sealed class PseudoArclength
     double _previousStep = 1;
     bool _curvatureValid, _adapted;
 
-    // Layout of the test-function vector: [fold, branch point, problem tests…, user values…, bound mins…, bound maxes…]
-    int TestCount => 2 + _nProblemTests + _stops.UserValues.Count + 2 * _stops.Bounds.Count;
-
-    sealed class State
-    {
-        public required double[] X;
-        public required double[] T;
-        public required double[] Tests;
-        public required PointAnalysis Analysis;
-        public int Iterations;
-    }
+    /// <summary>A special point found in a step: where along the chord, the point, what it is.</summary>
+    sealed record Found(double S, PathState P, PointKind Kind, SpecialPointDetails? Details, BranchEvent? Event);
 
     /// <summary>
     /// Follows the branch from <paramref name="x0"/> (corrected first with the parameter fixed),
@@ -95,13 +121,23 @@ public sealed class PseudoArclength
             yield break;
         }
         if (!startIsSolution) _problem.Accept(start.X);
+        // A start outside a stop interval ends the branch where it is.
+        foreach (var e in _events)
+            if (e is BoundEvent bound && bound.Outside(start.X))
+            {
+                yield return ToPoint(start, PointKind.EP, null,
+                    $"start outside the stop interval: {bound.Bound.Name} = {Fmt(start.X[bound.Bound.Component], "G10")} {(bound.AtMin ? "<" : ">")} {Fmt(bound.Limit, "G10")}",
+                    StopReason.Bound);
+                yield break;
+            }
         var first = _problem.Signature(start.X);
         var a = start;
+        PathState? before = null;   // the point before a, for the double-crossing prediction
+        double beforeStep = 0;
         PathPoint pending = ToPoint(a, PointKind.Regular);
         double ds = _options.Ds;
         double farthest = 0;
         var lastSpecial = PointKind.Regular;
-        var events = new List<(double S, State P, PointKind Kind, SpecialPointDetails? Details, int Test)>();
 
         for (int step = 1; ; step++)
         {
@@ -116,74 +152,47 @@ public sealed class PseudoArclength
                 yield break;
             }
 
-            // Predictor–corrector with step control.
-            State? b = null;
-            bool nonFinite = false;
+            // Predictor–corrector with step control; then the step is checked and refined until
+            // every event in it is isolated, located and accounted for.
             double h = ds;
-            while (true)
+            PathState? b = null;
+            List<Found> events = [];
+            bool nonFinite = false;
+            for (int refinements = 0; ; refinements++)
             {
-                // Tangent predictor with a curvature term from the last two tangents (second order).
-                for (int i = 0; i < _n; i++)
-                    _trial[i] = a.X[i] + h * a.T[i] + (_curvatureValid ? 0.5 * h * h * (a.T[i] - _previousTangent[i]) / _previousStep : 0);
-                var outcome = Correct(_trial, a, h, out int its);
-                if (outcome == Outcome.Converged)
+                b = Advance(a, ref h, ref nonFinite);
+                if (b is null) break;
+                bool canRefine = refinements < MaxRefinements && 0.5 * h >= _options.DsMin;
+                if (canRefine && (TurnsTooFar(a, b) || PredictsDoubleCrossing(before, beforeStep, a, b, h)))
                 {
-                    b = Complete(_trial, a.T, its);
-                    if (b is not null) break;
-                    outcome = Outcome.Failed;
+                    h *= 0.5; Refinements++;
+                    continue;
                 }
-                nonFinite |= outcome == Outcome.NonFinite;
-                h *= 0.5;
-                if (h < _options.DsMin) break;
+                events = FindEvents(a, b, h, step, out bool unsettled);
+                if (canRefine && (unsettled || !Accounted(a, b, events)))
+                {
+                    h *= 0.5; Refinements++;
+                    continue;
+                }
+                if (!Accounted(a, b, events)) AddUnexplained(a, b, h, events);
+                break;
             }
             if (b is null)
             {
-                string where = $"{ParameterName()} = {a.X[_k].ToString("G8", System.Globalization.CultureInfo.InvariantCulture)}";
+                string where = $"{ParameterName()} = {Fmt(a.X[_k], "G8")}";
                 yield return nonFinite
                     ? AsEnd(pending, $"non-finite right-hand side beyond {where}", StopReason.NonFinite)
                     : AsEnd(pending, $"no convergence at ds_min beyond {where}", StopReason.NoConvergence);
                 yield break;
             }
-
-            // Test functions: detect sign changes between a and b, and locate each zero.
-            events.Clear();
-            for (int j = 0; j < TestCount; j++)
-            {
-                if (!IsActive(j)) continue;
-                double fa = a.Tests[j], fb = b.Tests[j];
-                if (!(fa * fb < 0)) continue;
-                var located = Locate(j, a, b, h);
-                if (located is null) continue;
-                var (s, p) = located.Value;
-                // A branch started at a special point (from: fp.LP1) must not find it again.
-                if (step == 1 && Math.Abs(s) < 1e-3 * Math.Abs(h) && j < 2 + _nProblemTests) continue;
-                var kind = KindOf(j);
-                SpecialPointDetails? details = null;
-                if (j >= 2 && j < 2 + _nProblemTests)
-                {
-                    details = _problem.Describe(j - 2, p.X, p.Analysis);
-                    if (details is null) continue;
-                }
-                else if (j < 2)
-                {
-                    kind = _problem.Reclassify(kind, p.X, p.T, ref details);
-                    if (kind == PointKind.Regular) continue;
-                }
-                else if (kind == PointKind.UZ)
-                {
-                    var uv = _stops.UserValues[j - 2 - _nProblemTests];
-                    p.X[uv.Component] = uv.Value;   // exact by construction up to the location tolerance
-                }
-                events.Add((s, p, kind, details, j));
-            }
             events.Sort((e1, e2) => e1.S.CompareTo(e2.S));
 
-            // A bound ends the branch at the first bound event.
-            int boundAt = events.FindIndex(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true);
+            // The first event that ends the branch (a bound, a problem's end such as a cycle reaching a Hopf point).
+            int endAt = events.FindIndex(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true);
 
             // Closed loop: the new chord passes by the first point after the branch has gone away.
             double sLoop = double.NaN;
-            if (_stops.DetectClosedLoop && boundAt < 0)
+            if (_stops.DetectClosedLoop && endAt < 0)
             {
                 var sigA = _problem.Signature(a.X);
                 var sigB = _problem.Signature(b.X);
@@ -199,28 +208,27 @@ public sealed class PseudoArclength
             }
 
             yield return pending;
-            int emitted = boundAt >= 0 ? boundAt : events.Count;
+            int emitted = endAt >= 0 ? endAt : events.Count;
             for (int e = 0; e < emitted; e++)
             {
                 if (!double.IsNaN(sLoop) && events[e].S >= sLoop) break;
                 lastSpecial = events[e].Kind;
                 yield return ToPoint(events[e].P, events[e].Kind, events[e].Details);
             }
-            if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop) && events[boundAt].Test < 2 + _nProblemTests)
+            if (endAt >= 0 && (double.IsNaN(sLoop) || events[endAt].S < sLoop))
             {
-                // A problem's own stop test (e.g. a cycle shrinking onto a Hopf point, a Hopf curve reaching BT).
-                var ev = events[boundAt];
+                var ev = events[endAt];
+                if (ev.Event is BoundEvent bound)
+                {
+                    var end = ev.P;
+                    if (ev.Details?.Located != false) end.X[bound.Bound.Component] = bound.Limit;
+                    string note = $"bound {bound.Bound.Name} = {Fmt(bound.Limit, "G10")}" + (ev.Details?.Located == false ? $" ({ev.Details.Note})" : "");
+                    yield return ToPoint(end, PointKind.EP, ev.Details?.Located == false ? ev.Details : null, note, StopReason.Bound);
+                    yield break;
+                }
+                // A problem's own end (e.g. a cycle shrinking onto a Hopf point, a Hopf curve reaching BT).
                 if (ev.Kind != PointKind.EP) yield return ToPoint(ev.P, ev.Kind, ev.Details);
                 yield return ToPoint(ev.P, PointKind.EP, ev.Details, ev.Details?.Note ?? "stop", StopReason.Bound);
-                yield break;
-            }
-            if (boundAt >= 0 && (double.IsNaN(sLoop) || events[boundAt].S < sLoop))
-            {
-                var bound = _stops.Bounds[(events[boundAt].Test - 2 - _nProblemTests - _stops.UserValues.Count) % _stops.Bounds.Count];
-                var end = events[boundAt].P;
-                bool atMin = events[boundAt].Test - 2 - _nProblemTests - _stops.UserValues.Count < _stops.Bounds.Count;
-                end.X[bound.Component] = atMin ? bound.Min : bound.Max;
-                yield return ToPoint(end, PointKind.EP, null, $"bound {bound.Name} = {(atMin ? bound.Min : bound.Max).ToString("G10", System.Globalization.CultureInfo.InvariantCulture)}", StopReason.Bound);
                 yield break;
             }
             if (!double.IsNaN(sLoop))
@@ -249,50 +257,343 @@ public sealed class PseudoArclength
             }
             else _curvatureValid = false;
             _adapted = false;
+            before = a;
+            beforeStep = h;
             a = b;
             int easy = _options.ReuseJacobian ? _options.EasyIterations + 2 : _options.EasyIterations;
             ds = b.Iterations <= easy ? Math.Min(h * _options.GrowthFactor, _options.DsMax) : h;
         }
     }
 
+    /// <summary>Predictor and corrector from a with step h, halving h on failure; null below ds_min.</summary>
+    PathState? Advance(PathState a, ref double h, ref bool nonFinite)
+    {
+        while (true)
+        {
+            // Tangent predictor with a curvature term from the last two tangents (second order).
+            for (int i = 0; i < _n; i++)
+                _trial[i] = a.X[i] + h * a.T[i] + (_curvatureValid ? 0.5 * h * h * (a.T[i] - _previousTangent[i]) / _previousStep : 0);
+            var outcome = Correct(_trial, a.X, a.T, h, out int its);
+            if (outcome == Outcome.Converged)
+            {
+                var b = Complete(_trial, a.T, its);
+                if (b is not null) return b;
+                outcome = Outcome.Failed;
+            }
+            nonFinite |= outcome == Outcome.NonFinite;
+            h *= 0.5;
+            if (h < _options.DsMin) return null;
+        }
+    }
+
+    /// <summary>The tangent turned by more than the largest angle allowed in one step.</summary>
+    bool TurnsTooFar(PathState a, PathState b)
+    {
+        double c = 0;
+        for (int i = 0; i < _n; i++) c += _weights[i] * a.T[i] * b.T[i];
+        return c < _cosMaxTurn;
+    }
+
+    /// <summary>
+    /// A watched test function keeps its sign from a to b, but the parabola through its values at
+    /// the point before a, at a and at b dips across zero inside the step: two crossings are likely
+    /// (two folds, or two Hopf points, within one step).
+    /// </summary>
+    bool PredictsDoubleCrossing(PathState? before, double hp, PathState a, PathState b, double h)
+    {
+        if (before is null || !(hp > 0)) return false;
+        foreach (var e in _events)
+        {
+            if (!e.Watched || !e.Active(_options)) continue;
+            double fp = before.Tests[e.Slot], fa = a.Tests[e.Slot], fb = b.Tests[e.Slot];
+            if (!double.IsFinite(fp) || !double.IsFinite(fa) || !double.IsFinite(fb) || !(fa * fb > 0)) continue;
+            // f(s) = fa + c1 s + c2 s² through (−hp, fp), (0, fa), (h, fb).
+            double c2 = ((fb - fa) / h + (fp - fa) / hp) / (h + hp);
+            double c1 = (fb - fa) / h - c2 * h;
+            if (c2 == 0) continue;
+            double sv = -c1 / (2 * c2);
+            if (!(sv > 0 && sv < h)) continue;
+            double fv = fa + c1 * sv + c2 * sv * sv;
+            if (fv * fa < 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>
+    static bool Accounted(PathState a, PathState b, List<Found> events)
+    {
+        if (a.Analysis.Signature is not { } sa || b.Analysis.Signature is not { } sb) return true;
+        var (real, flip, pair) = Count(events);
+        return StabilitySignature.Explains(sa, sb, real, flip, pair);
+    }
+
+    static (int Real, int Flip, int Pair) Count(List<Found> events)
+    {
+        int real = 0, flip = 0, pair = 0;
+        foreach (var e in events)
+            switch (BranchEvent.Effect(e.Kind))
+            {
+                case SignatureEffect.Real: real++; break;
+                case SignatureEffect.Flip: flip++; break;
+                case SignatureEffect.Pair: pair++; break;
+            }
+        return (real, flip, pair);
+    }
+
+    /// <summary>
+    /// The step cannot be refined further and the stability counts still changed without the
+    /// special points to explain it: report what is missing as points that are not located.
+    /// </summary>
+    void AddUnexplained(PathState a, PathState b, double h, List<Found> events)
+    {
+        var (real, flip, pair) = Count(events);
+        var (addReal, addFlip, addPair) = StabilitySignature.Missing(a.Analysis.Signature!, b.Analysis.Signature!, real, flip, pair);
+        bool foldChanged = a.Tests[0] * b.Tests[0] < 0;
+        var realKind = foldChanged ? _problem.FoldKind : _problem.BranchPointKind;
+        var pairKind = _problem.FoldKind == PointKind.LPC ? PointKind.NS : PointKind.HB;
+        string why = $"not located: the stability changed between {ParameterName()} = {Fmt(a.X[_k], "G10")} and {Fmt(b.X[_k], "G10")} without a detected crossing (bracket [{Fmt(a.X[_k], "G10")}, {Fmt(b.X[_k], "G10")}])";
+        void Add(PointKind kind, int count)
+        {
+            for (int i = 0; i < count; i++)
+                events.Add(new Found(0.5 * h, b, kind, Unlocated(a.X[_k], b.X[_k], why), null));
+        }
+        Add(realKind, addReal);
+        Add(PointKind.PD, addFlip);
+        Add(pairKind, addPair);
+    }
+
+    static SpecialPointDetails Unlocated(double from, double to, string note, SpecialPointDetails? details = null)
+        => (details ?? new SpecialPointDetails()) with
+        {
+            Located = false,
+            BracketFrom = Math.Min(from, to),
+            BracketTo = Math.Max(from, to),
+            Note = details?.Note is { Length: > 0 } existing ? note + "; " + existing : note,
+        };
+
+    /// <summary>
+    /// Every event that crossed between a and b, located, confirmed by the problem and verified.
+    /// <paramref name="unsettled"/> is set when a crossing could not be located or verified (a
+    /// smaller step may isolate it).
+    /// </summary>
+    List<Found> FindEvents(PathState a, PathState b, double h, int step, out bool unsettled)
+    {
+        unsettled = false;
+        var found = new List<Found>();
+        foreach (var e in _events)
+        {
+            if (!e.Active(_options) || !e.Crossed(a, b)) continue;
+            if (e is BoundEvent bound && bound.Value(a, a) == 0)
+            {
+                // Started on the bound and leaving the interval: the branch ends where it is.
+                found.Add(new Found(0, Copy(a), PointKind.EP, null, e));
+                continue;
+            }
+            var loc = Locate(e, a, b, h);
+            if (loc.P is null)
+            {
+                // Never located. The problem may still recognise the end of the step as an end of the
+                // branch that needs no location (a cycle arriving at a Hopf point: the facade puts
+                // the end on the Hopf point itself); otherwise the point is reported as not located.
+                var at = Copy(Math.Abs(e.Value(a, a)) <= Math.Abs(e.Value(a, b)) ? a : b);
+                if (Confirm(e, at) is { Kind: PointKind.EP } end)
+                {
+                    found.Add(new Found(loc.S, at, PointKind.EP, end.Details, e));
+                    continue;
+                }
+                unsettled = true;
+                found.Add(new Found(loc.S, at, e.Kind, Unlocated(loc.From, loc.To, $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}]"), e));
+                continue;
+            }
+            var p = loc.P;
+            // A branch started at a special point (from: fp.LP1) must not find it again.
+            if (step == 1 && loc.S <= 1e-6 * (1 + MaxAbs(a.X)) && e is FoldEvent or BranchPointEvent or ProblemEvent) continue;
+            if (Confirm(e, p) is not { } confirmed) continue;
+            var (kind, details) = confirmed;
+            if (kind == PointKind.EP && e is not BoundEvent)
+            {
+                // An end the problem declares (e.g. the arrival at a Hopf point): its own business.
+                found.Add(new Found(loc.S, p, kind, details, e));
+                continue;
+            }
+            double residual = Residual(e, kind, a, b, p, loc);
+            bool located = loc.Converged && residual <= _options.VerificationTolerance;
+            details = (details ?? new SpecialPointDetails()) with { Residual = residual };
+            if (!located)
+            {
+                unsettled = true;
+                details = Unlocated(loc.From, loc.To,
+                    $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}], residual {Fmt(residual, "G3")}", details);
+            }
+            found.Add(new Found(loc.S, p, kind, details, e));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// What the problem makes of a zero of event <paramref name="e"/> at p: its kind and details, or
+    /// null when it is no special point (a neutral saddle for HB, a turning point of a curve …).
+    /// </summary>
+    (PointKind Kind, SpecialPointDetails? Details)? Confirm(BranchEvent e, PathState p)
+    {
+        SpecialPointDetails? details = null;
+        switch (e)
+        {
+            case ProblemEvent pe:
+                details = _problem.Describe(pe.Index, p.X, p.Analysis);
+                return details is null ? null : (e.Kind, details);
+            case FoldEvent or BranchPointEvent:
+                var kind = _problem.Reclassify(e.Kind, p.X, p.T, ref details);
+                return kind == PointKind.Regular ? null : (kind, details);
+            case UserValueEvent uv:
+                p.X[uv.UserValue.Component] = uv.UserValue.Value;   // exact by construction up to the location tolerance
+                return (PointKind.UZ, null);
+            default:
+                return (e.Kind, null);
+        }
+    }
+
+    /// <summary>The defining condition at a located point, or the test's value relative to its values at the ends.</summary>
+    double Residual(BranchEvent e, PointKind kind, PathState a, PathState b, PathState p, Location loc)
+    {
+        switch (e)
+        {
+            case UserValueEvent uv: return Math.Abs(p.X[uv.UserValue.Component] - uv.UserValue.Value) / (1 + Math.Abs(uv.UserValue.Value));
+            case BoundEvent: return 0;
+        }
+        if (_problem.DefiningResidual(kind, p.X, p.T, p.Analysis) is { } r) return r;
+        if (e is BranchPointEvent && BranchPointEvent.SignOnly(a, b))
+            return Math.Abs(loc.To - loc.From) / (1 + Math.Abs(b.X[_k] - a.X[_k]));
+        double fa = Math.Abs(e.Value(a, a)), fb = Math.Abs(e.Value(a, b)), fp = Math.Abs(e.Value(a, p));
+        double scale = Math.Max(fa, fb);
+        return scale > 0 ? fp / scale : fp;
+    }
+
+    /// <summary>Outcome of a location: the point (null if no trial point converged), its arclength along the chord, the final bracket in the continued parameter.</summary>
+    readonly record struct Location(PathState? P, double S, bool Converged, double From, double To);
+
+    /// <summary>
+    /// The zero of event <paramref name="e"/>'s test on the arc between a and b: regula falsi with
+    /// the Illinois modification (bisection for a sign-only test) on θ ∈ (0, 1), each trial point
+    /// corrected onto the curve in the hyperplane ⟨w∘d, x − x_a⟩ = θ|d|² (d = x_b − x_a) and
+    /// required to lie near the chord; a trial that fails is replaced by the bracket's midpoint,
+    /// and a second failure ends the location with what is known.
+    /// </summary>
+    Location Locate(BranchEvent e, PathState a, PathState b, double h)
+    {
+        double length = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double d = b.X[i] - a.X[i];
+            length += _weights[i] * d * d;
+        }
+        length = Math.Sqrt(length);
+        if (!(length > 0)) return new Location(null, 0, false, a.X[_k], b.X[_k]);
+        var direction = new double[_n];
+        for (int i = 0; i < _n; i++) direction[i] = (b.X[i] - a.X[i]) / length;
+
+        bool discrete = e.Discrete || (e is BranchPointEvent && BranchPointEvent.SignOnly(a, b));
+        double t0 = 0, f0 = e.Value(a, a), t1 = 1, f1 = e.Value(a, b);
+        PathState s0 = a, s1 = b;
+        PathState? best = null;
+        double bestT = 0;
+        int side = 0;
+        double tol = _options.LocationTolerance * (1 + MaxAbs(b.X)) / length;
+        bool converged = false;
+        // The factorisation held is bordered by the step's tangent; the trials share the chord's border.
+        _factorValid = false;
+        for (int it = 0; it < 100; it++)
+        {
+            if (Math.Abs(t1 - t0) <= tol) { converged = best is not null; break; }
+            double lo = Math.Min(t0, t1), hi = Math.Max(t0, t1);
+            double theta = discrete ? 0.5 * (t0 + t1) : (t0 * f1 - t1 * f0) / (f1 - f0);
+            if (!(theta > lo && theta < hi)) theta = 0.5 * (lo + hi);
+            var p = Trial(a, s0, t0, s1, t1, direction, length, theta) ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi));
+            if (p is null) break;
+            double f = e.Value(a, p);
+            best = p; bestT = theta;
+            if (f == 0) { converged = true; break; }
+            if (f * f1 < 0)
+            {
+                // The root lies between θ and the newer end: the old end 1 becomes end 0.
+                t0 = t1; f0 = f1; s0 = s1;
+                t1 = theta; f1 = f; s1 = p;
+                side = 0;
+            }
+            else
+            {
+                t1 = theta; f1 = f; s1 = p;
+                if (side == 1) f0 *= 0.5; // Illinois: halve the stale end's value
+                side = 1;
+            }
+        }
+        if (best is null) return new Location(null, 0.5 * length, false, s0.X[_k], s1.X[_k]);
+        return new Location(best, bestT * length, converged, s0.X[_k], s1.X[_k]);
+    }
+
+    /// <summary>
+    /// The point of the curve at chord parameter θ, predicted from the nearer of the two bracket
+    /// ends along its tangent (or on the chord) and corrected in the hyperplane of θ; null when the
+    /// corrector fails or the point strays from the chord.
+    /// </summary>
+    PathState? Trial(PathState a, PathState s0, double t0, PathState s1, double t1, double[] direction, double length, double theta)
+    {
+        var q = Math.Abs(theta - t0) <= Math.Abs(theta - t1) ? s0 : s1;
+        double tq = ReferenceEquals(q, s0) ? t0 : t1;
+        double along = 0;
+        for (int i = 0; i < _n; i++) along += _weights[i] * direction[i] * q.T[i];
+        var x = new double[_n];
+        if (along > 0.2)
+        {
+            double step = (theta - tq) * length / along;
+            for (int i = 0; i < _n; i++) x[i] = q.X[i] + step * q.T[i];
+        }
+        else
+        {
+            for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * length * direction[i];
+        }
+        if (Correct(x, a.X, direction, theta * length, out int its) != Outcome.Converged) return null;
+        // Stay on this arc: the corrected point lies within one chord length of the chord.
+        double off = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double d = x[i] - (a.X[i] + theta * length * direction[i]);
+            off += _weights[i] * d * d;
+        }
+        if (Math.Sqrt(off) > length) return null;
+        return Complete(x, direction, its);
+    }
+
+    static PathState Copy(PathState s) => new()
+    {
+        X = (double[])s.X.Clone(), T = (double[])s.T.Clone(), Tests = (double[])s.Tests.Clone(), Analysis = s.Analysis,
+        Iterations = s.Iterations, BranchSign = s.BranchSign, BranchLog = s.BranchLog,
+    };
+
     string ParameterName()
     {
         foreach (var bound in _stops.Bounds) if (bound.Component == _k) return bound.Name;
+        foreach (var uv in _stops.UserValues) if (uv.Component == _k) return uv.Name;
         return $"x[{_k}]";
     }
+
+    static string Fmt(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
 
     static PathPoint AsEnd(PathPoint p, string note, StopReason reason)
         => p with { Kind = p.Kind == PointKind.Regular ? PointKind.EP : p.Kind, Note = note, StopReason = reason };
 
-    PathPoint ToPoint(State s, PointKind kind, SpecialPointDetails? details = null, string? note = null, StopReason? reason = null)
+    PathPoint ToPoint(PathState s, PointKind kind, SpecialPointDetails? details = null, string? note = null, StopReason? reason = null)
         => new((double[])s.X.Clone(), (double[])s.T.Clone(), kind, s.Analysis, s.Iterations, details, note ?? details?.Note, reason,
                _problem.Snapshot(s.X));
-
-    bool IsActive(int j)
-    {
-        if (j == 0) return _options.DetectFolds;
-        if (j == 1) return _options.DetectBranchPoints;
-        if (j < 2 + _nProblemTests) return _options.DetectBifurcations;
-        return true;
-    }
-
-    PointKind KindOf(int j)
-    {
-        if (j == 0) return _problem.FoldKind;
-        if (j == 1) return _problem.BranchPointKind;
-        if (j < 2 + _nProblemTests) return _problem.TestFunctionKinds[j - 2];
-        if (j < 2 + _nProblemTests + _stops.UserValues.Count) return PointKind.UZ;
-        return PointKind.EP;
-    }
 
     enum Outcome { Converged, Failed, NonFinite }
 
     /// <summary>
-    /// Newton on F(x) = 0, ⟨w∘t_a, x − x_a⟩ = s, in place on <paramref name="x"/>.
+    /// Newton on F(x) = 0, ⟨w∘t, x − origin⟩ = s, in place on <paramref name="x"/>, with t = <paramref name="along"/>.
     /// </summary>
-    Outcome Correct(double[] x, State a, double s, out int iterations)
+    Outcome Correct(double[] x, double[] origin, double[] along, double s, out int iterations)
     {
-        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * a.T[i];
+        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * along[i];
         iterations = 0;
         double previousUpdate = double.PositiveInfinity;
         for (int it = 1; it <= _options.MaxNewtonIterations; it++)
@@ -301,7 +602,7 @@ public sealed class PseudoArclength
             NewtonIterations++;
             if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
             double arc = -s;
-            for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - a.X[i]);
+            for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - origin[i]);
             _residual[_n - 1] = arc;
             if (!_factorValid)
             {
@@ -341,25 +642,33 @@ public sealed class PseudoArclength
         return Outcome.Failed;
     }
 
-    /// <summary>Tangent, analysis and test functions at a converged point.</summary>
-    State? Complete(double[] x, double[] previousTangent, int iterations)
+    /// <summary>Tangent, analysis and test functions at a converged point; the tangent is oriented along <paramref name="guide"/>.</summary>
+    PathState? Complete(double[] x, double[] guide, int iterations)
     {
         var t = new double[_n];
-        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * previousTangent[i];
+        for (int i = 0; i < _n; i++) _border[i] = _weights[i] * guide[i];
         Factorizations++;
         if (_problem.Factor(x, _border) != Linearization.Factored) { _factorValid = false; return null; }
         // The next corrector may start from this factorisation (chord Newton).
         _factorValid = _options.ReuseJacobian;
         int detSign = _problem.DeterminantSign;
+        double logDet = _problem.LogAbsDeterminant;
         t[_n - 1] = 1;
         _problem.Solve(t);
         if (!Normalize(t)) return null;
         double orient = 0;
         for (int i = 0; i < _n; i++) orient += _border[i] * t[i];
         if (orient < 0) for (int i = 0; i < _n; i++) t[i] = -t[i];
-        var tests = new double[TestCount];
+        var tests = new double[_slots];
         var analysis = Evaluate(x, t, detSign, tests);
-        return new State { X = (double[])x.Clone(), T = t, Tests = tests, Analysis = analysis, Iterations = iterations };
+        // γ = det [F_x; (w∘g)ᵀ] / ⟨w∘g, t⟩ does not depend on the border g (see BranchPointEvent).
+        double projection = Math.Abs(orient);
+        return new PathState
+        {
+            X = (double[])x.Clone(), T = t, Tests = tests, Analysis = analysis, Iterations = iterations,
+            BranchSign = detSign,
+            BranchLog = double.IsNaN(logDet) || !(projection > 0) ? double.NaN : logDet - Math.Log(projection),
+        };
     }
 
     PointAnalysis Evaluate(double[] x, double[] t, int detSign, double[] tests)
@@ -367,10 +676,13 @@ public sealed class PseudoArclength
         tests[0] = t[_k];
         tests[1] = detSign;
         var analysis = _problem.Analyze(x, tests.AsSpan(2, _nProblemTests));
-        int o = 2 + _nProblemTests;
-        foreach (var uv in _stops.UserValues) tests[o++] = x[uv.Component] - uv.Value;
-        foreach (var bd in _stops.Bounds) tests[o++] = x[bd.Component] - bd.Min;
-        foreach (var bd in _stops.Bounds) tests[o++] = x[bd.Component] - bd.Max;
+        for (int j = 2 + _nProblemTests; j < _slots; j++)
+            tests[j] = _events[j] switch
+            {
+                UserValueEvent uv => x[uv.UserValue.Component] - uv.UserValue.Value,
+                BoundEvent bd => x[bd.Bound.Component] - bd.Limit,
+                _ => double.NaN,
+            };
         return analysis;
     }
 
@@ -415,50 +727,6 @@ public sealed class PseudoArclength
         return Math.Sqrt(d) < 0.25 * Math.Sqrt(ab) + 1e-9 ? tau * h : double.NaN;
     }
 
-    /// <summary>
-    /// Zero of test function j between a (arclength 0) and b (arclength h) by the Illinois
-    /// variant of regula falsi; each trial point is corrected onto the curve with the arclength
-    /// constraint of the step a→b. Returns the arclength and the point, or null if a trial
-    /// point could not be corrected.
-    /// </summary>
-    (double S, State P)? Locate(int j, State a, State b, double h)
-    {
-        double sLo = 0, fLo = a.Tests[j], sHi = h, fHi = b.Tests[j];
-        State? best = null;
-        double bestS = 0;
-        int side = 0;
-        double tol = _options.LocationTolerance * (1 + MaxAbs(b.X));
-        bool discrete = j == 1; // the branch-point test is a sign: bisect
-        for (int it = 0; it < 100; it++)
-        {
-            double s = discrete ? 0.5 * (sLo + sHi) : sHi - fHi * (sHi - sLo) / (fHi - fLo);
-            if (!(s > Math.Min(sLo, sHi) && s < Math.Max(sLo, sHi))) s = 0.5 * (sLo + sHi);
-            double theta = s / h;
-            var x = new double[_n];
-            for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * (b.X[i] - a.X[i]);
-            if (Correct(x, a, s, out int its) != Outcome.Converged) return best is null ? null : (bestS, best);
-            var p = Complete(x, a.T, its);
-            if (p is null) return best is null ? null : (bestS, best);
-            double f = p.Tests[j];
-            best = p; bestS = s;
-            if (f == 0 && !discrete) break;
-            if (f * fHi < 0)
-            {
-                sLo = sHi; fLo = fHi;
-                sHi = s; fHi = f;
-                side = 0;
-            }
-            else
-            {
-                sHi = s; fHi = f;
-                if (side == 1) fLo *= 0.5; // Illinois: halve the stale end's value
-                side = 1;
-            }
-            if (Math.Abs(sHi - sLo) <= tol) break;
-        }
-        return (bestS, best!);
-    }
-
     static double MaxAbs(double[] x)
     {
         double m = 0;
@@ -467,20 +735,28 @@ public sealed class PseudoArclength
     }
 
     /// <summary>A start point taken as it is, with a given tangent and no test-function values.</summary>
-    State Given(double[] x0, double[] tangent)
+    PathState Given(double[] x0, double[] tangent)
     {
         var t = (double[])tangent.Clone();
         if (!Normalize(t)) throw new ArgumentException("the initial tangent is zero or not finite", nameof(tangent));
-        var tests = new double[TestCount];
+        var tests = new double[_slots];
         Array.Fill(tests, double.NaN);
-        return new State { X = (double[])x0.Clone(), T = t, Tests = tests, Analysis = PointAnalysis.None, Iterations = 0 };
+        // Bounds and user values are known without any analysis.
+        for (int j = 2 + _nProblemTests; j < _slots; j++)
+            tests[j] = _events[j] switch
+            {
+                UserValueEvent uv => x0[uv.UserValue.Component] - uv.UserValue.Value,
+                BoundEvent bd => x0[bd.Bound.Component] - bd.Limit,
+                _ => double.NaN,
+            };
+        return new PathState { X = (double[])x0.Clone(), T = t, Tests = tests, Analysis = PointAnalysis.None, Iterations = 0 };
     }
 
     /// <summary>
     /// Start correction when the parameter cannot be held fixed: estimate the tangent at x0 with a
     /// tilted border, then solve F(x) = 0 with ⟨t, x − x0⟩ = 0.
     /// </summary>
-    State? StartAlongTangent(double[] x0, int direction, int iterations)
+    PathState? StartAlongTangent(double[] x0, int direction, int iterations)
     {
         var guide = new double[_n];
         double sign = direction >= 0 ? 1 : -1;
@@ -488,16 +764,15 @@ public sealed class PseudoArclength
         guide[_k] = sign;
         var estimate = Complete((double[])x0.Clone(), guide, iterations);
         if (estimate is null) return null;
-        var a = new State { X = (double[])x0.Clone(), T = estimate.T, Tests = estimate.Tests, Analysis = estimate.Analysis };
         var x = (double[])x0.Clone();
         _factorValid = false;
-        if (Correct(x, a, 0, out int its) != Outcome.Converged) return null;
+        if (Correct(x, x0, estimate.T, 0, out int its) != Outcome.Converged) return null;
         var state = Complete(x, estimate.T, its);
         return state is null ? null : Complete(x, state.T, its) ?? state;
     }
 
     /// <summary>Corrects the start point at fixed parameter and computes its tangent.</summary>
-    State? Start(double[] x0, int direction, double[]? initialTangent, out string? failure)
+    PathState? Start(double[] x0, int direction, double[]? initialTangent, out string? failure)
     {
         failure = null;
         var x = (double[])x0.Clone();
@@ -565,6 +840,7 @@ public sealed class PseudoArclength
         {
             for (int i = 0; i < _n; i++) state.T[i] = -state.T[i];
             state.Tests[0] = state.T[_k];
+            state.BranchSign = -state.BranchSign;
         }
         return state;
     }

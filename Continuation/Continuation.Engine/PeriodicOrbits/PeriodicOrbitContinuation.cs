@@ -158,14 +158,16 @@ public static class PeriodicOrbitContinuation
         for (int s = 0; s < n; s++) mean[s] = Mesh.Integrate(mesh.Scheme, mesh.Mesh, end.X.AsSpan(0, iT), n, s);
         var parameters = (double[])run.Parameters.Clone();
         double lambda = end.X[iT + 1];
-        parameters[k] = lambda;
         double reach = Math.Max(10 * Math.Abs(lambda - before.X[^1]), 1e-2 * (1 + Math.Abs(lambda)));
+        // Started half the reach below, so that the Hopf point (next to λ) is not at the start,
+        // where the driver does not look for the point it started from.
+        parameters[k] = lambda - 0.5 * reach;
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "hopf", System = system, Parameters = parameters, Parameter = run.Parameter, State = mean,
-            Direction = Direction.Both,
+            Direction = Direction.Forward,
             Options = new ContinuationOptions { Ds = reach / 20, DsMin = reach * 1e-6, DsMax = reach / 5, MaxSteps = 200 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(n, run.Parameter, lambda - reach, lambda + reach)] },
+            Stops = new StopConditions { Bounds = [new ComponentBound(n, run.Parameter, lambda - reach, lambda + reach)], DetectClosedLoop = false },
         });
         var hopf = eq.SpecialPoints.Where(p => p.Kind == PointKind.HB).MinBy(p => Math.Abs(p.Parameters[k] - lambda));
         if (hopf?.Details?.Omega is not { } omega) return end;

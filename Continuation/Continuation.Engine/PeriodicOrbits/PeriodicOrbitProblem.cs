@@ -102,6 +102,8 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         _workers = new Worker[_solver.Workers];
         for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system);
         _filler = FillInterval;
+        _quadrature = new double[_iT];
+        Profiles.AddQuadratureWeights(Mesh, _n, _n, _quadrature);
     }
 
     readonly int _second;
@@ -129,6 +131,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     /// <summary>Index of the period in x.</summary>
     public int PeriodComponent => _iT;
     public int DeterminantSign => _solver.DeterminantSign;
+    public double LogAbsDeterminant => _solver.LogAbsDeterminant;
     public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
     public PointKind FoldKind => PointKind.LPC;
     public PointKind BranchPointKind => PointKind.BPC;
@@ -363,12 +366,66 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     public void Accept(ReadOnlySpan<double> x)
     {
         SetReference(x[.._iT]);
+        SetDeviationReference(x);
         _largestAmplitude = Math.Max(_largestAmplitude, Amplitude(x));
     }
 
-    /// <summary>A cycle whose amplitude falls below this fraction of the largest one seen on the branch has reached a Hopf point.</summary>
+    /// <summary>A fold of cycles whose amplitude is below this fraction of the largest one seen on the branch is the arrival at a Hopf point.</summary>
     const double HopfArrivalFraction = 1e-3;
     double _largestAmplitude;
+
+    /// <summary>Multipliers whose trivial one is farther than this from 1 are not trusted: stability and the PD, NS and BPC tests are unknown there.</summary>
+    public const double UnreliableTrivialError = 1e-4;
+
+    // The last accepted cycle's deviation from its mean (node values) and its norm: the reference of
+    // the signed amplitude, whose sign change is the passage of the branch through a Hopf point.
+    double[]? _deviation;
+    double _deviationNorm;
+
+    /// <summary>Mean over the cycle of component s (quadrature on the current mesh).</summary>
+    double Mean(ReadOnlySpan<double> x, int s)
+    {
+        double sum = 0, weight = 0;
+        for (int i = 0; i < _nodes; i++) { sum += _quadrature[i * _n] * x[i * _n + s]; weight += _quadrature[i * _n]; }
+        return sum / weight;
+    }
+
+    void SetDeviationReference(ReadOnlySpan<double> x)
+    {
+        _deviation ??= new double[_iT];
+        double norm = 0;
+        for (int s = 0; s < _n; s++)
+        {
+            double mean = Mean(x, s);
+            for (int i = 0; i < _nodes; i++)
+            {
+                double d = x[i * _n + s] - mean;
+                _deviation[i * _n + s] = d;
+                norm += _quadrature[i * _n + s] * d * d;
+            }
+        }
+        _deviationNorm = Math.Sqrt(norm);
+    }
+
+    /// <summary>
+    /// ∫⟨u − ū, ũ − ū̃⟩ dt / ‖ũ − ū̃‖ against the last accepted cycle ũ: about its amplitude while the
+    /// branch moves on, and negative once it has passed through a Hopf point, beyond which the
+    /// collocation branch continues with the same cycles shifted by half a period. NaN before a
+    /// reference with a nonzero amplitude exists (the first step from a Hopf point).
+    /// </summary>
+    double SignedAmplitude(ReadOnlySpan<double> x)
+    {
+        if (_deviation is null || !(_deviationNorm > 0)) return double.NaN;
+        double dot = 0;
+        for (int s = 0; s < _n; s++)
+        {
+            double mean = Mean(x, s);
+            for (int i = 0; i < _nodes; i++) dot += _quadrature[i * _n + s] * (x[i * _n + s] - mean) * _deviation[i * _n + s];
+        }
+        return dot / _deviationNorm;
+    }
+
+    readonly double[] _quadrature;
 
     public PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details)
     {
@@ -411,7 +468,10 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     {
         if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
         Mesh = Profiles.AdaptMesh(Mesh, x, tangent, _n);
+        Array.Clear(_quadrature);
+        Profiles.AddQuadratureWeights(Mesh, _n, _n, _quadrature);
         SetReference(x.AsSpan(0, _iT));
+        SetDeviationReference(x);
         return true;
     }
 
@@ -443,20 +503,79 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         // Called right after Factor at the same x: the solver holds the monodromy.
         var mu = _solver.FloquetMultipliers();
         int trivial = TrivialIndex(mu);
-        int unstable = 0;
+        double trivialError = (mu[trivial] - 1).Magnitude;
+        testValues[2] = SignedAmplitude(x);
+        if (!(trivialError <= UnreliableTrivialError) || mu.Any(v => !double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)))
+        {
+            // Multipliers that cannot be trusted (e.g. near a homoclinic orbit): nothing is read off them.
+            testValues[0] = testValues[1] = double.NaN;
+            return new PointAnalysis(false, 0, mu) { Unreliable = true };
+        }
         Complex pd = 1, ns = 1;
         for (int i = 0; i < mu.Length; i++)
         {
             if (i == trivial) continue;
-            if (mu[i].Magnitude > 1) unstable++;
             pd *= (mu[i] + 1) / (1 + mu[i].Magnitude);
             for (int j = i + 1; j < mu.Length; j++)
                 if (j != trivial) ns *= (mu[i] * mu[j] - 1) / (1 + (mu[i] * mu[j]).Magnitude);
         }
         testValues[0] = pd.Real;
         testValues[1] = ns.Real;
-        testValues[2] = Amplitude(x) - HopfArrivalFraction * _largestAmplitude;
-        return new PointAnalysis(unstable == 0, unstable, mu);
+        var signature = SignatureOf(mu, trivial, trivialError);
+        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, mu, signature);
+    }
+
+    /// <summary>
+    /// Nontrivial multipliers outside the unit circle, the real ones beyond +1 and beyond −1;
+    /// marginal when one lies on the circle to within the accuracy the trivial one shows.
+    /// </summary>
+    internal static StabilitySignature SignatureOf(Complex[] mu, int trivial, double trivialError)
+    {
+        double margin = Math.Max(1e-6, 10 * trivialError);
+        int unstable = 0, plus = 0, minus = 0;
+        bool marginal = false;
+        for (int i = 0; i < mu.Length; i++)
+        {
+            if (i == trivial) continue;
+            double r = mu[i].Magnitude;
+            if (Math.Abs(r - 1) <= margin) marginal = true;
+            if (!(r > 1)) continue;
+            unstable++;
+            if (Math.Abs(mu[i].Imaginary) <= 1e-10 * r)
+            {
+                if (mu[i].Real > 0) plus++; else minus++;
+            }
+        }
+        return new StabilitySignature(unstable, plus, minus, marginal);
+    }
+
+    /// <remarks>
+    /// LPC: the parameter component of the unit tangent (the cycle's fold condition); PD: |μ + 1| of
+    /// the nontrivial multiplier closest to −1; NS: ||μ| − 1| of the complex pair closest to the unit
+    /// circle; BPC: the relative branch-point test, unless the multipliers there cannot be trusted.
+    /// </remarks>
+    public double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
+    {
+        var mu = analysis.Spectrum;
+        switch (kind)
+        {
+            case PointKind.LPC: return Math.Abs(tangent[_iL]);
+            case PointKind.BPC: return analysis.Unreliable ? double.NaN : null;
+            case PointKind.PD or PointKind.NS:
+            {
+                if (analysis.Unreliable || mu.Length == 0) return double.NaN;
+                int trivial = TrivialIndex(mu);
+                double best = double.PositiveInfinity;
+                for (int i = 0; i < mu.Length; i++)
+                {
+                    if (i == trivial) continue;
+                    if (kind == PointKind.PD) best = Math.Min(best, (mu[i] + 1).Magnitude);
+                    else if (Math.Abs(mu[i].Imaginary) > 1e-8 * mu[i].Magnitude) best = Math.Min(best, Math.Abs(mu[i].Magnitude - 1));
+                }
+                return best;
+            }
+            default: return null;
+        }
     }
 
     public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
@@ -494,7 +613,9 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; " + TorusNote(x, theta) + "multipliers " + Format(mu));
             }
             default:
-                return new SpecialPointDetails(Period: T, Note: HopfArrivalNote);
+                // The signed amplitude changed sign: an arrival at a Hopf point only if the cycle is small there.
+                if (!(Amplitude(x) <= 0.05 * _largestAmplitude)) return null;
+                return new SpecialPointDetails(Period: T, Note: HopfArrivalNote, EndsBranch: true);
         }
     }
 
