@@ -35,7 +35,10 @@ public static class Report
         {
             string branch = sp.Text(i, "branch"), type = sp.Text(i, "type");
             int k = counters[(branch, type)] = counters.GetValueOrDefault((branch, type)) + 1;
-            sb.Append($"| {branch} | {type}{k} | {type} |");
+            string label = sp.Has("label") ? sp.Text(i, "label") : $"{type}{k}";
+            // A point the engine could not locate says so where it is read first.
+            if (sp.Text(i, "located") == "false") type += " (not located)";
+            sb.Append($"| {branch} | {label} | {type} |");
             foreach (var p in parameters) sb.Append($" {Number(sp, i, p)} |");
             sb.AppendLine($" {Number(sp, i, "period")} | {Number(sp, i, "l1")} | {Escape(sp.Text(i, "note"))} |");
         }

@@ -42,10 +42,12 @@ public sealed class CliTests : IDisposable
         }
 
         var special = File.ReadAllLines(Path.Combine(output, "special_points.csv"));
-        Assert.StartsWith("branch,index,type,", special[0]);
-        Assert.Equal("branch,index,type,mu,period,omega,l1,x,note", special[0]);
-        var fold = special.Single(l => l.StartsWith("fp,", StringComparison.Ordinal) && l.Split(',')[2] == "LP");
-        Assert.Equal(0.0, double.Parse(fold.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture), 1e-8);
+        Assert.Equal("branch,index,label,type,mu,period,omega,l1,x,located,residual,note", special[0]);
+        var fold = special.Single(l => l.StartsWith("fp,", StringComparison.Ordinal) && l.Split(',')[3] == "LP");
+        Assert.Equal("LP1", fold.Split(',')[2]);
+        Assert.Equal(0.0, double.Parse(fold.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture), 1e-8);
+        Assert.Equal("true", fold.Split(',')[9]);
+        Assert.True(double.Parse(fold.Split(',')[10], System.Globalization.CultureInfo.InvariantCulture) < 1e-6);
         Assert.Contains(special, l => l.StartsWith("b,", StringComparison.Ordinal));
 
         string summary = File.ReadAllText(Path.Combine(output, "summary.json"));
@@ -107,7 +109,7 @@ public sealed class CliTests : IDisposable
         Assert.Matches("\"complete\": false\\s*}\\s*$", summary);
         using var json = JsonDocument.Parse(summary);
         Assert.Equal("interrupted", json.RootElement.GetProperty("stopped").GetString());
-        Assert.StartsWith("branch,index,type,", File.ReadAllText(Path.Combine(output, "special_points.csv")));
+        Assert.StartsWith("branch,index,label,type,", File.ReadAllText(Path.Combine(output, "special_points.csv")));
     }
 
     [Fact]

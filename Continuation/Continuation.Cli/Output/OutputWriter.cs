@@ -27,10 +27,11 @@ public sealed partial class OutputWriter
         File.Delete(Path.Combine(_dir, "summary.json"));
     }
 
-    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A number with round-trip precision; empty for NaN and ±∞ (never a word a CSV reader would take for a number or a string).</summary>
+    public static string Format(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
     static string Format(double? v) => v is { } d ? Format(d) : "";
 
-    static string Csv(string? s)
+    internal static string Csv(string? s)
     {
         if (string.IsNullOrEmpty(s)) return "";
         return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
@@ -69,7 +70,7 @@ public sealed partial class OutputWriter
         foreach (var p in model.Parameters) sb.Append(',').Append(p.Name);
         sb.Append(",period");
         foreach (var s in model.StateNames) sb.Append(',').Append(s);
-        foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
+        foreach (var o in _case.Outputs) sb.Append(',').Append(Csv(o.Name));
         sb.Append(",l2norm");
         bool cycles = HasMultipliers(branch.Kind);
         if (cycles)
@@ -81,7 +82,8 @@ public sealed partial class OutputWriter
         foreach (var pt in branch.Points)
         {
             // Stability is unknown where nothing was analysed (the zero-amplitude start of a cycle branch at a Hopf point).
-            bool known = pt.Analysis.Spectrum.Length > 0;
+            // (and where the multipliers could not be trusted).
+            bool known = pt.Analysis.StabilityKnown;
             sb.Append(pt.Index).Append(',').Append(TypeName(pt.Kind)).Append(',')
               .Append(known ? pt.Analysis.Stable ? "true" : "false" : "").Append(',').Append(known ? pt.Analysis.UnstableCount.ToString(CultureInfo.InvariantCulture) : "");
             foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
@@ -104,23 +106,25 @@ public sealed partial class OutputWriter
     {
         var model = _case.Model;
         var sb = new StringBuilder();
-        sb.Append("branch,index,type");
+        sb.Append("branch,index,label,type");
         foreach (var p in model.Parameters) sb.Append(',').Append(p.Name);
         sb.Append(",period,omega,l1");
         foreach (var s in model.StateNames) sb.Append(',').Append(s);
-        foreach (var o in _case.Outputs) sb.Append(',').Append(o.Name);
-        sb.Append(",note\n");
+        foreach (var o in _case.Outputs) sb.Append(',').Append(Csv(o.Name));
+        sb.Append(",located,residual,note\n");
         foreach (var branch in branches)
             foreach (var pt in branch.SpecialPoints)
             {
-                sb.Append(Csv(branch.Name)).Append(',').Append(pt.Index).Append(',').Append(TypeName(pt.Kind));
+                sb.Append(Csv(branch.Name)).Append(',').Append(pt.Index).Append(',').Append(Csv(pt.Label)).Append(',').Append(TypeName(pt.Kind));
                 foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
                 sb.Append(',').Append(Format(pt.Period))
                   .Append(',').Append(Format(pt.Details?.Omega))
                   .Append(',').Append(Format(pt.Details?.FirstLyapunov));
                 foreach (var v in pt.State) sb.Append(',').Append(Format(v));
                 foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
-                sb.Append(',').Append(Csv(NoteOf(branch, pt))).Append('\n');
+                sb.Append(',').Append(Located(pt) ? "true" : "false")
+                  .Append(',').Append(Format(pt.Details?.Residual))
+                  .Append(',').Append(Csv(NoteOf(branch, pt))).Append('\n');
             }
         WriteAtomically(Path.Combine(_dir, "special_points.csv"), sb.ToString());
     }
@@ -141,8 +145,8 @@ public sealed partial class OutputWriter
                 foreach (var (key, (min, max)) in _case.PlotWindow)
                 {
                     w.WriteStartArray(key);
-                    w.WriteNumberValue(min);
-                    w.WriteNumberValue(max);
+                    w.NumberValue(min);
+                    w.NumberValue(max);
                     w.WriteEndArray();
                 }
                 w.WriteEndObject();
@@ -192,10 +196,19 @@ public sealed partial class OutputWriter
                     w.WriteString("type", pt.Kind.ToString());
                     w.WriteNumber("index", pt.Index);
                     foreach (var name in b.ContinuedParameters)
-                        w.WriteNumber(name, pt.Parameters[_case.Model.ParameterIndex(name)]);
-                    if (pt.Period is { } period) w.WriteNumber("period", period);
-                    if (pt.Details?.FirstLyapunov is { } l1) w.WriteNumber("l1", l1);
-                    if (pt.Details?.SecondLyapunov is { } l2) w.WriteNumber("l2", l2);
+                        w.Number(name, pt.Parameters[_case.Model.ParameterIndex(name)]);
+                    if (pt.Period is { } period) w.Number("period", period);
+                    if (pt.Details?.FirstLyapunov is { } l1) w.Number("l1", l1);
+                    if (pt.Details?.SecondLyapunov is { } l2) w.Number("l2", l2);
+                    w.WriteBoolean("located", Located(pt));
+                    if (pt.Details?.Residual is { } residual) w.Number("residual", residual);
+                    if (pt.Details is { Located: false, BracketFrom: { } from, BracketTo: { } to })
+                    {
+                        w.WriteStartArray("bracket");
+                        w.NumberValue(from);
+                        w.NumberValue(to);
+                        w.WriteEndArray();
+                    }
                     if (pt.Note is { } note) w.WriteString("note", note);
                     if (HasMultipliers(b.Kind) && pt.Analysis.Spectrum.Length > 0)
                     {
@@ -203,8 +216,8 @@ public sealed partial class OutputWriter
                         foreach (var mu in pt.Analysis.Spectrum)
                         {
                             w.WriteStartArray();
-                            w.WriteNumberValue(mu.Real);
-                            w.WriteNumberValue(mu.Imaginary);
+                            w.NumberValue(mu.Real);
+                            w.NumberValue(mu.Imaginary);
                             w.WriteEndArray();
                         }
                         w.WriteEndArray();
@@ -222,6 +235,9 @@ public sealed partial class OutputWriter
         }
         WriteAtomically(Path.Combine(_dir, "summary.json"), Encoding.UTF8.GetString(stream.ToArray()) + "\n");
     }
+
+    /// <summary>A special point is located unless the driver could not put it where its defining condition holds.</summary>
+    static bool Located(BranchPoint pt) => pt.Details?.Located ?? true;
 
     /// <summary>The run kind as case files write it.</summary>
     public static string KindName(BranchKind kind) => kind switch
@@ -254,5 +270,21 @@ public sealed partial class OutputWriter
         string tmp = path + ".tmp";
         File.WriteAllText(tmp, content, new UTF8Encoding(false));
         File.Move(tmp, path, overwrite: true);
+    }
+}
+
+/// <summary>JSON numbers that may not be finite: NaN and ±∞ are written as null (JSON has no such numbers).</summary>
+static class JsonNumbers
+{
+    public static void Number(this Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+
+    public static void NumberValue(this Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumberValue(value);
+        else w.WriteNullValue();
     }
 }

@@ -102,7 +102,7 @@ public sealed partial class OutputWriter
         foreach (var axis in new[] { spec.X, spec.Y })
         {
             w.WriteStartArray(axis.Parameter);
-            w.WriteNumberValue(axis.From); w.WriteNumberValue(axis.To); w.WriteNumberValue(axis.Step);
+            w.NumberValue(axis.From); w.NumberValue(axis.To); w.NumberValue(axis.Step);
             w.WriteEndArray();
         }
         w.WriteNumber("ntst", spec.Collocation.Intervals);
@@ -157,9 +157,9 @@ public sealed partial class OutputWriter
                 var worst = r.Points.Where(p => !double.IsNaN(p.MaxGrowth)).MaxBy(p => p.MaxGrowth);
                 if (worst is not null)
                 {
-                    w.WriteNumber("max_growth", worst.MaxGrowth);
+                    w.Number("max_growth", worst.MaxGrowth);
                     w.WriteNumber("max_growth_index", worst.Index);
-                    w.WriteNumber("argmax_lambda", worst.ArgmaxLambda.Real);
+                    w.Number("argmax_lambda", worst.ArgmaxLambda.Real);
                 }
                 w.WriteNumber("threads", r.Threads);
                 if (r.Points.Count > 0) w.WriteNumber("ms_per_point", Math.Round(r.WallMilliseconds / r.Points.Count, 4));
@@ -173,7 +173,7 @@ public sealed partial class OutputWriter
                     w.WriteString("label", p.Label);
                     w.WriteNumber("index", p.Index);
                     w.WriteNumber("unstable_modes", tp.UnstableModes);
-                    if (tp.ArgmaxMode >= 0) w.WriteNumber("max_growth", tp.MaxGrowth);
+                    if (tp.ArgmaxMode >= 0) w.Number("max_growth", tp.MaxGrowth);
                     w.WriteString("file", $"transverse/{DispersionFile(r.Branch, p.Label!)}");
                     w.WriteEndObject();
                 }

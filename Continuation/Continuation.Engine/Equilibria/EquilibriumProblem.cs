@@ -141,26 +141,23 @@ public sealed class EquilibriumProblem : IContinuationProblem
     }
 
     /// <remarks>
-    /// LP: σ_min(f_u)/σ_max(f_u); BP: the same for the extended Jacobian [f_u f_p] (rank n − 1 at a
-    /// branch point); HB: |Re λ|/|λ| of the pair closest to the imaginary axis.
+    /// LP: σ_min(f_u) / σ_max([f_u f_p]); BP: σ_min / σ_max of the extended Jacobian [f_u f_p] (rank
+    /// n − 1 at a branch point); HB: |Re λ|/|λ| of the pair closest to the imaginary axis.
     /// </remarks>
     public double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
     {
         int n = _n;
         switch (kind)
         {
-            case PointKind.LP:
-            {
-                var jac = Jacobian(x);
-                var s = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).Svd(false).S;
-                return s[0] > 0 ? s[n - 1] / s[0] : 0;
-            }
-            case PointKind.BP:
+            case PointKind.LP or PointKind.BP:
             {
                 var jac = Jacobian(x);
                 _derivatives.ParameterDerivative(x[..n], _p, Parameter, _column);
-                var s = Matrix<double>.Build.Dense(n, n + 1, (i, j) => j < n ? jac[i * n + j] : _column[i]).Svd(false).S;
-                return s[0] > 0 ? s[n - 1] / s[0] : 0;
+                var extended = Matrix<double>.Build.Dense(n, n + 1, (i, j) => j < n ? jac[i * n + j] : _column[i]).Svd(false).S;
+                if (!(extended[0] > 0)) return 0;
+                if (kind == PointKind.BP) return extended[n - 1] / extended[0];
+                var s = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).Svd(false).S;
+                return s[n - 1] / extended[0];
             }
             case PointKind.HB:
             {
