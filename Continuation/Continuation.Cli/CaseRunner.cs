@@ -126,6 +126,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Direction = run.Direction,
                 Options = run.Options,
                 Bounds = run.Bounds,
+                Values = run.Values.Select(v => new NamedValue(v.Name, v.Value)).ToList(),
             }, progress, cancellation);
         }
 
@@ -155,6 +156,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Direction = run.Direction,
                 Options = run.Options,
                 Bounds = run.Bounds,
+                Values = run.Values.Select(v => new NamedValue(v.Name, v.Value)).ToList(),
             }, progress, cancellation);
         }
 
@@ -174,6 +176,8 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Options = run.Options,
                 Collocation = run.Collocation,
                 Bounds = run.Bounds,
+                Values = run.Values.Where(v => v.Name == run.Parameter).Select(v => v.Value).ToList(),
+                SecondValues = run.Values.Where(v => v.Name == run.SecondParameter).Select(v => v.Value).ToList(),
             }, progress, cancellation);
         }
 
@@ -265,6 +269,9 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             if (_drawn) log.Write("\r" + new string(' ', 100) + "\r");
             var specials = b.SpecialPoints.Where(p => p.Kind != PointKind.EP).Select(p => p.Label).ToList();
             log.WriteLine($"[{b.Name}] {b.Points.Count} points in {b.WallMilliseconds:F0} ms; special points: {(specials.Count == 0 ? "none" : string.Join(" ", specials))}; end: {string.Join("; ", b.Ends.Select(e => e.Note))}");
+            foreach (var warning in b.Warnings) log.WriteLine($"[{b.Name}] warning: {warning}");
+            int unlocated = b.SpecialPoints.Count(p => p.Details?.Located == false);
+            if (unlocated > 0) log.WriteLine($"[{b.Name}] warning: {unlocated} special point(s) not located (see their notes)");
         }
     }
 }

@@ -228,7 +228,8 @@ public sealed partial class CaseReader
             {
                 string key = Scalar(keyNode, $"{where}.values");
                 if (model.ParameterIndex(key) < 0) throw Error(keyNode, $"{where}.values: {UnknownParameter(key, model)}");
-                if (key != parameter) throw Error(keyNode, $"{where}.values.{key}: only the continued parameter '{parameter}' varies on this run");
+                if (key != parameter && key != second)
+                    throw Error(keyNode, $"{where}.values.{key}: only the continued parameter{(second is null ? $" '{parameter}'" : $"s '{parameter}' and '{second}'")} vary on this run");
                 foreach (var v in Numbers(valueNode, $"{where}.values.{key}")) values.Add((key, v));
             }
         }

@@ -188,6 +188,13 @@ public sealed partial class OutputWriter
                 }
                 w.WriteEndArray();
                 w.WriteBoolean("failed", b.Failed);
+                w.WriteNumber("refinements", b.Refinements);
+                if (b.Warnings.Count > 0)
+                {
+                    w.WriteStartArray("warnings");
+                    foreach (var warning in b.Warnings) w.WriteStringValue(warning);
+                    w.WriteEndArray();
+                }
                 w.WriteStartArray("special_points");
                 foreach (var pt in b.SpecialPoints)
                 {

@@ -28,6 +28,8 @@ public sealed record CurveRun
     public ContinuationOptions Options { get; init; } = new();
     /// <summary>Bounds on either parameter.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
+    /// <summary>User values of either parameter (UZ points).</summary>
+    public IReadOnlyList<NamedValue> Values { get; init; } = [];
     /// <summary>For curves of cycles (LPC, PD, NS): the start cycle's mesh, unknowns and branch tangent.</summary>
     public CycleMesh? Mesh { get; init; }
     public double[]? Unknowns { get; init; }
@@ -64,6 +66,7 @@ public static class CurveContinuation
         StopConditions Stops(IContinuationProblem p) => new()
         {
             Bounds = run.Bounds.Select(bd => new ComponentBound(bd.Name == run.First ? n : n + 1, bd.Name, bd.Min, bd.Max)).ToList(),
+            UserValues = run.Values.Select(v => new UserValue(v.Name == run.First ? n : n + 1, v.Name, v.Value)).ToList(),
         };
 
         var followed = HalfBranches.Follow(run.Name, run.Direction, options, Stops, Start, progress, cancellation);
@@ -142,6 +145,7 @@ public static class CurveContinuation
             return new StopConditions
             {
                 Bounds = run.Bounds.Select(bd => new ComponentBound(bd.Name == run.First ? c.ParameterComponent : bd.Name == "period" ? c.PeriodComponent : c.SecondComponent, bd.Name, bd.Min, bd.Max)).ToList(),
+                UserValues = run.Values.Select(v => new UserValue(v.Name == run.First ? c.ParameterComponent : c.SecondComponent, v.Name, v.Value)).ToList(),
             };
         }
 
@@ -186,6 +190,8 @@ public static class CurveContinuation
         Ends = followed.Ends,
         NewtonIterations = followed.NewtonIterations,
         Factorizations = followed.Factorizations,
+        Refinements = followed.Refinements,
+        Warnings = followed.Warnings(run.First),
         WallMilliseconds = clock.Elapsed.TotalMilliseconds,
     };
 }

@@ -71,6 +71,8 @@ public static class EquilibriumContinuation
             Ends = ends,
             NewtonIterations = newton,
             Factorizations = followed.Factorizations,
+            Refinements = followed.Refinements,
+            Warnings = followed.Warnings(run.Parameter),
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }

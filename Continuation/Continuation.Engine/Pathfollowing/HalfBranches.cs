@@ -10,7 +10,38 @@ public readonly record struct BranchProgress(string Branch, int Points, double P
 public sealed record HalfStart(IContinuationProblem Problem, double[] X, double[]? Tangent, bool Given);
 
 /// <summary>The path of a branch in both directions, joined, with its ends and statistics.</summary>
-public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, int Factorizations, IContinuationProblem LastProblem);
+public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, int Factorizations, IContinuationProblem LastProblem)
+{
+    /// <summary>Crossings not reported because what they rest on could not be trusted (see <see cref="PseudoArclength.Suppressed"/>).</summary>
+    public List<SuppressedPoint> Suppressed { get; init; } = [];
+
+    /// <summary>Steps halved to isolate events (see <see cref="PseudoArclength.Refinements"/>).</summary>
+    public int Refinements { get; init; }
+
+    /// <summary>
+    /// What a reader of the branch must know besides its points: points whose stability is unknown
+    /// (untrusted multipliers) and crossings not reported, each summarised with its parameter range.
+    /// </summary>
+    public List<string> Warnings(string parameter)
+    {
+        var warnings = new List<string>();
+        int k = LastProblem.ParameterComponent;
+        double parameterOf(PathPoint p) => p.X[k];
+        string Range(IEnumerable<double> values)
+        {
+            var list = values.ToList();
+            double lo = list.Min(), hi = list.Max();
+            string f(double v) => v.ToString("G8", System.Globalization.CultureInfo.InvariantCulture);
+            return lo == hi ? $"at {parameter} = {f(lo)}" : $"for {parameter} in [{f(lo)}, {f(hi)}]";
+        }
+        var unknown = Points.Where(p => p.Analysis.Unreliable).ToList();
+        if (unknown.Count > 0)
+            warnings.Add($"stability unknown at {unknown.Count} point(s) {Range(unknown.Select(parameterOf))}: Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4); no PD, NS or BPC is read off them there");
+        foreach (var group in Suppressed.GroupBy(s => (s.Kind, s.Reason)))
+            warnings.Add($"{group.Count()} crossing(s) of the {group.Key.Kind} test not reported {Range(group.Select(s => s.Parameter))}: {group.Key.Reason}");
+        return warnings;
+    }
+}
 
 /// <summary>Runs the driver in one or both directions and joins the halves.</summary>
 public static class HalfBranches
@@ -20,7 +51,8 @@ public static class HalfBranches
     public static FollowedPath Follow(string name, Direction direction, ContinuationOptions options, Func<IContinuationProblem, StopConditions> stops,
         Func<int, HalfStart> start, IProgress<BranchProgress>? progress, CancellationToken cancellation)
     {
-        int newton = 0, factorizations = 0, specials = 0;
+        int newton = 0, factorizations = 0, specials = 0, refinements = 0;
+        var suppressed = new List<SuppressedPoint>();
         string? lastSpecial = null;
         IContinuationProblem? last = null;
         List<PathPoint> Half(int sign, int offset)
@@ -39,6 +71,8 @@ public static class HalfBranches
             }
             newton += driver.NewtonIterations;
             factorizations += driver.Factorizations;
+            refinements += driver.Refinements;
+            suppressed.AddRange(driver.Suppressed);
             return list;
         }
 
@@ -52,7 +86,11 @@ public static class HalfBranches
         foreach (var half in new[] { backward, forward })
             if (half is { Count: > 0 } && half[^1].StopReason is { } reason)
                 ends.Add(new BranchEnd(reason, half[^1].Note ?? reason.ToString()));
-        return new FollowedPath(BranchAssembly.Join(backward, forward), ends, newton, factorizations, last!);
+        return new FollowedPath(BranchAssembly.Join(backward, forward), ends, newton, factorizations, last!)
+        {
+            Suppressed = suppressed,
+            Refinements = refinements,
+        };
     }
 
     sealed class Reporter(Action<PathProgress> action) : IProgress<PathProgress>

@@ -11,3 +11,7 @@ public sealed record PathPoint(
     string? Note = null,
     StopReason? StopReason = null,
     object? Solution = null);
+
+/// <summary>A crossing the driver did not report because what it rests on could not be trusted there.</summary>
+/// <param name="Parameter">The continued parameter where it was found.</param>
+public sealed record SuppressedPoint(PointKind Kind, double Parameter, string Reason);

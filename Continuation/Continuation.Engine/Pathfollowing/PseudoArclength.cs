@@ -83,6 +83,13 @@ public sealed class PseudoArclength
     /// <summary>Factorisations of the bordered Jacobian so far.</summary>
     public int Factorizations { get; private set; }
 
+    /// <summary>
+    /// Crossings of a test function that were not reported because what they rest on cannot be
+    /// trusted there (Floquet multipliers whose trivial one is far from 1): kind, continued
+    /// parameter, why. The branch's warnings summarise them.
+    /// </summary>
+    public List<SuppressedPoint> Suppressed { get; } = [];
+
     /// <summary>Steps halved because the tangent turned too far, a test function threatened to cross twice, or the stability counts were not explained.</summary>
     public int Refinements { get; private set; }
 
@@ -406,6 +413,9 @@ public sealed class PseudoArclength
                 continue;
             }
             var p = loc.P;
+            // A fold whose parameter moves less than Newton resolves (a branch running parallel to the
+            // parameter axis, e.g. cycles approaching a homoclinic orbit) is rounding, not a fold.
+            if (e is FoldEvent && IsUnresolvedTurn(a, b, p)) continue;
             // A branch started at a special point (from: fp.LP1) must not find it again.
             if (step == 1 && loc.S <= 1e-6 * (1 + MaxAbs(a.X)) && e is FoldEvent or BranchPointEvent or ProblemEvent) continue;
             if (Confirm(e, p) is not { } confirmed) continue;
@@ -430,6 +440,13 @@ public sealed class PseudoArclength
         return found;
     }
 
+    /// <summary>The continued parameter at the turn differs from both ends of the step by no more than the corrector resolves.</summary>
+    bool IsUnresolvedTurn(PathState a, PathState b, PathState p)
+    {
+        double noise = 10 * _options.NewtonTolerance * (1 + Math.Abs(p.X[_k]));
+        return Math.Abs(p.X[_k] - a.X[_k]) <= noise && Math.Abs(p.X[_k] - b.X[_k]) <= noise;
+    }
+
     /// <summary>
     /// What the problem makes of a zero of event <paramref name="e"/> at p: its kind and details, or
     /// null when it is no special point (a neutral saddle for HB, a turning point of a curve …).
@@ -440,11 +457,22 @@ public sealed class PseudoArclength
         switch (e)
         {
             case ProblemEvent pe:
+                if (e.Kind is PointKind.PD or PointKind.NS && p.Analysis.Unreliable)
+                {
+                    Suppressed.Add(new SuppressedPoint(e.Kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
+                    return null;
+                }
                 details = _problem.Describe(pe.Index, p.X, p.Analysis);
                 return details is null ? null : (e.Kind, details);
             case FoldEvent or BranchPointEvent:
                 var kind = _problem.Reclassify(e.Kind, p.X, p.T, ref details);
-                return kind == PointKind.Regular ? null : (kind, details);
+                if (kind == PointKind.Regular) return null;
+                if (kind is PointKind.BPC && p.Analysis.Unreliable)
+                {
+                    Suppressed.Add(new SuppressedPoint(kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
+                    return null;
+                }
+                return (kind, details);
             case UserValueEvent uv:
                 p.X[uv.UserValue.Component] = uv.UserValue.Value;   // exact by construction up to the location tolerance
                 return (PointKind.UZ, null);

@@ -21,6 +21,9 @@ public abstract record CycleStart
 /// <summary>A name and an interval: a parameter's bounds, or "period".</summary>
 public sealed record NamedBound(string Name, double Min, double Max);
 
+/// <summary>A user value of a named parameter: a UZ point wherever the parameter takes it.</summary>
+public sealed record NamedValue(string Name, double Value);
+
 /// <summary>A one-parameter continuation of periodic orbits.</summary>
 public sealed record PeriodicRun
 {
@@ -36,6 +39,8 @@ public sealed record PeriodicRun
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>User values of the continued parameter.</summary>
     public IReadOnlyList<double> Values { get; init; } = [];
+    /// <summary>User values of <see cref="SecondParameter"/> (a frozen-period run).</summary>
+    public IReadOnlyList<double> SecondValues { get; init; } = [];
     /// <summary>
     /// A second continued parameter: the period is then frozen at the start cycle's and the run
     /// follows the large-period approximation of a homoclinic curve (start from a cycle).
@@ -102,7 +107,8 @@ public static class PeriodicOrbitContinuation
             var bounds = run.Bounds.Select(b => b.Name == "period" || b.Name == run.SecondParameter
                 ? new ComponentBound(po.PeriodComponent, b.Name, b.Min, b.Max)
                 : new ComponentBound(po.ParameterComponent, b.Name, b.Min, b.Max)).ToList();
-            var values = run.Values.Select(v => new UserValue(po.ParameterComponent, run.Parameter, v)).ToList();
+            var values = run.Values.Select(v => new UserValue(po.ParameterComponent, run.Parameter, v))
+                .Concat(run.SecondValues.Select(v => new UserValue(po.PeriodComponent, run.SecondParameter!, v))).ToList();
             return new StopConditions { Bounds = bounds, UserValues = values };
         }
 
@@ -139,6 +145,8 @@ public static class PeriodicOrbitContinuation
             Ends = followed.Ends,
             NewtonIterations = followed.NewtonIterations,
             Factorizations = followed.Factorizations,
+            Refinements = followed.Refinements,
+            Warnings = followed.Warnings(run.Parameter),
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }

@@ -82,6 +82,10 @@ public sealed class Branch
     /// <summary>Factorisations of the (bordered) Jacobian, the dominant cost for large discretisations.</summary>
     public int Factorizations { get; init; }
     public double WallMilliseconds { get; init; }
+    /// <summary>What a reader must know besides the points: stability unknown somewhere, crossings not reported, and why.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Steps halved to isolate special points (turns, double crossings, unexplained changes of stability).</summary>
+    public int Refinements { get; init; }
 
     public IEnumerable<BranchPoint> SpecialPoints => Points.Where(p => p.IsSpecial);
 
