@@ -47,6 +47,8 @@ public sealed class PseudoArclength
     readonly int _slots;
     readonly double _cosMaxTurn;
 
+    static readonly bool Dbg = Environment.GetEnvironmentVariable("CONT_DEBUG") is not null;
+
     /// <summary>Halvings of one step for refinement before what is left is reported as it is.</summary>
     const int MaxRefinements = 24;
 
@@ -172,12 +174,14 @@ public sealed class PseudoArclength
                 bool canRefine = refinements < MaxRefinements && 0.5 * h >= _options.DsMin;
                 if (canRefine && (TurnsTooFar(a, b) || PredictsDoubleCrossing(before, beforeStep, a, b, h)))
                 {
+                    if (Dbg) Console.Error.WriteLine($"DEBUG refine turn={TurnsTooFar(a, b)} at {a.X[_k]} h={h}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
                 events = FindEvents(a, b, h, step, out bool unsettled);
                 if (canRefine && (unsettled || !Accounted(a, b, events)))
                 {
+                    if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
@@ -408,7 +412,9 @@ public sealed class PseudoArclength
                     found.Add(new Found(loc.S, at, PointKind.EP, end.Details, e));
                     continue;
                 }
-                unsettled = true;
+                // A smaller step isolates most events, but not a branch point: near one the corrector
+                // may land on the other branch, and refining there makes the branch jump.
+                unsettled |= e is not BranchPointEvent;
                 found.Add(new Found(loc.S, at, e.Kind, Unlocated(loc.From, loc.To, $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}]"), e));
                 continue;
             }
@@ -431,7 +437,7 @@ public sealed class PseudoArclength
             details = (details ?? new SpecialPointDetails()) with { Residual = residual };
             if (!located)
             {
-                unsettled = true;
+                unsettled |= e is not BranchPointEvent;
                 details = Unlocated(loc.From, loc.To,
                     $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}], residual {Fmt(residual, "G3")}", details);
             }
@@ -537,8 +543,9 @@ public sealed class PseudoArclength
             double theta = discrete ? 0.5 * (t0 + t1) : (t0 * f1 - t1 * f0) / (f1 - f0);
             if (!(theta > lo && theta < hi)) theta = 0.5 * (lo + hi);
             var p = Trial(a, s0, t0, s1, t1, direction, length, theta) ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi));
-            if (p is null) break;
+            if (p is null) { if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} trial failed at {theta}"); break; }
             double f = e.Value(a, p);
+            if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} theta={theta:R} f={f:G6} [{t0:G6},{t1:G6}] f0={f0:G4} f1={f1:G4} p={p.X[_k]:R} log={p.BranchLog}");
             best = p; bestT = theta;
             if (f == 0) { converged = true; break; }
             if (f * f1 < 0)

@@ -560,7 +560,15 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         switch (kind)
         {
             case PointKind.LPC: return Math.Abs(tangent[_iL]);
-            case PointKind.BPC: return analysis.Unreliable ? double.NaN : null;
+            case PointKind.BPC:
+            {
+                // A second multiplier at +1 (semisimple with the trivial one, unlike at a fold).
+                if (analysis.Unreliable || mu.Length == 0) return double.NaN;
+                int trivial = TrivialIndex(mu);
+                double best = double.PositiveInfinity;
+                for (int i = 0; i < mu.Length; i++) if (i != trivial) best = Math.Min(best, (mu[i] - 1).Magnitude);
+                return best;
+            }
             case PointKind.PD or PointKind.NS:
             {
                 if (analysis.Unreliable || mu.Length == 0) return double.NaN;
