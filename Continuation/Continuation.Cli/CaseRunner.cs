@@ -183,10 +183,12 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
 
         if (run.Kind == "periodic")
         {
+            bool sameParameter = source!.ContinuedParameters[0] == run.Parameter;
             CycleStart start = (source!.Kind, point!.Kind) switch
             {
                 (BranchKind.Equilibrium, PointKind.HB) => new CycleStart.Hopf(point.State, point.Details!.Omega!.Value),
                 (BranchKind.Periodic, PointKind.PD) => new CycleStart.PeriodDoubling(point.Cycle!, point.Unknowns),
+                (BranchKind.Periodic, PointKind.BPC) when sameParameter => new CycleStart.BranchPoint(point.Cycle!, point.Unknowns, point.Tangent),
                 (BranchKind.Periodic, _) => new CycleStart.Cycle(point.Cycle!, point.Unknowns),
                 _ => throw RunError(run, run.From!.Line, $"from: {run.From} is a {point.Kind} point of an equilibrium branch; a periodic run starts at a Hopf point (HB) or at a point of a cycle branch"),
             };
@@ -197,7 +199,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Parameters = parameters,
                 Parameter = run.Parameter,
                 Start = start,
-                Direction = run.Direction,
+                Direction = start is CycleStart.BranchPoint && !run.DirectionGiven ? Direction.Both : run.Direction,
                 Options = run.Options,
                 Collocation = run.Collocation,
                 Bounds = run.Bounds,
@@ -220,6 +222,8 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             settle = start.IntegrateUntil;
         }
         int comp = model.Dimension;
+        // From a branch point in the parameter of the branch it was found on: the other branch.
+        bool branchSwitch = point is { Kind: PointKind.BP } && source!.ContinuedParameters[0] == run.Parameter;
         return EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = run.Name,
@@ -228,7 +232,8 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             Parameter = run.Parameter,
             State = state,
             SettleTime = settle,
-            Direction = run.Direction,
+            BranchTangent = branchSwitch ? point!.Tangent : null,
+            Direction = branchSwitch && !run.DirectionGiven ? Direction.Both : run.Direction,
             Options = run.Options,
             Stops = new StopConditions
             {

@@ -48,6 +48,8 @@ public sealed record RunSpec
     /// <summary>The second continued parameter of a two-parameter curve.</summary>
     public string? SecondParameter { get; init; }
     public Direction Direction { get; init; } = Direction.Forward;
+    /// <summary>The case file says which direction (otherwise a branch switch follows both halves).</summary>
+    public bool DirectionGiven { get; init; }
     public PointReference? From { get; init; }
     /// <summary>Overrides of the case parameters for this run (applied after those of a <c>from:</c> point).</summary>
     public IReadOnlyDictionary<string, double> ParameterOverrides { get; init; } = new Dictionary<string, double>();

@@ -240,7 +240,7 @@ public sealed partial class CaseReader
         return new RunSpec
         {
             Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, SecondParameter = second,
-            Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, From = from,
+            Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, DirectionGiven = Get(map, "direction") is not null, From = from,
             ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
         };
     }

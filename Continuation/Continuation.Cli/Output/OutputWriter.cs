@@ -189,6 +189,7 @@ public sealed partial class OutputWriter
                 w.WriteEndArray();
                 w.WriteBoolean("failed", b.Failed);
                 w.WriteNumber("refinements", b.Refinements);
+                if (b.StartNote is { } startNote) w.WriteString("start", startNote);
                 if (b.Warnings.Count > 0)
                 {
                     w.WriteStartArray("warnings");

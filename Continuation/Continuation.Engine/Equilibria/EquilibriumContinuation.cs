@@ -22,6 +22,12 @@ public sealed record EquilibriumRun
     /// Dormand–Prince 5(4)) and the end state, polished by Newton, starts the branch.
     /// </summary>
     public double? SettleTime { get; init; }
+    /// <summary>
+    /// When set, <see cref="State"/> and the continued parameter are a branch point of an earlier
+    /// branch and this is that branch's tangent there (in the unknowns' order: state, parameter):
+    /// the run follows the other branch through the point (<see cref="BranchSwitching"/>).
+    /// </summary>
+    public double[]? BranchTangent { get; init; }
     public Direction Direction { get; init; } = Direction.Forward;
     public ContinuationOptions Options { get; init; } = new();
     public StopConditions Stops { get; init; } = new();
@@ -47,8 +53,18 @@ public static class EquilibriumContinuation
                 return Failed(run, $"integration to a steady state failed ({integration.Status} at t = {integration.FinalTime:G6})", clock);
         }
         var x0 = problem.Pack(state, run.Parameters[k]);
-        var followed = HalfBranches.Follow(run.Name, run.Direction, run.Options, _ => run.Stops,
-            _ => new HalfStart(problem, x0, null, false), progress, cancellation);
+        Func<int, HalfStart> start = _ => new HalfStart(problem, x0, null, false);
+        string? switchNote = null;
+        if (run.BranchTangent is { } known)
+        {
+            if (known.Length != x0.Length) throw new ArgumentException($"the branch tangent has {known.Length} components, expected {x0.Length}");
+            var other = BranchSwitching.OtherTangent(problem, x0, known);
+            if (other.Tangent is not { } tangent) return Failed(run, $"no branch switch: {other.Failure}", clock);
+            var forward = BranchSwitching.Oriented(tangent, problem.ParameterComponent, +1);
+            start = _ => new HalfStart(problem, x0, forward, true);
+            switchNote = $"branch switched at the branch point ({other.Method})";
+        }
+        var followed = HalfBranches.Follow(run.Name, run.Direction, run.Options, _ => run.Stops, start, progress, cancellation);
         var path = followed.Points;
         var ends = followed.Ends;
         int newton = followed.NewtonIterations;
@@ -60,6 +76,17 @@ public static class EquilibriumContinuation
             var parameters = problem.ParametersAt(pp.X);
             points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..run.System.Dimension], parameters,
                 pp.Details?.Period, pp.Analysis, pp.Details, pp.Note, pp.X, pp.Tangent));
+        }
+        if (switchNote is not null && points.Count > 0)
+        {
+            // The branch point itself, where both halves start: analysed like any point.
+            int at = path.FindIndex(p => p.Analysis.Spectrum.Length == 0 && p.Kind == PointKind.Regular);
+            if (at >= 0)
+            {
+                var x = path[at].X;
+                var analysis = problem.Analyze(x, new double[problem.TestFunctionKinds.Count]);
+                points[at] = points[at] with { Analysis = analysis };
+            }
         }
         return new Branch
         {
@@ -73,6 +100,7 @@ public static class EquilibriumContinuation
             Factorizations = followed.Factorizations,
             Refinements = followed.Refinements,
             Warnings = followed.Warnings(run.Parameter),
+            StartNote = switchNote,
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }

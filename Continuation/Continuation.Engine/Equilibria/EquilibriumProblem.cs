@@ -140,24 +140,47 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return new StabilitySignature(unstable, real, 0, marginal);
     }
 
+    /// <summary>Singular values (largest first) of the extended Jacobian [f_u f_p] at x.</summary>
+    double[] ExtendedSingularValues(ReadOnlySpan<double> x)
+    {
+        int n = _n;
+        var jac = Jacobian(x);
+        _derivatives.ParameterDerivative(x[..n], _p, Parameter, _column);
+        return Matrix<double>.Build.Dense(n, n + 1, (i, j) => j < n ? jac[i * n + j] : _column[i]).Svd(false).S.ToArray();
+    }
+
     /// <remarks>
-    /// LP: σ_min(f_u) / σ_max([f_u f_p]); BP: σ_min / σ_max of the extended Jacobian [f_u f_p] (rank
-    /// n − 1 at a branch point); HB: |Re λ|/|λ| of the pair closest to the imaginary axis.
+    /// LP: σ_min(f_u) / σ_max([f_u f_p]); BP: σ_min of the extended Jacobian [f_u f_p] (rank n − 1 at
+    /// a branch point) relative to its σ_max there and 10⁻³ along the branch either side; HB:
+    /// |Re λ|/|λ| of the pair closest to the imaginary axis.
     /// </remarks>
     public double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
     {
         int n = _n;
         switch (kind)
         {
-            case PointKind.LP or PointKind.BP:
+            case PointKind.LP:
             {
-                var jac = Jacobian(x);
-                _derivatives.ParameterDerivative(x[..n], _p, Parameter, _column);
-                var extended = Matrix<double>.Build.Dense(n, n + 1, (i, j) => j < n ? jac[i * n + j] : _column[i]).Svd(false).S;
+                var extended = ExtendedSingularValues(x);
                 if (!(extended[0] > 0)) return 0;
-                if (kind == PointKind.BP) return extended[n - 1] / extended[0];
+                var jac = Jacobian(x);
                 var s = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).Svd(false).S;
                 return s[n - 1] / extended[0];
+            }
+            case PointKind.BP:
+            {
+                // Relative to the extended Jacobian's size there and a little way along the branch
+                // (for n = 1 it vanishes altogether at the branch point).
+                var extended = ExtendedSingularValues(x);
+                double scale = extended[0];
+                double delta = 1e-3 * (1 + Math.Abs(x[n]));
+                foreach (int sign in new[] { -1, 1 })
+                {
+                    var shifted = x.ToArray();
+                    for (int i = 0; i <= n; i++) shifted[i] += sign * delta * tangent[i];
+                    scale = Math.Max(scale, ExtendedSingularValues(shifted)[0]);
+                }
+                return scale > 0 ? extended[n - 1] / scale : 0;
             }
             case PointKind.HB:
             {

@@ -91,6 +91,7 @@ public sealed class PseudoArclength
     /// parameter, why. The branch's warnings summarise them.
     /// </summary>
     public List<SuppressedPoint> Suppressed { get; } = [];
+    readonly List<SuppressedPoint> _suppressedInStep = [];
 
     /// <summary>Steps halved because the tangent turned too far, a test function threatened to cross twice, or the stability counts were not explained.</summary>
     public int Refinements { get; private set; }
@@ -179,13 +180,15 @@ public sealed class PseudoArclength
                     continue;
                 }
                 events = FindEvents(a, b, h, step, out bool unsettled);
-                if (canRefine && (unsettled || !Accounted(a, b, events)))
+                // The first step may start on a special point (from: fp.BP1), whose crossing it half contains.
+                bool accounted = step == 1 || Accounted(a, b, events);
+                if (canRefine && (unsettled || !accounted))
                 {
                     if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
-                if (!Accounted(a, b, events)) AddUnexplained(a, b, h, events);
+                if (!accounted) AddUnexplained(a, b, h, events);
                 break;
             }
             if (b is null)
@@ -197,6 +200,7 @@ public sealed class PseudoArclength
                 yield break;
             }
             events.Sort((e1, e2) => e1.S.CompareTo(e2.S));
+            Suppressed.AddRange(_suppressedInStep);
 
             // The first event that ends the branch (a bound, a problem's end such as a cycle reaching a Hopf point).
             int endAt = events.FindIndex(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true);
@@ -390,6 +394,8 @@ public sealed class PseudoArclength
     List<Found> FindEvents(PathState a, PathState b, double h, int step, out bool unsettled)
     {
         unsettled = false;
+        _stepStart = a; _stepEnd = b;
+        _suppressedInStep.Clear();
         var found = new List<Found>();
         foreach (var e in _events)
         {
@@ -453,6 +459,17 @@ public sealed class PseudoArclength
         return Math.Abs(p.X[_k] - a.X[_k]) <= noise && Math.Abs(p.X[_k] - b.X[_k]) <= noise;
     }
 
+    // The ends of the step being located (for IsSmallTurn).
+    PathState? _stepStart, _stepEnd;
+
+    /// <summary>The continued parameter at a turn differs from both ends of its step by less than 1e-6 relative.</summary>
+    bool IsSmallTurn(PathState p)
+    {
+        if (_stepStart is null || _stepEnd is null) return false;
+        double small = 1e-6 * (1 + Math.Abs(p.X[_k]));
+        return Math.Abs(p.X[_k] - _stepStart.X[_k]) <= small && Math.Abs(p.X[_k] - _stepEnd.X[_k]) <= small;
+    }
+
     /// <summary>
     /// What the problem makes of a zero of event <paramref name="e"/> at p: its kind and details, or
     /// null when it is no special point (a neutral saddle for HB, a turning point of a curve …).
@@ -465,7 +482,7 @@ public sealed class PseudoArclength
             case ProblemEvent pe:
                 if (e.Kind is PointKind.PD or PointKind.NS && p.Analysis.Unreliable)
                 {
-                    Suppressed.Add(new SuppressedPoint(e.Kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
+                    _suppressedInStep.Add(new SuppressedPoint(e.Kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
                     return null;
                 }
                 details = _problem.Describe(pe.Index, p.X, p.Analysis);
@@ -473,9 +490,12 @@ public sealed class PseudoArclength
             case FoldEvent or BranchPointEvent:
                 var kind = _problem.Reclassify(e.Kind, p.X, p.T, ref details);
                 if (kind == PointKind.Regular) return null;
-                if (kind is PointKind.BPC && p.Analysis.Unreliable)
+                // A fold of cycles rests on the tangent, not on the multipliers; but where they are
+                // inaccurate (near a homoclinic orbit) the branch wiggles at the level of the
+                // discretisation error, and a fold it does not clearly resolve is not reported.
+                if ((kind is PointKind.BPC || kind is PointKind.LPC && IsSmallTurn(p)) && p.Analysis.Unreliable)
                 {
-                    Suppressed.Add(new SuppressedPoint(kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
+                    _suppressedInStep.Add(new SuppressedPoint(kind, p.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
                     return null;
                 }
                 return (kind, details);
@@ -528,12 +548,16 @@ public sealed class PseudoArclength
 
         bool discrete = e.Discrete || (e is BranchPointEvent && BranchPointEvent.SignOnly(a, b));
         double t0 = 0, f0 = e.Value(a, a), t1 = 1, f1 = e.Value(a, b);
+        double g0 = f0, g1 = f1; // the test's values at the bracket ends (f0, f1 are Illinois-scaled)
         PathState s0 = a, s1 = b;
         PathState? best = null;
         double bestT = 0;
         int side = 0;
         double tol = _options.LocationTolerance * (1 + MaxAbs(b.X)) / length;
         bool converged = false;
+        // Points of this arc have tangents at least as aligned with the chord as its ends (the arc turns
+        // less than 90° between them); a trial that is not lies on another branch through a branch point.
+        double alignment = Math.Min(Along(direction, a.T), Along(direction, b.T)) - 0.1;
         // The factorisation held is bordered by the step's tangent; the trials share the chord's border.
         _factorValid = false;
         for (int it = 0; it < 100; it++)
@@ -542,36 +566,60 @@ public sealed class PseudoArclength
             double lo = Math.Min(t0, t1), hi = Math.Max(t0, t1);
             double theta = discrete ? 0.5 * (t0 + t1) : (t0 * f1 - t1 * f0) / (f1 - f0);
             if (!(theta > lo && theta < hi)) theta = 0.5 * (lo + hi);
-            var p = Trial(a, s0, t0, s1, t1, direction, length, theta) ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi));
-            if (p is null) { if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} trial failed at {theta}"); break; }
+            var p = Trial(a, s0, t0, s1, t1, direction, length, theta, alignment)
+                    ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi), alignment);
+            if (p is null) break;
             double f = e.Value(a, p);
-            if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} theta={theta:R} f={f:G6} [{t0:G6},{t1:G6}] f0={f0:G4} f1={f1:G4} p={p.X[_k]:R} log={p.BranchLog}");
+            if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} theta={theta:R} f={f:G6} [{t0:G6},{t1:G6}] p={p.X[_k]:R}");
             best = p; bestT = theta;
             if (f == 0) { converged = true; break; }
             if (f * f1 < 0)
             {
                 // The root lies between θ and the newer end: the old end 1 becomes end 0.
-                t0 = t1; f0 = f1; s0 = s1;
-                t1 = theta; f1 = f; s1 = p;
+                t0 = t1; f0 = f1; g0 = g1; s0 = s1;
+                t1 = theta; f1 = f; g1 = f; s1 = p;
                 side = 0;
             }
             else
             {
-                t1 = theta; f1 = f; s1 = p;
+                t1 = theta; f1 = f; g1 = f; s1 = p;
                 if (side == 1) f0 *= 0.5; // Illinois: halve the stale end's value
                 side = 1;
             }
+        }
+        if (e is BranchPointEvent && !discrete && !converged && !ReferenceEquals(s0, s1) && g0 * g1 < 0)
+        {
+            // Near a branch point the corrector fails or reaches the other branch before the bracket is
+            // tight. γ is linear between the bracket's ends on this branch, and so is the branch: its
+            // zero, interpolated between the two converged ends, is the branch point to second order
+            // in the bracket (the defining condition is checked there like at any located point).
+            double w = g0 / (g0 - g1);
+            double theta = t0 + w * (t1 - t0);
+            var x = new double[_n];
+            for (int i = 0; i < _n; i++) x[i] = s0.X[i] + w * (s1.X[i] - s0.X[i]);
+            var p = Complete(x, direction, 0) ?? Singular(x, w < 0.5 ? s0 : s1);
+            best = p; bestT = theta;
+            converged = true;
         }
         if (best is null) return new Location(null, 0.5 * length, false, s0.X[_k], s1.X[_k]);
         return new Location(best, bestT * length, converged, s0.X[_k], s1.X[_k]);
     }
 
+    /// <summary>⟨w∘d, t⟩: the cosine of the angle between a unit direction and a unit tangent.</summary>
+    double Along(double[] direction, double[] t)
+    {
+        double c = 0;
+        for (int i = 0; i < _n; i++) c += _weights[i] * direction[i] * t[i];
+        return c;
+    }
+
     /// <summary>
     /// The point of the curve at chord parameter θ, predicted from the nearer of the two bracket
     /// ends along its tangent (or on the chord) and corrected in the hyperplane of θ; null when the
-    /// corrector fails or the point strays from the chord.
+    /// corrector fails, the point strays from the chord or its tangent is less aligned with the chord
+    /// than <paramref name="alignment"/> (a point on another branch).
     /// </summary>
-    PathState? Trial(PathState a, PathState s0, double t0, PathState s1, double t1, double[] direction, double length, double theta)
+    PathState? Trial(PathState a, PathState s0, double t0, PathState s1, double t1, double[] direction, double length, double theta, double alignment)
     {
         var q = Math.Abs(theta - t0) <= Math.Abs(theta - t1) ? s0 : s1;
         double tq = ReferenceEquals(q, s0) ? t0 : t1;
@@ -596,7 +644,23 @@ public sealed class PseudoArclength
             off += _weights[i] * d * d;
         }
         if (Math.Sqrt(off) > length) return null;
-        return Complete(x, direction, its);
+        var p = Complete(x, direction, its);
+        // Corrected, but the extended Jacobian is exactly singular there: a branch point hit on the
+        // nose (e.g. a trivial branch, solved exactly, at the parameter value of a pitchfork).
+        if (p is null && _problem.DeterminantSign == 0) return Singular(x, q);
+        return p is not null && Along(direction, p.T) >= alignment ? p : null;
+    }
+
+    /// <summary>A point at which the bordered matrix is singular (γ = 0), with the tangent of a neighbour.</summary>
+    PathState Singular(double[] x, PathState neighbour)
+    {
+        var tests = new double[_slots];
+        Array.Fill(tests, double.NaN);
+        return new PathState
+        {
+            X = (double[])x.Clone(), T = (double[])neighbour.T.Clone(), Tests = tests, Analysis = neighbour.Analysis,
+            Iterations = 0, BranchSign = 0, BranchLog = double.NegativeInfinity,
+        };
     }
 
     static PathState Copy(PathState s) => new()

@@ -16,6 +16,8 @@ public abstract record CycleStart
     public sealed record Cycle(CycleMesh Mesh, double[] Unknowns) : CycleStart;
     /// <summary>At a period-doubling point of a computed cycle: the doubled cycle is followed.</summary>
     public sealed record PeriodDoubling(CycleMesh Mesh, double[] Unknowns) : CycleStart;
+    /// <summary>At a branch point of cycles (BPC), with the tangent of the branch it was found on there: the other branch is followed.</summary>
+    public sealed record BranchPoint(CycleMesh Mesh, double[] Unknowns, double[] Tangent) : CycleStart;
 }
 
 /// <summary>A name and an interval: a parameter's bounds, or "period".</summary>
@@ -65,6 +67,7 @@ public static class PeriodicOrbitContinuation
             throw new ArgumentException("a frozen-period (homoclinic) run starts from a computed cycle");
         var options = second >= 0 ? run.Options with { DetectFolds = false, DetectBranchPoints = false, DetectBifurcations = false } : run.Options;
 
+        string? switchNote = null;
         HalfStart Start(int sign)
         {
             switch (run.Start)
@@ -96,6 +99,18 @@ public static class PeriodicOrbitContinuation
                     var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
                     problem.Accept(x0);
                     return new HalfStart(problem, x0, t0, true);
+                }
+                case CycleStart.BranchPoint bp:
+                {
+                    // On the branch point's own mesh, where its tangent lives.
+                    var collocation = run.Collocation with { Intervals = bp.Mesh.Intervals, Points = bp.Mesh.Scheme.Degree };
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, bp.Mesh, collocation);
+                    var x0 = (double[])bp.Unknowns.Clone();
+                    x0[problem.ParameterComponent] = run.Parameters[k];
+                    var other = BranchSwitching.OtherTangent(problem, x0, bp.Tangent);
+                    if (other.Tangent is not { } tangent) throw new ArgumentException($"no branch switch at the branch point of cycles: {other.Failure}");
+                    switchNote = $"branch switched at the branch point of cycles ({other.Method})";
+                    return new HalfStart(problem, x0, BranchSwitching.Oriented(tangent, problem.ParameterComponent, +1), true);
                 }
                 default: throw new ArgumentException("unknown start");
             }
@@ -147,6 +162,7 @@ public static class PeriodicOrbitContinuation
             Factorizations = followed.Factorizations,
             Refinements = followed.Refinements,
             Warnings = followed.Warnings(run.Parameter),
+            StartNote = switchNote,
             WallMilliseconds = clock.Elapsed.TotalMilliseconds,
         };
     }

@@ -84,6 +84,8 @@ public sealed class Branch
     public double WallMilliseconds { get; init; }
     /// <summary>What a reader must know besides the points: stability unknown somewhere, crossings not reported, and why.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>How the branch was started when that is worth saying (e.g. "branch switched at the branch point (branching equation)").</summary>
+    public string? StartNote { get; init; }
     /// <summary>Steps halved to isolate special points (turns, double crossings, unexplained changes of stability).</summary>
     public int Refinements { get; init; }
 
