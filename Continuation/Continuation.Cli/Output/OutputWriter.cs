@@ -210,6 +210,7 @@ public sealed partial class OutputWriter
                     if (pt.Details?.SecondLyapunov is { } l2) w.Number("l2", l2);
                     w.WriteBoolean("located", Located(pt));
                     if (pt.Details?.Residual is { } residual) w.Number("residual", residual);
+                    if (pt.Details?.Tolerance is { } tolerance) w.Number("tolerance", tolerance);
                     if (pt.Details is { Located: false, BracketFrom: { } from, BracketTo: { } to })
                     {
                         w.WriteStartArray("bracket");

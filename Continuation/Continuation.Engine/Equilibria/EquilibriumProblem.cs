@@ -140,6 +140,25 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return new StabilitySignature(unstable, real, 0, marginal);
     }
 
+    /// <summary>
+    /// The size of the extended Jacobian [f_u f_p] at x and 10⁻³ along the branch either side: the
+    /// scale of the defining conditions of folds and branch points (at a pitchfork approached along its
+    /// parabola, or for n = 1, the extended Jacobian vanishes at the point itself).
+    /// </summary>
+    double LocalScale(ReadOnlySpan<double> x, ReadOnlySpan<double> tangent)
+    {
+        int n = _n;
+        double scale = ExtendedSingularValues(x)[0];
+        double delta = 1e-3 * (1 + Math.Abs(x[n]));
+        foreach (int sign in new[] { -1, 1 })
+        {
+            var shifted = x.ToArray();
+            for (int i = 0; i <= n; i++) shifted[i] += sign * delta * tangent[i];
+            scale = Math.Max(scale, ExtendedSingularValues(shifted)[0]);
+        }
+        return scale;
+    }
+
     /// <summary>Singular values (largest first) of the extended Jacobian [f_u f_p] at x.</summary>
     double[] ExtendedSingularValues(ReadOnlySpan<double> x)
     {
@@ -150,8 +169,8 @@ public sealed class EquilibriumProblem : IContinuationProblem
     }
 
     /// <remarks>
-    /// LP: σ_min(f_u) / σ_max([f_u f_p]); BP: σ_min of the extended Jacobian [f_u f_p] (rank n − 1 at
-    /// a branch point) relative to its σ_max there and 10⁻³ along the branch either side; HB:
+    /// LP: σ_min(f_u), BP: σ_min of the extended Jacobian [f_u f_p] (rank n − 1 at a branch point),
+    /// both relative to <see cref="LocalScale"/>; HB:
     /// |Re λ|/|λ| of the pair closest to the imaginary axis.
     /// </remarks>
     public double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
@@ -161,26 +180,15 @@ public sealed class EquilibriumProblem : IContinuationProblem
         {
             case PointKind.LP:
             {
-                var extended = ExtendedSingularValues(x);
-                if (!(extended[0] > 0)) return 0;
+                double scale = LocalScale(x, tangent);
                 var jac = Jacobian(x);
                 var s = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]).Svd(false).S;
-                return s[n - 1] / extended[0];
+                return scale > 0 ? s[n - 1] / scale : 0;
             }
             case PointKind.BP:
             {
-                // Relative to the extended Jacobian's size there and a little way along the branch
-                // (for n = 1 it vanishes altogether at the branch point).
-                var extended = ExtendedSingularValues(x);
-                double scale = extended[0];
-                double delta = 1e-3 * (1 + Math.Abs(x[n]));
-                foreach (int sign in new[] { -1, 1 })
-                {
-                    var shifted = x.ToArray();
-                    for (int i = 0; i <= n; i++) shifted[i] += sign * delta * tangent[i];
-                    scale = Math.Max(scale, ExtendedSingularValues(shifted)[0]);
-                }
-                return scale > 0 ? extended[n - 1] / scale : 0;
+                double scale = LocalScale(x, tangent);
+                return scale > 0 ? ExtendedSingularValues(x)[n - 1] / scale : 0;
             }
             case PointKind.HB:
             {

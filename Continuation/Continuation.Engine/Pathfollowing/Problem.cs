@@ -137,6 +137,9 @@ public sealed record SpecialPointDetails(double? Omega = null, double? Period = 
     /// <summary>The defining condition's value at the point (e.g. the smallest singular value of the Jacobian at a fold), or null where none applies.</summary>
     public double? Residual { get; init; }
 
+    /// <summary>What <see cref="Residual"/> was held to (the verification tolerance, or its square root at a degenerate point).</summary>
+    public double? Tolerance { get; init; }
+
     /// <summary>The continued parameter at the ends of the step in which an unlocated point lies.</summary>
     public double? BracketFrom { get; init; }
 

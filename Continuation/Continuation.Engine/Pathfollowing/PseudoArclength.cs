@@ -418,9 +418,6 @@ public sealed class PseudoArclength
                     found.Add(new Found(loc.S, at, PointKind.EP, end.Details, e));
                     continue;
                 }
-                // A smaller step isolates most events, but not a branch point: near one the corrector
-                // may land on the other branch, and refining there makes the branch jump.
-                unsettled |= e is not BranchPointEvent;
                 found.Add(new Found(loc.S, at, e.Kind, Unlocated(loc.From, loc.To, $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}]"), e));
                 continue;
             }
@@ -440,15 +437,41 @@ public sealed class PseudoArclength
             }
             double residual = Residual(e, kind, a, b, p, loc);
             bool located = loc.Converged && residual <= _options.VerificationTolerance;
-            details = (details ?? new SpecialPointDetails()) with { Residual = residual };
+            details = (details ?? new SpecialPointDetails()) with { Residual = residual, Tolerance = _options.VerificationTolerance };
             if (!located)
             {
-                unsettled |= e is not BranchPointEvent;
                 details = Unlocated(loc.From, loc.To,
                     $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}], residual {Fmt(residual, "G3")}", details);
             }
             found.Add(new Found(loc.S, p, kind, details, e));
         }
+        // A branch point where the branch also turns (the tip of a pitchfork's parabola): the hyperplanes
+        // of the chord contain the other branch there, so that the corrector resolves the point only to
+        // the square root of its tolerance across the fold. The fold, located in the same step, is the
+        // estimate of both; their conditions are held to the square root of the tolerance.
+        int fold = found.FindIndex(f => f.Event is FoldEvent);
+        int branch = found.FindIndex(f => f.Event is BranchPointEvent);
+        if (fold >= 0 && branch >= 0 && (found[fold].Details?.Located == false || found[branch].Details?.Located == false))
+        {
+            var p = found[fold].P;
+            double loose = Math.Sqrt(_options.VerificationTolerance);
+            double foldResidual = _problem.DefiningResidual(found[fold].Kind, p.X, p.T, p.Analysis) ?? double.NaN;
+            double branchResidual = _problem.DefiningResidual(found[branch].Kind, p.X, p.T, p.Analysis) ?? double.NaN;
+            if (foldResidual <= loose && branchResidual <= loose)
+            {
+                const string note = "at the tip of a pitchfork (a fold of this branch at a branch point): located together, their conditions to the square root of the tolerance";
+                if (found[fold].Details?.Located == false)
+                    found[fold] = found[fold] with { Details = (found[fold].Details ?? new SpecialPointDetails()) with { Located = true, Residual = foldResidual, Tolerance = loose, Note = note, BracketFrom = null, BracketTo = null } };
+                found[branch] = found[branch] with
+                {
+                    S = found[fold].S, P = Copy(p),
+                    Details = new SpecialPointDetails { Residual = branchResidual, Tolerance = loose, Note = note },
+                };
+            }
+        }
+        // A smaller step isolates most events, but not a branch point: near one the corrector may land
+        // on the other branch, and refining there makes the branch jump.
+        unsettled = found.Any(f => f.Details?.Located == false && f.Event is not BranchPointEvent);
         return found;
     }
 
@@ -635,7 +658,7 @@ public sealed class PseudoArclength
         {
             for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * length * direction[i];
         }
-        if (Correct(x, a.X, direction, theta * length, out int its) != Outcome.Converged) return null;
+        if (Correct(x, a.X, direction, theta * length, out int its) != Outcome.Converged) { if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} newton failed"); return null; }
         // Stay on this arc: the corrected point lies within one chord length of the chord.
         double off = 0;
         for (int i = 0; i < _n; i++)
@@ -648,6 +671,7 @@ public sealed class PseudoArclength
         // Corrected, but the extended Jacobian is exactly singular there: a branch point hit on the
         // nose (e.g. a trivial branch, solved exactly, at the parameter value of a pitchfork).
         if (p is null && _problem.DeterminantSign == 0) return Singular(x, q);
+        if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} complete={p is not null} along={(p is null ? 0 : Along(direction, p.T))} alignment={alignment} x0={x[0]} p={x[_k]}");
         return p is not null && Along(direction, p.T) >= alignment ? p : null;
     }
 
