@@ -14,6 +14,10 @@ internal sealed class PathState
     public int BranchSign;
     /// <summary>log |γ|, NaN when the problem gives only the sign.</summary>
     public double BranchLog = double.NaN;
+    /// <summary>Sign and log |det| of the bordered matrix as factored for this point (border of its guide, no normalisation).</summary>
+    public int BorderedSign;
+    /// <inheritdoc cref="BorderedSign"/>
+    public double BorderedLog = double.NaN;
 }
 
 /// <summary>How a special point changes the <see cref="StabilitySignature"/>.</summary>

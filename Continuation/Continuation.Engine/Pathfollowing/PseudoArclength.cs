@@ -296,6 +296,7 @@ public sealed class PseudoArclength
                 outcome = Outcome.Failed;
             }
             nonFinite |= outcome == Outcome.NonFinite;
+            if (Dbg) Console.Error.WriteLine($"DEBUG advance from {a.X[_k]} h={h} {outcome} x={string.Join(" ", _trial.Take(4).Select(v => v.ToString("G4")))} T={string.Join(" ", a.T.Take(4).Select(v => v.ToString("G4")))}");
             h *= 0.5;
             if (h < _options.DsMin) return null;
         }
@@ -570,9 +571,24 @@ public sealed class PseudoArclength
         for (int i = 0; i < _n; i++) direction[i] = (b.X[i] - a.X[i]) / length;
 
         bool discrete = e.Discrete || (e is BranchPointEvent && BranchPointEvent.SignOnly(a, b));
-        double t0 = 0, f0 = e.Value(a, a), t1 = 1, f1 = e.Value(a, b);
-        double g0 = f0, g1 = f1; // the test's values at the bracket ends (f0, f1 are Illinois-scaled)
-        PathState s0 = a, s1 = b;
+        // A branch point is located on det [F_x; (w∘d)ᵀ] with the chord's border d for every point,
+        // smooth along the arc and free of the tangent, which is ill-determined near the branch point.
+        Func<PathState, double> value = p => e.Value(a, p);
+        PathState ea = a, eb = b;
+        if (e is BranchPointEvent && !discrete)
+        {
+            if (Complete(a.X, direction, 0) is not { } ca || Complete(b.X, direction, 0) is not { } cb || double.IsNaN(ca.BorderedLog))
+                return new Location(null, 0.5 * length, false, a.X[_k], b.X[_k]);
+            double reference = ca.BorderedLog;
+            value = p => double.IsNegativeInfinity(p.BorderedLog) || p.BorderedSign == 0 ? 0
+                : p.BorderedSign * Math.Exp(Math.Clamp(p.BorderedLog - reference, -700, 700));
+            ea = ca; eb = cb;
+            if (!(value(ea) * value(eb) < 0)) return new Location(null, 0.5 * length, false, a.X[_k], b.X[_k]);
+        }
+        double t0 = 0, f0 = value(ea), t1 = 1, f1 = value(eb);
+        // Every point of this branch computed here, with the test's value (f0, f1 are Illinois-scaled).
+        var history = new List<(double T, double G, PathState P)> { (0, f0, ea), (1, f1, eb) };
+        PathState s0 = ea, s1 = eb;
         PathState? best = null;
         double bestT = 0;
         int side = 0;
@@ -589,41 +605,63 @@ public sealed class PseudoArclength
             double lo = Math.Min(t0, t1), hi = Math.Max(t0, t1);
             double theta = discrete ? 0.5 * (t0 + t1) : (t0 * f1 - t1 * f0) / (f1 - f0);
             if (!(theta > lo && theta < hi)) theta = 0.5 * (lo + hi);
-            var p = Trial(a, s0, t0, s1, t1, direction, length, theta, alignment)
-                    ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi), alignment);
+            bool polish = e is BranchPointEvent;
+            var p = Trial(a, s0, t0, s1, t1, direction, length, theta, alignment, polish)
+                    ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi), alignment, polish);
             if (p is null) break;
-            double f = e.Value(a, p);
+            double f = value(p);
             if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} theta={theta:R} f={f:G6} [{t0:G6},{t1:G6}] p={p.X[_k]:R}");
             best = p; bestT = theta;
+            history.Add((theta, f, p));
             if (f == 0) { converged = true; break; }
             if (f * f1 < 0)
             {
                 // The root lies between θ and the newer end: the old end 1 becomes end 0.
-                t0 = t1; f0 = f1; g0 = g1; s0 = s1;
-                t1 = theta; f1 = f; g1 = f; s1 = p;
+                t0 = t1; f0 = f1; s0 = s1;
+                t1 = theta; f1 = f; s1 = p;
                 side = 0;
             }
             else
             {
-                t1 = theta; f1 = f; g1 = f; s1 = p;
+                t1 = theta; f1 = f; s1 = p;
                 if (side == 1) f0 *= 0.5; // Illinois: halve the stale end's value
                 side = 1;
             }
         }
-        if (e is BranchPointEvent && !discrete && !converged && !ReferenceEquals(s0, s1) && g0 * g1 < 0)
+        if (e is BranchPointEvent && !discrete && !converged && history.Count >= 2)
         {
             // Near a branch point the corrector fails or reaches the other branch before the bracket is
-            // tight. γ is linear between the bracket's ends on this branch, and so is the branch: its
-            // zero, interpolated between the two converged ends, is the branch point to second order
-            // in the bracket (the defining condition is checked there like at any located point).
-            double w = g0 / (g0 - g1);
-            double theta = t0 + w * (t1 - t0);
-            var x = new double[_n];
-            for (int i = 0; i < _n; i++) x[i] = s0.X[i] + w * (s1.X[i] - s0.X[i]);
-            var p = Complete(x, direction, 0) ?? Singular(x, w < 0.5 ? s0 : s1);
-            best = p; bestT = theta;
-            converged = true;
+            // tight. γ is linear near its zero, and so is the branch: the secant through the two points
+            // of this branch with the smallest |γ| (on either side) gives the branch point to second
+            // order in their distance from it (the defining condition is checked there like at any
+            // located point).
+            history.Sort((u, v) => Math.Abs(u.G).CompareTo(Math.Abs(v.G)));
+            var (ta, ga, pa) = history[0];
+            var (tb, gb, pb) = history.Skip(1).FirstOrDefault(h => h.T != ta);
+            if (pb is not null && gb != ga)
+            {
+                double w = ga / (ga - gb);
+                double theta = ta + w * (tb - ta);
+                var x = new double[_n];
+                for (int i = 0; i < _n; i++) x[i] = pa.X[i] + w * (pb.X[i] - pa.X[i]);
+                var p = Complete(x, direction, 0) ?? Singular(x, Math.Abs(w) < 0.5 ? pa : pb);
+                best = p; bestT = theta;
+                converged = true;
+            }
         }
+        if (e is BranchPointEvent && best is not null)
+        {
+            // At the branch point the tangent of this branch is not what the bordered system gives
+            // (its null space is two-dimensional there): interpolate it between the ends of the step,
+            // so that a switch from this point knows which branch it came along.
+            double w = Math.Clamp(bestT, 0, 1);
+            var t = new double[_n];
+            for (int i = 0; i < _n; i++) t[i] = a.T[i] + w * (b.T[i] - a.T[i]);
+            if (Normalize(t)) best.T = t;
+        }
+        // The factorisation held now belongs to a trial point (near a branch point, nearly singular):
+        // the next step must not start a chord corrector from it.
+        _factorValid = false;
         if (best is null) return new Location(null, 0.5 * length, false, s0.X[_k], s1.X[_k]);
         return new Location(best, bestT * length, converged, s0.X[_k], s1.X[_k]);
     }
@@ -642,7 +680,7 @@ public sealed class PseudoArclength
     /// corrector fails, the point strays from the chord or its tangent is less aligned with the chord
     /// than <paramref name="alignment"/> (a point on another branch).
     /// </summary>
-    PathState? Trial(PathState a, PathState s0, double t0, PathState s1, double t1, double[] direction, double length, double theta, double alignment)
+    PathState? Trial(PathState a, PathState s0, double t0, PathState s1, double t1, double[] direction, double length, double theta, double alignment, bool polish = false)
     {
         var q = Math.Abs(theta - t0) <= Math.Abs(theta - t1) ? s0 : s1;
         double tq = ReferenceEquals(q, s0) ? t0 : t1;
@@ -658,7 +696,7 @@ public sealed class PseudoArclength
         {
             for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * length * direction[i];
         }
-        if (Correct(x, a.X, direction, theta * length, out int its) != Outcome.Converged) { if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} newton failed"); return null; }
+        if (Correct(x, a.X, direction, theta * length, out int its, polish) != Outcome.Converged) { if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} newton failed"); return null; }
         // Stay on this arc: the corrected point lies within one chord length of the chord.
         double off = 0;
         for (int i = 0; i < _n; i++)
@@ -714,7 +752,7 @@ public sealed class PseudoArclength
     /// <summary>
     /// Newton on F(x) = 0, ⟨w∘t, x − origin⟩ = s, in place on <paramref name="x"/>, with t = <paramref name="along"/>.
     /// </summary>
-    Outcome Correct(double[] x, double[] origin, double[] along, double s, out int iterations)
+    Outcome Correct(double[] x, double[] origin, double[] along, double s, out int iterations, bool polish = false)
     {
         for (int i = 0; i < _n; i++) _border[i] = _weights[i] * along[i];
         iterations = 0;
@@ -754,7 +792,11 @@ public sealed class PseudoArclength
                 if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
                 double r = 0;
                 for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
-                if (r <= 10 * _options.NewtonTolerance * scale) return Outcome.Converged;
+                if (r <= 10 * _options.NewtonTolerance * scale)
+                {
+                    if (polish) Polish(x, origin, s, update);
+                    return Outcome.Converged;
+                }
             }
             // Chord iterations with an old Jacobian: refactor when they stop contracting fast.
             if (_factorValid && update > 0.3 * previousUpdate) _factorValid = false;
@@ -763,6 +805,34 @@ public sealed class PseudoArclength
             previousUpdate = update;
         }
         return Outcome.Failed;
+    }
+
+    /// <summary>
+    /// A few more exact Newton iterations on a converged point while they still gain: near a branch
+    /// point the Jacobian's smallest singular value σ is small and a point converged to the tolerance
+    /// can be off by tolerance/σ; iterating to rounding level restores it.
+    /// </summary>
+    void Polish(double[] x, double[] origin, double s, double update)
+    {
+        var previous = new double[_n];
+        for (int k = 0; k < 3; k++)
+        {
+            Array.Copy(x, previous, _n);
+            if (!_problem.Residual(x, _residual)) break;
+            double arc = -s;
+            for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - origin[i]);
+            _residual[_n - 1] = arc;
+            if (_problem.Factor(x, _border) != Linearization.Factored) break;
+            Factorizations++;
+            NewtonIterations++;
+            _problem.Solve(_residual);
+            double next = 0;
+            for (int i = 0; i < _n; i++) { x[i] -= _residual[i]; next = Math.Max(next, Math.Abs(_residual[i])); }
+            if (!double.IsFinite(next) || next > update) { Array.Copy(previous, x, _n); break; }
+            if (next > 0.5 * update) break;
+            update = next;
+        }
+        _factorValid = false;
     }
 
     /// <summary>Tangent, analysis and test functions at a converged point; the tangent is oriented along <paramref name="guide"/>.</summary>
@@ -791,6 +861,8 @@ public sealed class PseudoArclength
             X = (double[])x.Clone(), T = t, Tests = tests, Analysis = analysis, Iterations = iterations,
             BranchSign = detSign,
             BranchLog = double.IsNaN(logDet) || !(projection > 0) ? double.NaN : logDet - Math.Log(projection),
+            BorderedSign = detSign,
+            BorderedLog = logDet,
         };
     }
 
