@@ -413,6 +413,9 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
 
     public abstract PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues);
 
+    /// <summary>The defining condition of a located point (see <see cref="IContinuationProblem.DefiningResidual"/>); null: the relative test value.</summary>
+    public virtual double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis) => null;
+
     public abstract SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
 
     /// <summary>

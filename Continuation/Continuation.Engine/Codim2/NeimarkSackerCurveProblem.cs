@@ -257,6 +257,21 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         return (a, b, t);
     }
 
+    /// <remarks>The strong resonances by the angle itself (radians): R1 |θ| mod 2π, R2 |θ − π|, R3 |θ − 2π/3|, R4 |θ − π/2| (each the nearer of θ and 2π − θ).</remarks>
+    public override double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis)
+    {
+        double theta = Math.IEEERemainder(x[_iTheta], 2 * Math.PI); // in [−π, π]
+        double a = Math.Abs(theta);
+        return kind switch
+        {
+            PointKind.R1 => a,
+            PointKind.R2 => Math.PI - a,
+            PointKind.R3 => Math.Abs(a - 2 * Math.PI / 3),
+            PointKind.R4 => Math.Abs(a - Math.PI / 2),
+            _ => null,
+        };
+    }
+
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         // Called right after Factor at the same x: the solver holds the monodromy.

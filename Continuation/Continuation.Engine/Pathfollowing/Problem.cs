@@ -235,6 +235,13 @@ public interface IContinuationProblem
     /// </summary>
     double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis) => null;
 
+    /// <summary>
+    /// The smallest residual of a defining condition the problem can resolve at this point, when it is
+    /// above the verification tolerance (e.g. multipliers known only as well as the trivial one is);
+    /// the driver holds the point to the larger of the two. Default: none.
+    /// </summary>
+    double ResidualFloor(PointKind kind, PointAnalysis analysis) => 0;
+
     /// <summary>Called when a point is accepted on the branch (e.g. to update a phase condition).</summary>
     void Accept(ReadOnlySpan<double> x);
 

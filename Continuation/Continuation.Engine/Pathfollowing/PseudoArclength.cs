@@ -180,8 +180,10 @@ public sealed class PseudoArclength
                     continue;
                 }
                 events = FindEvents(a, b, h, step, out bool unsettled);
-                // The first step may start on a special point (from: fp.BP1), whose crossing it half contains.
-                bool accounted = step == 1 || Accounted(a, b, events);
+                // The first step may start on a special point (from: fp.BP1), whose crossing it half
+                // contains; a step in which the branch ends (a bound, a cycle reaching a Hopf point) is
+                // accounted for only up to that end.
+                bool accounted = step == 1 || events.Any(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true) || Accounted(a, b, events);
                 if (canRefine && (unsettled || !accounted))
                 {
                     if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}");
@@ -436,9 +438,14 @@ public sealed class PseudoArclength
                 found.Add(new Found(loc.S, p, kind, details, e));
                 continue;
             }
-            double residual = Residual(e, kind, a, b, p, loc);
-            bool located = loc.Converged && residual <= _options.VerificationTolerance;
-            details = (details ?? new SpecialPointDetails()) with { Residual = residual, Tolerance = _options.VerificationTolerance };
+            double residual = Residual(e, kind, a, b, p, loc, out bool relative);
+            double tolerance = Math.Max(_options.VerificationTolerance, _problem.ResidualFloor(kind, p.Analysis));
+            // A branch point verified only by the determinant relative to the step's ends (a structured
+            // problem: the determinant of a collocation system is far from linear across the step) is
+            // held to the square root of the tolerance.
+            if (relative && e is BranchPointEvent) tolerance = Math.Sqrt(tolerance);
+            bool located = loc.Converged && residual <= tolerance;
+            details = (details ?? new SpecialPointDetails()) with { Residual = residual, Tolerance = tolerance };
             if (!located)
             {
                 details = Unlocated(loc.From, loc.To,
@@ -456,9 +463,17 @@ public sealed class PseudoArclength
         {
             var p = found[fold].P;
             double loose = Math.Sqrt(_options.VerificationTolerance);
-            double foldResidual = _problem.DefiningResidual(found[fold].Kind, p.X, p.T, p.Analysis) ?? double.NaN;
-            double branchResidual = _problem.DefiningResidual(found[branch].Kind, p.X, p.T, p.Analysis) ?? double.NaN;
-            if (foldResidual <= loose && branchResidual <= loose)
+            var nowhere = new Location(p, found[fold].S, true, p.X[_k], p.X[_k]);
+            double foldResidual = Residual(found[fold].Event!, found[fold].Kind, a, b, p, nowhere, out _);
+            double branchResidual = found[branch].Details?.Located == false
+                ? Residual(found[branch].Event!, found[branch].Kind, a, b, p, nowhere, out _)
+                : 0;
+            if (foldResidual <= loose && branchResidual <= loose && found[branch].Details?.Located == true)
+            {
+                // The branch point was located on its own: only the fold needs the looser tolerance.
+                found[fold] = found[fold] with { Details = (found[fold].Details ?? new SpecialPointDetails()) with { Located = true, Residual = foldResidual, Tolerance = loose, Note = "at the tip of a pitchfork (a fold of this branch at a branch point): its condition to the square root of the tolerance", BracketFrom = null, BracketTo = null } };
+            }
+            else if (foldResidual <= loose && branchResidual <= loose)
             {
                 const string note = "at the tip of a pitchfork (a fold of this branch at a branch point): located together, their conditions to the square root of the tolerance";
                 if (found[fold].Details?.Located == false)
@@ -470,6 +485,11 @@ public sealed class PseudoArclength
                 };
             }
         }
+        // Where the problem ends the branch inside the step (a cycle shrinking onto a Hopf point, where the
+        // branch of cycles turns back on itself), a fold or branch point there that could not be located
+        // is that end, not a point of its own.
+        if (found.Any(f => f.Event is ProblemEvent && (f.Kind == PointKind.EP || f.Details?.EndsBranch == true)))
+            found.RemoveAll(f => f.Event is FoldEvent or BranchPointEvent && f.Details?.Located == false);
         // A smaller step isolates most events, but not a branch point: near one the corrector may land
         // on the other branch, and refining there makes the branch jump.
         unsettled = found.Any(f => f.Details?.Located == false && f.Event is not BranchPointEvent);
@@ -486,12 +506,15 @@ public sealed class PseudoArclength
     // The ends of the step being located (for IsSmallTurn).
     PathState? _stepStart, _stepEnd;
 
-    /// <summary>The continued parameter at a turn differs from both ends of its step by less than 1e-6 relative.</summary>
+    /// <summary>
+    /// The branch runs parallel to the parameter axis through the whole step (the parameter
+    /// component of the unit tangent below 10⁻⁵ at both ends): a turn inside it is the sign of
+    /// rounding in that component, not a resolved fold.
+    /// </summary>
     bool IsSmallTurn(PathState p)
     {
         if (_stepStart is null || _stepEnd is null) return false;
-        double small = 1e-6 * (1 + Math.Abs(p.X[_k]));
-        return Math.Abs(p.X[_k] - _stepStart.X[_k]) <= small && Math.Abs(p.X[_k] - _stepEnd.X[_k]) <= small;
+        return Math.Abs(_stepStart.T[_k]) < 1e-5 && Math.Abs(_stepEnd.T[_k]) < 1e-5;
     }
 
     /// <summary>
@@ -532,14 +555,16 @@ public sealed class PseudoArclength
     }
 
     /// <summary>The defining condition at a located point, or the test's value relative to its values at the ends.</summary>
-    double Residual(BranchEvent e, PointKind kind, PathState a, PathState b, PathState p, Location loc)
+    double Residual(BranchEvent e, PointKind kind, PathState a, PathState b, PathState p, Location loc, out bool relative)
     {
+        relative = false;
         switch (e)
         {
             case UserValueEvent uv: return Math.Abs(p.X[uv.UserValue.Component] - uv.UserValue.Value) / (1 + Math.Abs(uv.UserValue.Value));
             case BoundEvent: return 0;
         }
         if (_problem.DefiningResidual(kind, p.X, p.T, p.Analysis) is { } r) return r;
+        relative = true;
         if (e is BranchPointEvent && BranchPointEvent.SignOnly(a, b))
             return Math.Abs(loc.To - loc.From) / (1 + Math.Abs(b.X[_k] - a.X[_k]));
         double fa = Math.Abs(e.Value(a, a)), fb = Math.Abs(e.Value(a, b)), fp = Math.Abs(e.Value(a, p));

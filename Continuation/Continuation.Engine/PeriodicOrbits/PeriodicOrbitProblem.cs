@@ -549,6 +549,14 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return new StabilitySignature(unstable, plus, minus, marginal);
     }
 
+    /// <summary>Multipliers are known to about the distance of the trivial one from 1: conditions on them (PD, NS, BPC) to ten times that.</summary>
+    public double ResidualFloor(PointKind kind, PointAnalysis analysis)
+    {
+        if (kind is not (PointKind.PD or PointKind.NS or PointKind.BPC) || analysis.Spectrum.Length == 0) return 0;
+        var mu = analysis.Spectrum;
+        return 10 * (mu[TrivialIndex(mu)] - 1).Magnitude;
+    }
+
     /// <remarks>
     /// LPC: the parameter component of the unit tangent (the cycle's fold condition); PD: |μ + 1| of
     /// the nontrivial multiplier closest to −1; NS: ||μ| − 1| of the complex pair closest to the unit
@@ -560,15 +568,10 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         switch (kind)
         {
             case PointKind.LPC: return Math.Abs(tangent[_iL]);
-            case PointKind.BPC:
-            {
-                // A second multiplier at +1 (semisimple with the trivial one, unlike at a fold).
-                if (analysis.Unreliable || mu.Length == 0) return double.NaN;
-                int trivial = TrivialIndex(mu);
-                double best = double.PositiveInfinity;
-                for (int i = 0; i < mu.Length; i++) if (i != trivial) best = Math.Min(best, (mu[i] - 1).Magnitude);
-                return best;
-            }
+            // The branch-point test's value relative to the ends of the step (a second multiplier at
+            // +1 moves as fast as the cycle's spectrum does, which sets no scale), unless the multipliers
+            // that would confirm it cannot be trusted.
+            case PointKind.BPC: return analysis.Unreliable ? double.NaN : null;
             case PointKind.PD or PointKind.NS:
             {
                 if (analysis.Unreliable || mu.Length == 0) return double.NaN;
