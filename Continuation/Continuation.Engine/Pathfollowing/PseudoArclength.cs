@@ -172,7 +172,9 @@ public sealed class PseudoArclength
             {
                 b = Advance(a, ref h, ref nonFinite);
                 if (b is null) break;
-                bool canRefine = refinements < MaxRefinements && 0.5 * h >= _options.DsMin;
+                // Refinement isolates events, so it may go below ds_min (which bounds steps that fail):
+                // a fold and a period doubling can lie closer than that near a homoclinic orbit.
+                bool canRefine = refinements < MaxRefinements && 0.5 * h >= 1e-12 * (1 + MaxAbs(a.X));
                 if (canRefine && (TurnsTooFar(a, b) || PredictsDoubleCrossing(before, beforeStep, a, b, h)))
                 {
                     if (Dbg) Console.Error.WriteLine($"DEBUG refine turn={TurnsTooFar(a, b)} at {a.X[_k]} h={h}");
@@ -186,7 +188,7 @@ public sealed class PseudoArclength
                 bool accounted = step == 1 || events.Any(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true) || Accounted(a, b, events);
                 if (canRefine && (unsettled || !accounted))
                 {
-                    if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}");
+                    if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}\n   muA={string.Join(" ", a.Analysis.Spectrum.Select(m => m.ToString("G4")))}\n   muB={string.Join(" ", b.Analysis.Spectrum.Select(m => m.ToString("G4")))}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
@@ -409,6 +411,13 @@ public sealed class PseudoArclength
                 found.Add(new Found(0, Copy(a), PointKind.EP, null, e));
                 continue;
             }
+            if (e is FoldEvent && _problem.FoldKind == PointKind.LPC && (a.Analysis.Unreliable || b.Analysis.Unreliable) && IsSmallTurn(a))
+            {
+                // See Confirm: where the multipliers are inaccurate and the branch runs parallel to the
+                // parameter axis, a sign change of the fold test is rounding; not worth locating.
+                _suppressedInStep.Add(new SuppressedPoint(e.Kind, b.X[_k], "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4)"));
+                continue;
+            }
             var loc = Locate(e, a, b, h);
             if (loc.P is null)
             {
@@ -444,7 +453,22 @@ public sealed class PseudoArclength
             // problem: the determinant of a collocation system is far from linear across the step) is
             // held to the square root of the tolerance.
             if (relative && e is BranchPointEvent) tolerance = Math.Sqrt(tolerance);
-            bool located = loc.Converged && residual <= tolerance;
+            // So is a point where the problem ends the branch (R1, R2 on a torus curve …): the curve's
+            // extended system is singular there, and its corrector resolves it no better.
+            bool ends = details?.EndsBranch == true;
+            if (ends) tolerance = Math.Sqrt(tolerance);
+            bool located = (loc.Converged || ends) && residual <= tolerance;
+            if (!located && loc.Converged && e is not BranchPointEvent)
+            {
+                // A test that moves fast (a multiplier sweeping through −1 near a homoclinic orbit) needs a
+                // tighter bracket than the location tolerance gives: locate once more, 10⁻⁴ tighter.
+                var again = Locate(e, a, b, h, 1e-4);
+                if (again.P is { } q && again.Converged && Confirm(e, q) is { } reconfirmed)
+                {
+                    double r = Residual(e, reconfirmed.Kind, a, b, q, again, out _);
+                    if (r <= tolerance) { loc = again; p = q; (kind, details) = reconfirmed; residual = r; located = true; }
+                }
+            }
             details = (details ?? new SpecialPointDetails()) with { Residual = residual, Tolerance = tolerance };
             if (!located)
             {
@@ -492,7 +516,9 @@ public sealed class PseudoArclength
             found.RemoveAll(f => f.Event is FoldEvent or BranchPointEvent && f.Details?.Located == false);
         // A smaller step isolates most events, but not a branch point: near one the corrector may land
         // on the other branch, and refining there makes the branch jump.
-        unsettled = found.Any(f => f.Details?.Located == false && f.Event is not BranchPointEvent);
+        // Nor a point where the problem ends the branch (R1, R2, BT …): the extended system is singular
+        // there, and a smaller step only fails closer to it.
+        unsettled = found.Any(f => f.Details?.Located == false && f.Event is not BranchPointEvent && f.Details?.EndsBranch != true);
         return found;
     }
 
@@ -582,7 +608,7 @@ public sealed class PseudoArclength
     /// required to lie near the chord; a trial that fails is replaced by the bracket's midpoint,
     /// and a second failure ends the location with what is known.
     /// </summary>
-    Location Locate(BranchEvent e, PathState a, PathState b, double h)
+    Location Locate(BranchEvent e, PathState a, PathState b, double h, double tighter = 1)
     {
         double length = 0;
         for (int i = 0; i < _n; i++)
@@ -617,7 +643,7 @@ public sealed class PseudoArclength
         PathState? best = null;
         double bestT = 0;
         int side = 0;
-        double tol = _options.LocationTolerance * (1 + MaxAbs(b.X)) / length;
+        double tol = tighter * _options.LocationTolerance * (1 + MaxAbs(b.X)) / length;
         bool converged = false;
         // Points of this arc have tangents at least as aligned with the chord as its ends (the arc turns
         // less than 90° between them); a trial that is not lies on another branch through a branch point.
