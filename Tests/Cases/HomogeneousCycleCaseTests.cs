@@ -81,4 +81,34 @@ public sealed class HomogeneousCycleCaseTests
         var pd2 = special.First(r => r["branch"] == "lc2" && r["type"] == "PD");
         Assert.InRange(CaseOutput.D(pd2["Iext_e"]), CaseOutput.D(pd[0]["Iext_e"]), CaseOutput.D(pd[1]["Iext_e"]));
     }
+
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(0.5)]
+    public void Eps15PrimaryCycleHasAutosFourFoldsOfCycles(double dsMax)
+    {
+        // AUTO-07p's four LPC of the eps = 15 cycle branch from HB1 (NTST 100, NCOL 7): two of them
+        // 0.0024 apart in I_ext^E, the last one where the branch turns back towards the second Hopf point.
+        using var output = new CaseOutput();
+        output.RunText($$"""
+            name: eps15
+            model: NextGenNeuralMass.Homogeneous
+            parameters: { Iext_e: -5.0, eps: 15.0 }
+            start: { integrate: { t_end: 5000 } }
+            numerics: { ds: 0.01, ds_min: 1.0e-5, ds_max: 0.1, ntst: 100, ncol: 7 }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: Iext_e, stop: { Iext_e: [-5, 20] } }
+              - { name: lc1, kind: periodic, from: fp.HB1, parameter: Iext_e, numerics: { ds_max: {{dsMax.ToString(System.Globalization.CultureInfo.InvariantCulture)}} }, stop: { Iext_e: [-5, 20], period: 300 } }
+            """);
+        var lpc = output.Csv("special_points.csv").Where(r => r["branch"] == "lc1" && r["type"] == "LPC").ToList();
+        double[] auto = [8.037666, 8.035258, 10.098524, 9.804483];
+        Assert.Equal(auto.Length, lpc.Count);
+        for (int i = 0; i < auto.Length; i++)
+        {
+            Assert.Equal(auto[i], CaseOutput.D(lpc[i]["Iext_e"]), 1e-4);
+            Assert.Equal("true", lpc[i]["located"]);
+        }
+        var end = output.Csv("special_points.csv").Last(r => r["branch"] == "lc1");
+        Assert.Contains("Hopf", end["note"]);
+    }
 }

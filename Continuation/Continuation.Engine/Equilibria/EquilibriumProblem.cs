@@ -120,7 +120,7 @@ public sealed class EquilibriumProblem : IContinuationProblem
         var ev = Eigenvalues(x);
         testValues[0] = HopfTest(ev);
         var signature = SignatureOf(ev);
-        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, ev, signature);
+        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, ev, signature) { Exponents = ev.Select(l => l.Real).ToArray() };
     }
 
     /// <summary>Eigenvalues with positive real part (and the real ones among them); marginal when one lies on the imaginary axis to rounding.</summary>

@@ -72,6 +72,14 @@ public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spe
     /// </summary>
     public bool Unreliable { get; init; }
 
+    /// <summary>
+    /// Growth exponents sorted in decreasing order — the real parts of the eigenvalues of an
+    /// equilibrium, ln |μ| of the nontrivial multipliers of a cycle — whose zeros are the crossings
+    /// of the stability boundary. The driver watches them for two crossings within one step
+    /// (a parabola through three consecutive points dipping across zero). Null: none.
+    /// </summary>
+    public double[]? Exponents { get; init; }
+
     /// <summary>True when <see cref="Stable"/> and <see cref="UnstableCount"/> mean something.</summary>
     public bool StabilityKnown => Spectrum.Length > 0 && !Unreliable;
 }

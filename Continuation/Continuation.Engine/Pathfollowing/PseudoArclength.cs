@@ -221,8 +221,10 @@ public sealed class PseudoArclength
                 {
                     sLoop = ChordPassage(sigA, sigB, first, h);
                     // Back at the start without passing through it: the branch folds there (e.g. a
-                    // period-doubled branch returning to the branch point it started from).
-                    if (double.IsNaN(sLoop) && Distance(sigB, first) < 1.5 * chord) sLoop = h;
+                    // period-doubled branch returning to the branch point it started from, where the
+                    // cycles' signature cannot tell the two halves apart). Equilibria that return to
+                    // their start pass through it; passing near it after a sharp fold is no loop.
+                    if (double.IsNaN(sLoop) && _problem.FoldKind != PointKind.LP && Distance(sigB, first) < 1.5 * chord) sLoop = h;
                 }
             }
 
@@ -325,18 +327,35 @@ public sealed class PseudoArclength
         foreach (var e in _events)
         {
             if (!e.Watched || !e.Active(_options)) continue;
-            double fp = before.Tests[e.Slot], fa = a.Tests[e.Slot], fb = b.Tests[e.Slot];
-            if (!double.IsFinite(fp) || !double.IsFinite(fa) || !double.IsFinite(fb) || !(fa * fb > 0)) continue;
-            // f(s) = fa + c1 s + c2 s² through (−hp, fp), (0, fa), (h, fb).
-            double c2 = ((fb - fa) / h + (fp - fa) / hp) / (h + hp);
-            double c1 = (fb - fa) / h - c2 * h;
-            if (c2 == 0) continue;
-            double sv = -c1 / (2 * c2);
-            if (!(sv > 0 && sv < h)) continue;
-            double fv = fa + c1 * sv + c2 * sv * sv;
-            if (fv * fa < 0) return true;
+            if (ParabolaDips(before.Tests[e.Slot], a.Tests[e.Slot], b.Tests[e.Slot], hp, h)) return true;
+        }
+        // The growth exponents (real parts of eigenvalues, logarithms of multipliers) are smoother
+        // than the products the test functions are: two Hopf points 0.02 apart in a step of 0.5 bend
+        // one of them into a parabola whose dip the test function's curvature hides.
+        if (before.Analysis.Exponents is { } ep && a.Analysis.Exponents is { } ea && b.Analysis.Exponents is { } eb
+            && ep.Length == ea.Length && ea.Length == eb.Length && _options.DetectBifurcations)
+        {
+            for (int i = 0; i < ea.Length; i++)
+                if (ParabolaDips(ep[i], ea[i], eb[i], hp, h)) return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// f keeps its sign from a (s = 0) to b (s = h), but the parabola through its values at s = −hp,
+    /// 0 and h has its vertex inside the step on the other side of zero.
+    /// </summary>
+    static bool ParabolaDips(double fp, double fa, double fb, double hp, double h)
+    {
+        if (!double.IsFinite(fp) || !double.IsFinite(fa) || !double.IsFinite(fb) || !(fa * fb > 0)) return false;
+        // f(s) = fa + c1 s + c2 s² through (−hp, fp), (0, fa), (h, fb).
+        double c2 = ((fb - fa) / h + (fp - fa) / hp) / (h + hp);
+        double c1 = (fb - fa) / h - c2 * h;
+        if (c2 == 0) return false;
+        double sv = -c1 / (2 * c2);
+        if (!(sv > 0 && sv < h)) return false;
+        double fv = fa + c1 * sv + c2 * sv * sv;
+        return fv * fa < 0;
     }
 
     /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>

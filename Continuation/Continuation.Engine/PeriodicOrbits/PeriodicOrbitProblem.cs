@@ -522,7 +522,8 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         testValues[0] = pd.Real;
         testValues[1] = ns.Real;
         var signature = SignatureOf(mu, trivial, trivialError);
-        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, mu, signature);
+        var exponents = mu.Where((_, i) => i != trivial).Select(m => Math.Log(m.Magnitude)).OrderByDescending(v => v).ToArray();
+        return new PointAnalysis(signature.Unstable == 0, signature.Unstable, mu, signature) { Exponents = exponents };
     }
 
     /// <summary>

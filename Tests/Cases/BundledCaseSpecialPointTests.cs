@@ -1,0 +1,63 @@
+using System.Text.Json;
+using YamlDotNet.RepresentationModel;
+
+namespace Tests.Cases;
+
+/// <summary>
+/// Every bundled case: every special point of every branch is located (its defining condition holds
+/// at it) with its residual below the tolerance it states, and no branch fails. The network runs
+/// (transverse analyses, the instability map) are left out: they have no special points of their own
+/// and the same branches are computed without them.
+/// </summary>
+public sealed class BundledCaseSpecialPointTests
+{
+    public static TheoryData<string> BundledCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "Cases"), "*.yaml").Order())
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BundledCases))]
+    public void EverySpecialPointOfABundledCaseIsLocatedWithinItsTolerance(string caseFile)
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(RepositoryPaths.Case(caseFile))) yaml.Load(reader);
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        root.Children.Remove(new YamlScalarNode("connectivity"));
+        var runs = (YamlSequenceNode)root.Children[new YamlScalarNode("runs")];
+        foreach (var run in runs.Children.Cast<YamlMappingNode>().ToList())
+            if (run.Children[new YamlScalarNode("kind")].ToString() is "transverse" or "transverse-map") runs.Children.Remove(run);
+        if (runs.Children.Count == 0) return; // a map-only case: nothing else to check
+
+        using var output = new CaseOutput();
+        Directory.CreateDirectory(output.Directory);
+        string path = Path.Combine(output.Directory, caseFile);
+        using (var writer = new StreamWriter(path)) yaml.Save(writer, assignAnchors: false);
+        output.Run(path);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Directory, "summary.json")));
+        int points = 0;
+        foreach (var branch in summary.RootElement.GetProperty("branches").EnumerateArray())
+        {
+            string name = branch.GetProperty("name").GetString()!;
+            Assert.False(branch.GetProperty("failed").GetBoolean(), $"{caseFile}: branch {name} failed: {branch.GetProperty("end_reason").GetString()}");
+            foreach (var sp in branch.GetProperty("special_points").EnumerateArray())
+            {
+                points++;
+                string label = $"{caseFile}: {name}.{sp.GetProperty("label").GetString()}";
+                string note = sp.TryGetProperty("note", out var n) ? n.GetString() ?? "" : "";
+                Assert.True(sp.GetProperty("located").GetBoolean(), $"{label} not located: {note}");
+                if (sp.TryGetProperty("residual", out var residual) && residual.ValueKind == JsonValueKind.Number)
+                {
+                    Assert.True(sp.TryGetProperty("tolerance", out var t), $"{label}: a residual without its tolerance");
+                    double tolerance = t.GetDouble();
+                    Assert.True(residual.GetDouble() <= tolerance, $"{label}: residual {residual.GetDouble():G3} above its tolerance {tolerance:G3}");
+                }
+            }
+        }
+        Assert.True(points > 0, $"{caseFile}: no special points at all");
+    }
+}
