@@ -189,8 +189,10 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 (BranchKind.Equilibrium, PointKind.HB) => new CycleStart.Hopf(point.State, point.Details!.Omega!.Value),
                 (BranchKind.Periodic, PointKind.PD) => new CycleStart.PeriodDoubling(point.Cycle!, point.Unknowns),
                 (BranchKind.Periodic, PointKind.BPC) when sameParameter => new CycleStart.BranchPoint(point.Cycle!, point.Unknowns, point.Tangent),
-                (BranchKind.Periodic, _) => new CycleStart.Cycle(point.Cycle!, point.Unknowns),
-                _ => throw RunError(run, run.From!.Line, $"from: {run.From} is a {point.Kind} point of an equilibrium branch; a periodic run starts at a Hopf point (HB) or at a point of a cycle branch"),
+                (BranchKind.Periodic or BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve, _) => new CycleStart.Cycle(point.Cycle!, point.Unknowns),
+                // A frozen-period branch keeps its second parameter in the period's place: put the period back.
+                (BranchKind.Homoclinic, _) => new CycleStart.Cycle(point.Cycle!, WithPeriod(point)),
+                _ => throw RunError(run, run.From!.Line, $"from: {run.From} is a {point.Kind} point of an equilibrium branch; a periodic run starts at a Hopf point (HB) or at a point of a branch of cycles (a cycle branch, an lpc-, pd- or ns-curve, a homoclinic run)"),
             };
             return PeriodicOrbitContinuation.Run(new PeriodicRun
             {
@@ -211,8 +213,8 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         double? settle = null;
         if (point is not null)
         {
-            if (source!.Kind != BranchKind.Equilibrium)
-                throw RunError(run, run.From!.Line, $"from: {run.From} is a point of a cycle branch; an equilibrium run starts from a point of an equilibrium branch");
+            if (source!.Kind is not (BranchKind.Equilibrium or BranchKind.FoldCurve or BranchKind.HopfCurve))
+                throw RunError(run, run.From!.Line, $"from: {run.From} is a point of a branch of cycles; an equilibrium run starts from a point of an equilibrium branch or of a fold or Hopf curve");
             state = (double[])point.State.Clone();
         }
         else
@@ -241,6 +243,13 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 UserValues = run.Values.Select(v => new UserValue(comp, v.Name, v.Value)).ToList(),
             },
         }, progress, cancellation);
+    }
+
+    static double[] WithPeriod(BranchPoint point)
+    {
+        var x = (double[])point.Unknowns.Clone();
+        x[^2] = point.Period ?? x[^2];
+        return x;
     }
 
     static string LabelList(Branch b)

@@ -171,7 +171,7 @@ public sealed partial class CaseReader
             if (!earlier.Any(r => r.Name == branch))
                 throw Error(fnode, $"{where}.from: no earlier run named '{branch}'" + (earlier.Count > 0 ? $" (earlier runs: {string.Join(", ", earlier.Select(r => r.Name))})" : ""));
             string label = text[(dot + 1)..];
-            if (!System.Text.RegularExpressions.Regex.IsMatch(label, "^(LP|HB|BP|UZ|EP|LPC|PD|NS|BPC)[1-9][0-9]*$"))
+            if (!IsPointLabel(label))
                 throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1, PD1, LPC1 …)");
             from = new PointReference(branch, label, (int)fnode.Start.Line);
         }
@@ -243,6 +243,19 @@ public sealed partial class CaseReader
             Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, DirectionGiven = Get(map, "direction") is not null, From = from,
             ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
         };
+    }
+
+    /// <summary>A special point's label: a point kind (every <see cref="PointKind"/> but Regular) and its ordinal, e.g. HB2, R41.</summary>
+    static bool IsPointLabel(string label)
+    {
+        // Kinds may end in a digit (R1 … R4): "R41" is R4's first point.
+        foreach (var kind in Enum.GetNames<PointKind>())
+        {
+            if (kind == nameof(PointKind.Regular) || !label.StartsWith(kind, StringComparison.Ordinal)) continue;
+            var ordinal = label.AsSpan(kind.Length);
+            if (ordinal.Length > 0 && ordinal[0] != '0' && !ordinal.ContainsAnyExcept("0123456789")) return true;
+        }
+        return false;
     }
 
     StartSpec ParseStart(YamlNode node, OdeSystem model, string where)
