@@ -25,6 +25,9 @@ public static class Program
                                                 check a case file (and its connectivity matrix) without running it
           cont models                           list the built-in models and their parameters
           cont bench [--repeat N]               time an equilibrium branch and a cycle branch of the neural-mass model
+          cont peer [--only DEMO[,DEMO…]] [--dir DIR] [--keep OUT]
+                                                run the peer suite (AUTO-07p's demos, Tests/Peer) and compare
+                                                its special points with AUTO's; exit 1 if one does not match
         exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted
         """;
 
@@ -47,6 +50,7 @@ public static class Program
                 "plot" => Plot(args[1..], stdout, stderr),
                 "models" => ListModels(stdout),
                 "bench" => Bench(args[1..], stdout),
+                "peer" => Peer(args[1..], stdout),
                 _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
             };
         }
@@ -68,6 +72,34 @@ public static class Program
         stderr.WriteLine($"error: {message}");
         stderr.WriteLine(Usage);
         return ExitCodes.BadInput;
+    }
+
+    static int Peer(string[] args, TextWriter stdout)
+    {
+        var (extra, options) = ParseArguments(args, ["--only", "--dir", "--keep"], []);
+        if (extra.Length > 0) throw new UsageException($"unexpected argument '{extra}'");
+        string? dir = options.GetValueOrDefault("--dir") ?? FindPeerDirectory();
+        if (dir is null || !Directory.Exists(dir))
+            throw new UsageException($"no peer suite found{(dir is null ? " (Tests/Peer in the repository)" : $" at {dir}")}: give --dir");
+        var only = options.GetValueOrDefault("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            return PeerSuite.Command(dir, only, options.GetValueOrDefault("--keep"), stdout);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>Tests/Peer of the repository above the working directory or above the binary.</summary>
+    static string? FindPeerDirectory()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Continuation.sln")) && Directory.Exists(Path.Combine(d.FullName, "Tests", "Peer")))
+                    return Path.Combine(d.FullName, "Tests", "Peer");
+        return null;
     }
 
     static OdeSystem? FindModel(string name) => ModelCatalog.TryGet(name, out var m) ? m : null;

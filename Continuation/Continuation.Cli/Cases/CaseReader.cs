@@ -17,7 +17,7 @@ public sealed partial class CaseReader
 {
     static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity", "plots"];
     static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at", "grid"];
-    static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "ntst", "ncol", "adapt", "period_weight"];
+    static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "verification_tolerance", "max_turn", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
     static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "ns-curve", "homoclinic", "transverse", "transverse-map"];
@@ -322,6 +322,8 @@ public sealed partial class CaseReader
                 "max_newton_iterations" => o with { MaxNewtonIterations = Int(valueNode, at, 1) },
                 "parameter_weight" => o with { ParameterWeight = Positive(valueNode, at) },
                 "location_tolerance" => o with { LocationTolerance = Positive(valueNode, at) },
+                "verification_tolerance" => o with { VerificationTolerance = Positive(valueNode, at) },
+                "max_turn" => o with { MaxTurnDegrees = Positive(valueNode, at) },
                 _ => o,
             };
             col = key switch
