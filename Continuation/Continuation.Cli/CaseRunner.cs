@@ -111,7 +111,11 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         if (run.Kind is "fold-curve" or "hopf-curve")
         {
             var wanted = run.Kind == "fold-curve" ? PointKind.LP : PointKind.HB;
-            if (source!.Kind != BranchKind.Equilibrium || point!.Kind != wanted)
+            var curveKind = run.Kind == "fold-curve" ? BranchKind.FoldCurve : BranchKind.HopfCurve;
+            // From a branch point of a curve of the same kind in the same parameters: the other curve through it.
+            bool curveSwitch = point!.Kind == PointKind.BP && source!.Kind == curveKind
+                && source.ContinuedParameters.SequenceEqual([run.Parameter, run.SecondParameter!]);
+            if (!curveSwitch && (source!.Kind != BranchKind.Equilibrium || point!.Kind != wanted))
                 throw RunError(run, run.From!.Line, $"from: a {run.Kind} starts at an {wanted} point of an equilibrium branch, and {run.From} is a {point!.Kind} point of a {source.Kind.ToString().ToLowerInvariant()} branch");
             return CurveContinuation.Run(new CurveRun
             {
@@ -123,6 +127,8 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Second = run.SecondParameter!,
                 State = point.State,
                 Omega = point.Details?.Omega ?? 0,
+                Unknowns = curveSwitch ? point.Unknowns : null,
+                BranchTangent = curveSwitch ? point.Tangent : null,
                 Direction = run.Direction,
                 Options = run.Options,
                 Bounds = run.Bounds,

@@ -1,3 +1,4 @@
+using Continuation.Codim2;
 using Continuation.Equilibria;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
@@ -222,5 +223,39 @@ public sealed class SpecialPointCorpusTests
         int i0 = folds[0].Index, i1 = folds[1].Index;
         Assert.All(branch.Points.Take(i1), q => Assert.True(q.Parameters[0] <= folds[0].Parameters[0] + 1e-12));
         Assert.All(branch.Points.Skip(i0), q => Assert.True(q.Parameters[0] >= folds[1].Parameters[0] - 1e-12));
+    }
+
+    [Theory]
+    [MemberData(nameof(SwitchSteps))]
+    public void AHopfCurveIsSwitchedOntoTheOtherHopfCurveAtATranscriticalPoint(double dsMax)
+    {
+        // z' = z(p − z) has the equilibria z = 0 and z = p, exchanging at p = 0; the focus (x, y) has
+        // rate a + z: Hopf curves a = 0 (on z = 0) and a = −p (on z = p), crossing at the transcritical point.
+        var model = Model("two-hopf-curves", [("a", -0.5), ("p", 0.5)],
+            ("x", "(a + z)*x - y - x*(x^2 + y^2)"),
+            ("y", "x + (a + z)*y - y*(x^2 + y^2)"),
+            ("z", "z*(p - z)"));
+        var fp = Equilibria(model, "a", [0, 0, 0], -1, 1, dsMax);
+        var hb = Assert.Single(fp.SpecialPoints, s => s.Kind == PointKind.HB);
+        CurveRun Curve(string name) => new()
+        {
+            Name = name, System = model, Kind = BranchKind.HopfCurve, Parameters = hb.Parameters, First = "a", Second = "p",
+            State = hb.State, Omega = hb.Details!.Omega!.Value, Direction = Direction.Both,
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = dsMax, MaxSteps = 500 },
+            Bounds = [new NamedBound("p", -1, 1), new NamedBound("a", -1, 1)],
+        };
+        var first = CurveContinuation.Run(Curve("hopf"));
+        AssertAllLocated(first);
+        Assert.All(first.Points, q => Assert.Equal(0, q.Parameters[0], 1e-9));
+        var bp = Assert.Single(first.SpecialPoints, q => q.Kind == PointKind.BP);
+        Assert.Equal(0, bp.Parameters[1], 1e-8);
+
+        var other = CurveContinuation.Run(Curve("hopf-other") with { Unknowns = bp.Unknowns, BranchTangent = bp.Tangent });
+        Assert.False(other.Failed);
+        AssertAllLocated(other);
+        Assert.All(other.Points, q => Assert.Equal(-q.Parameters[1], q.Parameters[0], 1e-9));
+        Assert.All(other.Points, q => Assert.Equal(q.Parameters[1], q.State[2], 1e-9));
+        Assert.Contains(other.Points, q => q.Parameters[1] > 0.9);
+        Assert.Contains(other.Points, q => q.Parameters[1] < -0.9);
     }
 }

@@ -35,6 +35,12 @@ public sealed record CurveRun
     public double[]? Unknowns { get; init; }
     public double[]? Tangent { get; init; }
     public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>
+    /// For fold and Hopf curves: when set, <see cref="Unknowns"/> are those of a branch point of an
+    /// earlier curve of the same kind and this is that curve's tangent there: the run follows the
+    /// other curve through the point (<see cref="BranchSwitching"/>).
+    /// </summary>
+    public double[]? BranchTangent { get; init; }
 }
 
 /// <summary>Facade: runs a <see cref="CurveRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -49,18 +55,39 @@ public static class CurveContinuation
         if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve) return RunCycleCurve(run, a, b, progress, cancellation, clock);
         if (run.Kind is not (BranchKind.FoldCurve or BranchKind.HopfCurve)) throw new ArgumentException("a curve run is a fold or a Hopf curve");
         int n = system.Dimension;
-        // Codimension-two curves: turning points and branch points of the curve itself are not bifurcations.
-        var options = run.Options with { DetectFolds = false, DetectBranchPoints = false };
+        // Turning points of the curve are no bifurcations; its branch points are where another curve
+        // of the same kind crosses it (e.g. the Hopf curves of two equilibrium branches meeting at a
+        // transcritical point), and a run from one switches onto that curve.
+        var options = run.Options with { DetectFolds = false };
+
+        DenseAugmentedProblem Make() => run.Kind == BranchKind.FoldCurve
+            ? new FoldCurveProblem(system, run.Parameters, a, b)
+            : new HopfCurveProblem(system, run.Parameters, a, b);
+        string? switchNote = null;
+        double[]? switched = null;
+        if (run.BranchTangent is { } known)
+        {
+            var x0 = run.Unknowns ?? throw new ArgumentException("a switch at a branch point of a curve needs the point's unknowns");
+            var probe = Make();
+            if (x0.Length != probe.Dimension || known.Length != probe.Dimension)
+                throw new ArgumentException($"the branch point has {x0.Length} unknowns, the curve {probe.Dimension}");
+            var other = BranchSwitching.OtherTangent(probe, x0, known);
+            if (other.Tangent is not { } tangent) throw new ArgumentException($"no branch switch at the branch point of the curve: {other.Failure}");
+            switched = BranchSwitching.Oriented(tangent, probe.ParameterComponent, +1);
+            switchNote = $"branch switched at the branch point of the curve ({other.Method})";
+        }
 
         HalfStart Start(int sign)
         {
-            if (run.Kind == BranchKind.FoldCurve)
+            var problem = Make();
+            if (switched is not null)
             {
-                var fold = new FoldCurveProblem(system, run.Parameters, a, b);
-                return new HalfStart(fold, fold.Start(run.State), null, false);
+                problem.Accept(run.Unknowns!);
+                return new HalfStart(problem, (double[])run.Unknowns!.Clone(), switched, true);
             }
-            var hopf = new HopfCurveProblem(system, run.Parameters, a, b);
-            return new HalfStart(hopf, hopf.Start(run.State, run.Omega), null, false);
+            return problem is FoldCurveProblem fold
+                ? new HalfStart(fold, fold.Start(run.State), null, false)
+                : new HalfStart(problem, ((HopfCurveProblem)problem).Start(run.State, run.Omega), null, false);
         }
 
         StopConditions Stops(IContinuationProblem p) => new()
@@ -81,7 +108,7 @@ public static class CurveContinuation
             points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], problem.ParametersAt(pp.X), period, pp.Analysis, pp.Details, pp.Note,
                 pp.X, pp.Tangent));
         }
-        return CurveBranch(run, points, followed, clock);
+        return CurveBranch(run, points, followed, clock, switchNote);
     }
 
     /// <summary>A fold-of-cycles, period-doubling or torus curve from a located LPC, PD or NS point of a cycle branch.</summary>
@@ -180,7 +207,7 @@ public static class CurveContinuation
         return CurveBranch(run, points, followed, clock);
     }
 
-    static Branch CurveBranch(CurveRun run, List<BranchPoint> points, FollowedPath followed, Stopwatch clock) => new()
+    static Branch CurveBranch(CurveRun run, List<BranchPoint> points, FollowedPath followed, Stopwatch clock, string? startNote = null) => new()
     {
         Name = run.Name,
         Kind = run.Kind,
@@ -192,6 +219,7 @@ public static class CurveContinuation
         Factorizations = followed.Factorizations,
         Refinements = followed.Refinements,
         Warnings = followed.Warnings(run.First),
+        StartNote = startNote,
         WallMilliseconds = clock.Elapsed.TotalMilliseconds,
     };
 }

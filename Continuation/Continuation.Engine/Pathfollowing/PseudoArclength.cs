@@ -222,9 +222,9 @@ public sealed class PseudoArclength
                     sLoop = ChordPassage(sigA, sigB, first, h);
                     // Back at the start without passing through it: the branch folds there (e.g. a
                     // period-doubled branch returning to the branch point it started from, where the
-                    // cycles' signature cannot tell the two halves apart). Equilibria that return to
-                    // their start pass through it; passing near it after a sharp fold is no loop.
-                    if (double.IsNaN(sLoop) && _problem.FoldKind != PointKind.LP && Distance(sigB, first) < 1.5 * chord) sLoop = h;
+                    // cycles' signature cannot tell the two halves apart). Elsewhere the branch must come
+                    // back the way it left: passing near the start after a sharp fold is no loop.
+                    if (double.IsNaN(sLoop) && Distance(sigB, first) < 1.5 * chord && (_problem.FoldKind != PointKind.LP || Along(start.T, b.T) > 0.5)) sLoop = h;
                 }
             }
 
