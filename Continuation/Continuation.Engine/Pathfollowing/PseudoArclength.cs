@@ -224,7 +224,7 @@ public sealed class PseudoArclength
                     // period-doubled branch returning to the branch point it started from, where the
                     // cycles' signature cannot tell the two halves apart). Elsewhere the branch must come
                     // back the way it left: passing near the start after a sharp fold is no loop.
-                    if (double.IsNaN(sLoop) && Distance(sigB, first) < 1.5 * chord && (_problem.FoldKind != PointKind.LP || Along(start.T, b.T) > 0.5)) sLoop = h;
+                    if (double.IsNaN(sLoop) && Distance(sigB, first) < 0.5 * chord && (_problem.FoldKind != PointKind.LP || Along(start.T, b.T) > 0.5)) sLoop = h;
                 }
             }
 
@@ -254,6 +254,7 @@ public sealed class PseudoArclength
             }
             if (!double.IsNaN(sLoop))
             {
+                if (Dbg) Console.Error.WriteLine($"DEBUG loop at {b.X[_k]} first={string.Join(" ", first.Select(v => v.ToString("G5")))} a={string.Join(" ", _problem.Signature(a.X).Select(v => v.ToString("G5")))} b={string.Join(" ", _problem.Signature(b.X).Select(v => v.ToString("G5")))}");
                 // The chord a→b passes the first point: b is where the curve has come round.
                 yield return ToPoint(b, PointKind.EP, null, "closed loop", StopReason.ClosedLoop);
                 yield break;
