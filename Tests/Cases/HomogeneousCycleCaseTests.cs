@@ -111,4 +111,34 @@ public sealed class HomogeneousCycleCaseTests
         var end = output.Csv("special_points.csv").Last(r => r["branch"] == "lc1");
         Assert.Contains("Hopf", end["note"]);
     }
+
+    [Fact]
+    public void Eps14DoubledCycleHasBothItsPeriodDoublingsAndEndsOnThePrimarysSecond()
+    {
+        // The doubled cycle born at the primary's PD1 doubles twice more before it meets the primary
+        // again at its PD2, where the two halves of the doubled cycle coincide: the branch ends there.
+        using var output = new CaseOutput();
+        output.RunText("""
+            name: eps14
+            model: NextGenNeuralMass.Homogeneous
+            parameters: { Iext_e: -5.0, eps: 14.0 }
+            start: { integrate: { t_end: 5000 } }
+            numerics: { ds: 0.01, ds_min: 1.0e-5, ds_max: 0.1, ntst: 100, ncol: 7 }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: Iext_e, stop: { Iext_e: [-5, 20] } }
+              - { name: lc, kind: periodic, from: fp.HB1, parameter: Iext_e, numerics: { ds_max: 0.2 }, stop: { Iext_e: [-5, 20] } }
+              - { name: lc2, kind: periodic, from: lc.PD1, parameter: Iext_e, numerics: { ds_max: 0.2 }, stop: { Iext_e: [-5, 20] } }
+            """);
+        var special = output.Csv("special_points.csv");
+        var primary = special.Where(r => r["branch"] == "lc" && r["type"] == "PD").ToList();
+        Assert.Equal(2, primary.Count);
+        var doubled = special.Where(r => r["branch"] == "lc2").ToList();
+        Assert.Equal(["PD", "PD", "EP"], doubled.Select(r => r["type"]));
+        Assert.All(doubled, r => Assert.Equal("true", r["located"]));
+        Assert.InRange(CaseOutput.D(doubled[0]["Iext_e"]), CaseOutput.D(primary[0]["Iext_e"]), CaseOutput.D(primary[1]["Iext_e"]));
+        Assert.InRange(CaseOutput.D(doubled[1]["Iext_e"]), CaseOutput.D(doubled[0]["Iext_e"]), CaseOutput.D(primary[1]["Iext_e"]));
+        Assert.Contains("returned onto the primary", doubled[2]["note"]);
+        Assert.Equal(CaseOutput.D(primary[1]["Iext_e"]), CaseOutput.D(doubled[2]["Iext_e"]), 1e-6);
+        Assert.Equal(2 * CaseOutput.D(primary[1]["period"]), CaseOutput.D(doubled[2]["period"]), 1e-5);
+    }
 }

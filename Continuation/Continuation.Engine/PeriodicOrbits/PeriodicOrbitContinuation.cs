@@ -96,7 +96,7 @@ public static class PeriodicOrbitContinuation
                 case CycleStart.PeriodDoubling pd:
                 {
                     var (mesh, x0, t0) = PeriodDoublingSwitch.Build(system, run.Parameters, k, pd.Mesh, pd.Unknowns, scheme, run.Collocation);
-                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation) { Doubled = true };
                     problem.Accept(x0);
                     return new HalfStart(problem, x0, t0, true);
                 }

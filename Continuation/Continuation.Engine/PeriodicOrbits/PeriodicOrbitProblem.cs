@@ -436,7 +436,37 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             details = new SpecialPointDetails(Period: PeriodAt(x), Note: HopfArrivalNote);
             return PointKind.EP;
         }
+        // On a branch of doubled cycles, the branch point (with the fold of its tip) where the two halves
+        // of the cycle coincide is the period doubling of the primary at the other end of the bubble:
+        // beyond it the branch retraces the same cycles shifted by half a period.
+        if (Doubled && HalfShiftDistance(x) < 1e-3 * Amplitude(x))
+        {
+            details = new SpecialPointDetails(Period: PeriodAt(x), Note: DoubledReturnNote, EndsBranch: true);
+            return PointKind.EP;
+        }
         return kind;
+    }
+
+    /// <summary>The branch follows doubled cycles, born at a period doubling (set by the facade).</summary>
+    public bool Doubled { get; init; }
+
+    /// <summary>Note of the end point where a doubled cycle has returned onto its primary cycle.</summary>
+    public const string DoubledReturnNote = "the doubled cycle has returned onto the primary cycle traversed twice: the period doubling of the primary at the other end of the branch";
+
+    /// <summary>max over the nodes of |u(t + ½) − u(t)|: zero where the cycle is a cycle of half the period traversed twice.</summary>
+    double HalfShiftDistance(ReadOnlySpan<double> x)
+    {
+        var shifted = new double[_n];
+        var profile = x[.._iT];
+        double worst = 0;
+        for (int i = 0; i < _nodes; i++)
+        {
+            double t = Mesh.NodeTime(i) + 0.5;
+            if (t >= 1) t -= 1;
+            PeriodicOrbits.Mesh.EvaluateAt(Mesh.Scheme, Mesh.Mesh, profile, _n, t, shifted);
+            for (int s = 0; s < _n; s++) worst = Math.Max(worst, Math.Abs(shifted[s] - x[i * _n + s]));
+        }
+        return worst;
     }
 
     /// <summary>Note of the end point where a cycle branch has shrunk onto a Hopf point.</summary>
