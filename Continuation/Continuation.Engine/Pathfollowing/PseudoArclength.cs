@@ -47,8 +47,6 @@ public sealed class PseudoArclength
     readonly int _slots;
     readonly double _cosMaxTurn;
 
-    static readonly bool Dbg = Environment.GetEnvironmentVariable("CONT_DEBUG") is not null;
-
     /// <summary>Halvings of one step for refinement before what is left is reported as it is.</summary>
     const int MaxRefinements = 24;
 
@@ -177,7 +175,6 @@ public sealed class PseudoArclength
                 bool canRefine = refinements < MaxRefinements && 0.5 * h >= 1e-12 * (1 + MaxAbs(a.X));
                 if (canRefine && (TurnsTooFar(a, b) || PredictsDoubleCrossing(before, beforeStep, a, b, h)))
                 {
-                    if (Dbg) Console.Error.WriteLine($"DEBUG refine turn={TurnsTooFar(a, b)} at {a.X[_k]} h={h}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
@@ -188,7 +185,6 @@ public sealed class PseudoArclength
                 bool accounted = step == 1 || events.Any(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true) || Accounted(a, b, events);
                 if (canRefine && (unsettled || !accounted))
                 {
-                    if (Dbg) Console.Error.WriteLine($"DEBUG refine unsettled={unsettled} at {a.X[_k]} -> {b.X[_k]} h={h} {string.Join(",", events.Select(e => e.Kind + ":" + e.Details?.Note))} sigA={a.Analysis.Signature} sigB={b.Analysis.Signature}\n   muA={string.Join(" ", a.Analysis.Spectrum.Select(m => m.ToString("G4")))}\n   muB={string.Join(" ", b.Analysis.Spectrum.Select(m => m.ToString("G4")))}");
                     h *= 0.5; Refinements++;
                     continue;
                 }
@@ -254,7 +250,6 @@ public sealed class PseudoArclength
             }
             if (!double.IsNaN(sLoop))
             {
-                if (Dbg) Console.Error.WriteLine($"DEBUG loop at {b.X[_k]} first={string.Join(" ", first.Select(v => v.ToString("G5")))} a={string.Join(" ", _problem.Signature(a.X).Select(v => v.ToString("G5")))} b={string.Join(" ", _problem.Signature(b.X).Select(v => v.ToString("G5")))}");
                 // The chord a→b passes the first point: b is where the curve has come round.
                 yield return ToPoint(b, PointKind.EP, null, "closed loop", StopReason.ClosedLoop);
                 yield break;
@@ -303,7 +298,6 @@ public sealed class PseudoArclength
                 outcome = Outcome.Failed;
             }
             nonFinite |= outcome == Outcome.NonFinite;
-            if (Dbg) Console.Error.WriteLine($"DEBUG advance from {a.X[_k]} h={h} {outcome} x={string.Join(" ", _trial.Take(4).Select(v => v.ToString("G4")))} T={string.Join(" ", a.T.Take(4).Select(v => v.ToString("G4")))}");
             h *= 0.5;
             if (h < _options.DsMin) return null;
         }
@@ -681,7 +675,6 @@ public sealed class PseudoArclength
                     ?? Trial(a, s0, t0, s1, t1, direction, length, theta = 0.5 * (lo + hi), alignment, polish);
             if (p is null) break;
             double f = value(p);
-            if (Dbg) Console.Error.WriteLine($"DEBUG {e.Kind} theta={theta:R} f={f:G6} [{t0:G6},{t1:G6}] p={p.X[_k]:R}");
             best = p; bestT = theta;
             history.Add((theta, f, p));
             if (f == 0) { converged = true; break; }
@@ -767,7 +760,7 @@ public sealed class PseudoArclength
         {
             for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * length * direction[i];
         }
-        if (Correct(x, a.X, direction, theta * length, out int its, polish) != Outcome.Converged) { if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} newton failed"); return null; }
+        if (Correct(x, a.X, direction, theta * length, out int its, polish) != Outcome.Converged) return null;
         // Stay on this arc: the corrected point lies within one chord length of the chord.
         double off = 0;
         for (int i = 0; i < _n; i++)
@@ -780,7 +773,6 @@ public sealed class PseudoArclength
         // Corrected, but the extended Jacobian is exactly singular there: a branch point hit on the
         // nose (e.g. a trivial branch, solved exactly, at the parameter value of a pitchfork).
         if (p is null && _problem.DeterminantSign == 0) return Singular(x, q);
-        if (Dbg) Console.Error.WriteLine($"DEBUG trial {theta} complete={p is not null} along={(p is null ? 0 : Along(direction, p.T))} alignment={alignment} x0={x[0]} p={x[_k]}");
         return p is not null && Along(direction, p.T) >= alignment ? p : null;
     }
 
