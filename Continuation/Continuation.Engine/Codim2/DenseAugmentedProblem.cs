@@ -100,6 +100,9 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
 
     public virtual void Accept(ReadOnlySpan<double> x) { }
 
+    /// <summary>The state and the two parameters: the extra unknowns (null vectors, eigenvectors) may come back with the other sign after a lap of a closed curve.</summary>
+    public double[] Signature(ReadOnlySpan<double> x) => x[..(N + 2)].ToArray();
+
     public abstract PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues);
     public abstract SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
 
