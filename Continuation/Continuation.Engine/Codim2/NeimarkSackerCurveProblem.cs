@@ -347,8 +347,12 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
                 return new SpecialPointDetails(Period: T,
                     Note: $"Chenciner (CH): the torus's normal-form coefficient vanishes, {angle}; the torus bifurcation changes between super- and subcritical here");
             default:
+                // The torus pair e^{±iθ} of a vanishing cycle is e^{±i T ω2} of a second imaginary pair ±iω2
+                // of the equilibrium (a double-Hopf point), or, as θ → 0, of a zero eigenvalue (zero-Hopf).
                 return new SpecialPointDetails(Period: T, EndsBranch: true,
-                    Note: "the cycles shrink to an equilibrium (towards a double-Hopf point of the equilibria)");
+                    Note: Math.Abs(Math.IEEERemainder(theta, 2 * Math.PI)) < 0.1
+                        ? $"the cycles shrink to an equilibrium with {angle}: towards a zero-Hopf point of the equilibria"
+                        : $"the cycles shrink to an equilibrium with {angle}: towards a double-Hopf point of the equilibria");
         }
     }
 

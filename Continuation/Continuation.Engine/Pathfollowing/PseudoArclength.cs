@@ -548,8 +548,10 @@ public sealed class PseudoArclength
 
     /// <summary>
     /// The branch runs parallel to the parameter axis through the whole step (the parameter
-    /// component of the unit tangent below 10⁻⁵ at both ends): a turn inside it is the sign of
-    /// rounding in that component, not a resolved fold.
+    /// component of the unit tangent below 10⁻⁵ at both ends). Near a homoclinic orbit, where the
+    /// multipliers are inaccurate too, the branch then wiggles at the level of the discretisation
+    /// error: a turn inside such a step cannot be told from rounding (checked on the approach of
+    /// Chua's circuit to its homoclinic orbit: hundreds of sign changes within 10⁻⁶ of the parameter).
     /// </summary>
     bool IsSmallTurn(PathState p)
     {

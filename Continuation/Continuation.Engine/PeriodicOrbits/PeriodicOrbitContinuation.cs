@@ -102,15 +102,22 @@ public static class PeriodicOrbitContinuation
                 }
                 case CycleStart.BranchPoint bp:
                 {
-                    // On the branch point's own mesh, where its tangent lives.
-                    var collocation = run.Collocation with { Intervals = bp.Mesh.Intervals, Points = bp.Mesh.Scheme.Degree };
-                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, bp.Mesh, collocation);
+                    // The other branch's tangent on the branch point's own mesh, where the known tangent
+                    // lives; then both moved onto the run's own discretisation.
+                    var own = new PeriodicOrbitProblem(system, run.Parameters, k, bp.Mesh,
+                        run.Collocation with { Intervals = bp.Mesh.Intervals, Points = bp.Mesh.Scheme.Degree });
                     var x0 = (double[])bp.Unknowns.Clone();
-                    x0[problem.ParameterComponent] = run.Parameters[k];
-                    var other = BranchSwitching.OtherTangent(problem, x0, bp.Tangent);
+                    x0[own.ParameterComponent] = run.Parameters[k];
+                    var other = BranchSwitching.OtherTangent(own, x0, bp.Tangent);
                     if (other.Tangent is not { } tangent) throw new ArgumentException($"no branch switch at the branch point of cycles: {other.Failure}");
                     switchNote = $"branch switched at the branch point of cycles ({other.Method})";
-                    return new HalfStart(problem, x0, BranchSwitching.Oriented(tangent, problem.ParameterComponent, +1), true);
+                    tangent = BranchSwitching.Oriented(tangent, own.ParameterComponent, +1);
+                    if (bp.Mesh.Intervals == run.Collocation.Intervals && bp.Mesh.Scheme.Degree == run.Collocation.Points)
+                        return new HalfStart(own, x0, tangent, true);
+                    var (mesh, x) = Resample(bp.Mesh, x0, scheme, run.Collocation.Intervals, system.Dimension);
+                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
+                    problem.Accept(x);
+                    return new HalfStart(problem, x, Interpolate(bp.Mesh, tangent, mesh, system.Dimension), true);
                 }
                 default: throw new ArgumentException("unknown start");
             }
@@ -200,6 +207,22 @@ public static class PeriodicOrbitContinuation
         x[iT] = 2 * Math.PI / omega;
         x[iT + 1] = hopf.Parameters[k];
         return end with { X = x, Details = new SpecialPointDetails(Omega: omega, Period: x[iT], FirstLyapunov: hopf.Details.FirstLyapunov, Note: end.Note) };
+    }
+
+    /// <summary>A vector of cycle unknowns (a profile, then two globals) on <paramref name="from"/>, evaluated on <paramref name="to"/>'s nodes.</summary>
+    static double[] Interpolate(CycleMesh from, double[] v, CycleMesh to, int n)
+    {
+        int oldLen = n * from.Nodes;
+        var x = new double[n * to.Nodes + 2];
+        var tmp = new double[n];
+        for (int i = 0; i < to.Nodes; i++)
+        {
+            Mesh.EvaluateAt(from.Scheme, from.Mesh, v.AsSpan(0, oldLen), n, to.NodeTime(i), tmp);
+            tmp.CopyTo(x, i * n);
+        }
+        x[^2] = v[oldLen];
+        x[^1] = v[oldLen + 1];
+        return x;
     }
 
     /// <summary>A cycle's unknowns moved onto a uniform-then-adapted mesh of the requested size and scheme.</summary>
