@@ -172,7 +172,9 @@ public sealed class PseudoArclength
                 if (b is null) break;
                 // Refinement isolates events, so it may go below ds_min (which bounds steps that fail):
                 // a fold and a period doubling can lie closer than that near a homoclinic orbit.
-                bool canRefine = refinements < MaxRefinements && 0.5 * h >= 1e-12 * (1 + MaxAbs(a.X));
+                // With every detection off (a frozen-period homoclinic run) there is nothing to isolate.
+                bool canRefine = refinements < MaxRefinements && 0.5 * h >= 1e-12 * (1 + MaxAbs(a.X))
+                    && (_options.DetectFolds || _options.DetectBranchPoints || _options.DetectBifurcations);
                 if (canRefine && (TurnsTooFar(a, b) || PredictsDoubleCrossing(before, beforeStep, a, b, h)))
                 {
                     h *= 0.5; Refinements++;
@@ -354,8 +356,10 @@ public sealed class PseudoArclength
     }
 
     /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>
-    static bool Accounted(PathState a, PathState b, List<Found> events)
+    bool Accounted(PathState a, PathState b, List<Found> events)
     {
+        // The counts can only be explained by the crossings the run looks for.
+        if (!(_options.DetectFolds && _options.DetectBranchPoints && _options.DetectBifurcations)) return true;
         if (a.Analysis.Signature is not { } sa || b.Analysis.Signature is not { } sb) return true;
         var (real, flip, pair) = Count(events);
         return StabilitySignature.Explains(sa, sb, real, flip, pair);
