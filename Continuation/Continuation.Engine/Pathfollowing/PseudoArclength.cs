@@ -420,9 +420,13 @@ public sealed class PseudoArclength
         _stepStart = a; _stepEnd = b;
         _suppressedInStep.Clear();
         var found = new List<Found>();
-        foreach (var e in _events)
+        // The problem's own ends first (a cycle shrinking onto a Hopf point): where the branch ends in
+        // the step, the fold or branch point of the branch turning back on itself there is that end.
+        bool ended = false;
+        foreach (var e in _events.OrderBy(e => e is ProblemEvent { Kind: PointKind.EP } ? 0 : 1))
         {
             if (!e.Active(_options) || !e.Crossed(a, b)) continue;
+            if (ended && e is FoldEvent or BranchPointEvent) continue;
             if (e is BoundEvent bound && bound.Value(a, a) == 0)
             {
                 // Started on the bound and leaving the interval: the branch ends where it is.
@@ -446,6 +450,7 @@ public sealed class PseudoArclength
                 if (Confirm(e, at) is { Kind: PointKind.EP } end)
                 {
                     found.Add(new Found(loc.S, at, PointKind.EP, end.Details, e));
+                    ended |= e is ProblemEvent;
                     continue;
                 }
                 found.Add(new Found(loc.S, at, e.Kind, Unlocated(loc.From, loc.To, $"not located: bracket [{Fmt(Math.Min(loc.From, loc.To), "G10")}, {Fmt(Math.Max(loc.From, loc.To), "G10")}]"), e));
@@ -463,6 +468,7 @@ public sealed class PseudoArclength
             {
                 // An end the problem declares (e.g. the arrival at a Hopf point): its own business.
                 found.Add(new Found(loc.S, p, kind, details, e));
+                ended |= e is ProblemEvent;
                 continue;
             }
             double residual = Residual(e, kind, a, b, p, loc, out bool relative);
