@@ -146,8 +146,18 @@ public static class Figures
     {
         string file = name + (format == FigureFormat.Svg ? ".svg" : ".png");
         string path = Path.Combine(directory, file);
-        if (format == FigureFormat.Svg) plot.SaveSvg(path, Width, Height);
-        else plot.SavePng(path, Width, Height);
+        // Written under a temporary name and renamed: a figure that could not be written whole is not left behind.
+        string tmp = Path.Combine(directory, "." + file + ".tmp");
+        try
+        {
+            if (format == FigureFormat.Svg) plot.SaveSvg(tmp, Width, Height);
+            else plot.SavePng(tmp, Width, Height);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
         return file;
     }
 

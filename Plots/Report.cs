@@ -58,7 +58,9 @@ public static class Report
             }
         }
         string path = Path.Combine(data.Directory, "report.md");
-        File.WriteAllText(path, sb.ToString());
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, sb.ToString());
+        File.Move(tmp, path, overwrite: true);
         return path;
     }
 

@@ -145,7 +145,21 @@ public static class Program
         var (path, options) = ParseArguments(args, ["--out", "--connectivity"], ["--quiet", "--no-plots", "--svg"]);
         var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
         string dir = options.TryGetValue("--out", out var o) && o is not null ? o : Path.Combine("out", c.Name);
+        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory");
         bool quiet = options.ContainsKey("--quiet");
+        Output.OutputDirectory output;
+        try
+        {
+            // One run at a time in a directory, and only this run's results in it.
+            output = Output.OutputDirectory.Acquire(dir);
+            output.RemovePreviousResults();
+        }
+        catch (Exception e) when (e is Output.OutputDirectoryException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        using var owned = output;
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // Ctrl-C (SIGINT) and SIGTERM stop cleanly: the branch in progress ends, what is done is written.
@@ -158,31 +172,38 @@ public static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         var runner = new CaseRunner(c, dir, stderr, quiet);
         int code;
-        try { code = runner.Run(cts.Token); }
+        try
+        {
+            code = runner.Run(cts.Token);
+            output.WriteManifest();
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"error: cannot write the output directory {dir}: {e.Message}");
-            return ExitCodes.BadInput;
+            return ExitCodes.BranchFailed;
         }
-        if (code != ExitCodes.BadInput && !options.ContainsKey("--no-plots"))
+        if (code is not (ExitCodes.BadInput or ExitCodes.Cancelled) && !options.ContainsKey("--no-plots"))
         {
             // Figures are drawn from the files just written, exactly as `cont plot` does.
-            try { DrawFigures(dir, options.ContainsKey("--svg"), quiet ? TextWriter.Null : stderr); }
-            catch (Exception e) when (e is Plots.PlotInputException or IOException or InvalidOperationException)
+            try { output.WriteManifest(DrawFigures(dir, options.ContainsKey("--svg"), quiet ? TextWriter.Null : stderr)); }
+            catch (Exception e) when (e is Plots.PlotInputException or IOException or InvalidOperationException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"warning: figures not drawn: {(e is Plots.PlotInputException p ? p.Formatted : e.Message)}");
+                stderr.WriteLine($"error: figures not drawn: {(e is Plots.PlotInputException p ? p.Formatted : e.Message)}");
+                if (code == ExitCodes.Success) code = ExitCodes.BranchFailed;
             }
         }
         if (!quiet) stderr.WriteLine($"output: {Path.GetFullPath(dir)}");
         return code;
     }
 
-    static void DrawFigures(string dir, bool svg, TextWriter log)
+    /// <summary>Draws the figures and the report from an output directory; returns the files written.</summary>
+    static List<string> DrawFigures(string dir, bool svg, TextWriter log)
     {
         var data = Plots.OutputData.Load(dir);
         var figures = Plots.Figures.DrawAll(data, svg ? Plots.FigureFormat.Svg : Plots.FigureFormat.Png);
         string report = Plots.Report.Write(data, figures);
         log.WriteLine($"figures: {(figures.Count == 0 ? "none" : string.Join(", ", figures))}; report: {Path.GetFileName(report)}");
+        return [.. figures, Path.GetFileName(report)];
     }
 
     static int Plot(string[] args, TextWriter stdout, TextWriter stderr)
@@ -190,11 +211,24 @@ public static class Program
         var (dir, options) = ParseArguments(args, [], ["--svg"]);
         if (dir.Length == 0) throw new UsageException("missing the output directory");
         if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return ExitCodes.BadInput; }
-        try { DrawFigures(dir, options.ContainsKey("--svg"), stdout); }
+        Output.OutputDirectory output;
+        try { output = Output.OutputDirectory.Acquire(dir); }
+        catch (Output.OutputDirectoryException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        using var owned = output;
+        try { output.WriteManifest(DrawFigures(dir, options.ContainsKey("--svg"), stdout)); }
         catch (Plots.PlotInputException e)
         {
             stderr.WriteLine($"error: {e.Formatted}");
             return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            stderr.WriteLine($"error: figures not drawn: {e.Message}");
+            return ExitCodes.BranchFailed;
         }
         return ExitCodes.Success;
     }

@@ -265,6 +265,6 @@ public sealed class BadInputTests : IDisposable
         string blocker = _cli.PathOf("a-file");
         File.WriteAllText(blocker, "not a directory");
         var (code, _, stderr) = Run(["run", _cli.WriteCase(FoldCase), "--out", blocker, "--quiet"]);
-        AssertOneCleanError(code, stderr, "cannot write the output directory", "a-file");
+        AssertOneCleanError(code, stderr, "cannot create the output directory", "a-file");
     }
 }

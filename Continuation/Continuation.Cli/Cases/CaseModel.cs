@@ -11,8 +11,27 @@ public sealed class CaseException(string file, int line, string message) : Excep
     public string File { get; } = file;
     public int Line { get; } = line;
 
-    /// <summary>"file:line: message" (line omitted when unknown).</summary>
-    public string Formatted => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
+    /// <summary>"file:line: message" (line omitted when unknown), on one line whatever the input echoed in it.</summary>
+    public string Formatted => OneLine(Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}");
+
+    /// <summary><paramref name="text"/> with control characters written as escapes (\n, \t, \u001b), so that a message is one line and cannot drive a terminal.</summary>
+    public static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
 }
 
 /// <summary>A per-point user function (AUTO's PVLS): min, max, mean or amplitude of a state variable or of a quantity.</summary>

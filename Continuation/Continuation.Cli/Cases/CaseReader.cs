@@ -74,7 +74,22 @@ public sealed partial class CaseReader
             throw new CaseException(_file, 1, "expected a mapping with the keys " + string.Join(", ", TopKeys));
 
         CheckKeys(root, TopKeys, "");
-        string name = Get(root, "name") is { } nameNode ? Scalar(nameNode, "name") : System.IO.Path.GetFileNameWithoutExtension(path);
+        string name;
+        if (Get(root, "name") is { } nameNode)
+        {
+            // A name names the output directory out/<name>: it is a name, never a path.
+            name = Scalar(nameNode, "name");
+            if (!IsPlainName(name))
+                throw Error(nameNode, $"name: '{Shorten(name)}' is not a case name: 1 to {MaxNameLength} letters, digits, '-', '_' or '.', not starting with '.' (it names the output directory out/<name>)");
+        }
+        else
+        {
+            // The file's name, with anything that is not a plain name character replaced.
+            var chars = System.IO.Path.GetFileNameWithoutExtension(path).Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray();
+            name = new string(chars).TrimStart('.');
+            if (name.Length == 0) name = "case";
+            if (name.Length > MaxNameLength) name = name[..MaxNameLength];
+        }
 
         var modelNode = Get(root, "model") ?? throw Error(root, "missing key 'model' (a model name; `cont models` lists them)");
         var model = ReadModel(modelNode); // a built-in name, or equations (CaseReader.EquationModel.cs)
@@ -107,8 +122,8 @@ public sealed partial class CaseReader
         CheckKeys(map, RunKeys, where + ".");
         var nameNode = Get(map, "name") ?? throw Error(map, $"{where}: missing key 'name'");
         string name = Scalar(nameNode, $"{where}.name");
-        if (name.Length == 0 || name.Contains('.') || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
-            throw Error(nameNode, $"{where}.name: '{name}' is not a valid branch name (letters, digits, '-' or '_'; no '.')");
+        if (name.Length == 0 || name.Length > MaxNameLength || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
+            throw Error(nameNode, $"{where}.name: '{Shorten(name)}' is not a valid branch name (1 to {MaxNameLength} letters, digits, '-' or '_')");
         if (earlier.Any(r => r.Name == name)) throw Error(nameNode, $"{where}.name: a run named '{name}' already exists");
         where = $"runs[{index}] ({name})";
 
@@ -245,6 +260,17 @@ public sealed partial class CaseReader
         };
     }
 
+    /// <summary>Columns of the output files that outputs may not take.</summary>
+    static readonly string[] FixedColumns = ["branch", "index", "label", "type", "stable", "n_unstable", "period", "omega", "l1", "l2norm", "trivial_error", "located", "residual", "note"];
+
+    /// <summary>Longest case or run name: names become file names.</summary>
+    const int MaxNameLength = 100;
+
+    static bool IsPlainName(string name)
+        => name.Length is > 0 and <= MaxNameLength && name[0] != '.' && name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.');
+
+    static string Shorten(string text) => CaseException.OneLine(text.Length <= 60 ? text : text[..57] + "...");
+
     /// <summary>A special point's label: a point kind (every <see cref="PointKind"/> but Regular) and its ordinal, e.g. HB2, R41.</summary>
     static bool IsPointLabel(string label)
     {
@@ -362,7 +388,11 @@ public sealed partial class CaseReader
             CheckKeys(map, ["name", "min", "max", "mean", "amplitude", "period", "frequency"], where + ".");
             var nameNode = Get(map, "name") ?? throw Error(map, $"{where}: missing key 'name'");
             string name = Scalar(nameNode, $"{where}.name");
-            if (list.Any(o => o.Name == name) || model.StateIndex(name) >= 0 || model.ParameterIndex(name) >= 0)
+            // A column name of the output files: a plain name, so that every CSV reader reads the header as written.
+            if (name.Length == 0 || name.Length > MaxNameLength || !name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.'))
+                throw Error(nameNode, $"{where}.name: '{Shorten(name)}' is not a column name (1 to {MaxNameLength} letters, digits, '_', '-' or '.')");
+            if (list.Any(o => o.Name == name) || model.StateIndex(name) >= 0 || model.ParameterIndex(name) >= 0
+                || FixedColumns.Contains(name) || name.StartsWith("floquet_", StringComparison.Ordinal))
                 throw Error(nameNode, $"{where}.name: '{name}' is already a column name");
             var fns = map.Children.Where(c => ((YamlScalarNode)c.Key).Value != "name").ToList();
             if (fns.Count != 1) throw Error(map, $"{where}: expected exactly one of min, max, mean, amplitude, period, frequency");
