@@ -22,42 +22,50 @@ public static class Differentiator
     public static Expr DifferentiateSimplified(Expr e, string variable)
     {
         if (!DependsOn(e, variable)) return Expr.Zero;
-        var cache = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
-        return D(e, variable, cache);
+        return D(e, variable, new Memo());
     }
 
     /// <summary>The names that occur in <paramref name="e"/>.</summary>
     public static HashSet<string> Names(Expr e)
     {
         var names = new HashSet<string>();
-        void Walk(Expr x)
-        {
-            switch (x)
-            {
-                case Sym s: names.Add(s.Name); break;
-                case Neg n: Walk(n.Operand); break;
-                case Binary b: Walk(b.Left); Walk(b.Right); break;
-                case Call c: Walk(c.Argument); if (c.Second is not null) Walk(c.Second); break;
-            }
-        }
-        Walk(e);
+        foreach (var x in Nodes(e)) if (x is Sym s) names.Add(s.Name);
         return names;
     }
 
     /// <summary>True when <paramref name="e"/> mentions <paramref name="variable"/>.</summary>
-    public static bool DependsOn(Expr e, string variable) => e switch
-    {
-        Sym s => s.Name == variable,
-        Num => false,
-        Neg n => DependsOn(n.Operand, variable),
-        Binary b => DependsOn(b.Left, variable) || DependsOn(b.Right, variable),
-        Call c => DependsOn(c.Argument, variable) || (c.Second is not null && DependsOn(c.Second, variable)),
-        _ => throw new ArgumentException($"unknown node {e.GetType().Name}"),
-    };
+    public static bool DependsOn(Expr e, string variable) => Nodes(e).Any(x => x is Sym s && s.Name == variable);
 
-    static Expr D(Expr e, string x, Dictionary<Expr, Expr> cache)
+    /// <summary>Every distinct node of <paramref name="e"/> (by identity) once, without recursion: linear in the shared graph, whatever its depth.</summary>
+    public static IEnumerable<Expr> Nodes(Expr e)
     {
-        if (cache.TryGetValue(e, out var done)) return done;
+        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Expr>();
+        stack.Push(e);
+        while (stack.Count > 0)
+        {
+            var x = stack.Pop();
+            if (!seen.Add(x)) continue;
+            yield return x;
+            switch (x)
+            {
+                case Neg n: stack.Push(n.Operand); break;
+                case Binary b: stack.Push(b.Right); stack.Push(b.Left); break;
+                case Call c: if (c.Second is not null) stack.Push(c.Second); stack.Push(c.Argument); break;
+            }
+        }
+    }
+
+    /// <summary>What one differentiation has done, by node identity: derivatives, and simplified partial derivatives of functions.</summary>
+    sealed class Memo
+    {
+        public readonly Dictionary<Expr, Expr> Derivatives = new(ReferenceEqualityComparer.Instance);
+        public readonly Dictionary<Expr, Expr> Simplified = new(ReferenceEqualityComparer.Instance);
+    }
+
+    static Expr D(Expr e, string x, Memo cache)
+    {
+        if (cache.Derivatives.TryGetValue(e, out var done)) return done;
         Expr result = e switch
         {
             Num => Expr.Zero,
@@ -67,11 +75,11 @@ public static class Differentiator
             Call c => DCall(c, x, cache),
             _ => throw new ArgumentException($"unknown node {e.GetType().Name}"),
         };
-        cache[e] = result;
+        cache.Derivatives[e] = result;
         return result;
     }
 
-    static Expr DBinary(Binary b, string x, Dictionary<Expr, Expr> cache)
+    static Expr DBinary(Binary b, string x, Memo cache)
     {
         Expr a = b.Left, c = b.Right;
         switch (b.Operator)
@@ -114,7 +122,7 @@ public static class Differentiator
         }
     }
 
-    static Expr DCall(Call call, string x, Dictionary<Expr, Expr> cache)
+    static Expr DCall(Call call, string x, Memo cache)
     {
         var partials = call.Function.Partials(call.Argument, call.Second);
         Expr sum = Expr.Zero;
@@ -123,7 +131,7 @@ public static class Differentiator
         {
             var dk = D(args[k], x, cache);
             if (dk is Num { Value: 0 }) continue;
-            sum = Combine(BinaryOperator.Add, sum, Combine(BinaryOperator.Multiply, Simplify(partials[k]), dk));
+            sum = Combine(BinaryOperator.Add, sum, Combine(BinaryOperator.Multiply, Simplify(partials[k], cache.Simplified), dk));
         }
         return sum;
     }

@@ -24,7 +24,7 @@ public sealed class EquationSystem : OdeSystem
     readonly int _n, _np;
     readonly Kernel _f, _jacobian;
     readonly Kernel[] _parameterColumns;
-    readonly Kernel[] _definitions;
+    readonly Lazy<Kernel>[] _definitions;
     readonly Expr[] _jacobianEntries;
     readonly Expr[][] _parameterEntries;
     readonly Lazy<(DirectionalKernel Second, DirectionalKernel Third)> _higher;
@@ -66,14 +66,27 @@ public sealed class EquationSystem : OdeSystem
         _jacobian = KernelCompiler.Compile($"{id}_dfdu", _jacobianEntries, Resolve);
         _parameterColumns = Enumerable.Range(0, _np)
             .Select(k => KernelCompiler.Compile($"{id}_dfd_{_parameters[k].Name}", _parameterEntries[k], Resolve)).ToArray();
-        _definitions = Definitions.Select((d, i) => KernelCompiler.Compile($"{id}_{DefinitionNames[i]}", [d], Resolve)).ToArray();
+        // Definitions are compiled when first asked for (as outputs): a model may have many, each over those above it.
+        _definitions = Definitions.Select((d, i) => new Lazy<Kernel>(() => OnLargeStack(() =>
+        {
+            var kernel = KernelCompiler.Compile($"{id}_{DefinitionNames[i]}", [d], Resolve);
+            var zeros = new double[Math.Max(_n, _np)];
+            double value = 0;
+            kernel(ref zeros[0], ref zeros[0], ref value);
+            return kernel;
+        }), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
         // Needed only for normal-form coefficients (Hopf points): built on first use.
-        _higher = new(() =>
+        _higher = new(() => OnLargeStack(() =>
         {
             var second = SecondDirectionalDerivatives;
-            return (KernelCompiler.CompileDirectional($"{id}_d2f", second, _slots),
-                    KernelCompiler.CompileDirectional($"{id}_d3f", second.Select(Directional).ToArray(), _slots));
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+            var kernels = (Second: KernelCompiler.CompileDirectional($"{id}_d2f", second, _slots),
+                           Third: KernelCompiler.CompileDirectional($"{id}_d3f", second.Select(Directional).ToArray(), _slots));
+            var zeros = new double[Math.Max(_n, _np)];
+            var result = new double[_n];
+            kernels.Second(ref zeros[0], ref zeros[0], ref zeros[0], ref result[0]);
+            kernels.Third(ref zeros[0], ref zeros[0], ref zeros[0], ref result[0]);
+            return kernels;
+        }), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Name of component j of the direction x in directional derivatives (not a valid name of the language, so it cannot clash).</summary>
@@ -118,7 +131,46 @@ public sealed class EquationSystem : OdeSystem
     /// <summary>Checks, differentiates and compiles a model written as equations.</summary>
     /// <exception cref="EquationModelException">A problem in the model, with its source line and a message naming the spot.</exception>
     public static EquationSystem Create(EquationModelDefinition definition)
-        => new(definition, ModelResolver.Resolve(definition));
+        => OnLargeStack(() =>
+        {
+            var system = new EquationSystem(definition, ModelResolver.Resolve(definition));
+            system.CompileNow();
+            return system;
+        });
+
+    /// <summary>
+    /// Stack for the symbolic work (resolution, simplification, differentiation, IL emission and
+    /// the JIT's compilation of the kernels), which recurses as deep as the expressions nest: up to
+    /// <see cref="ModelResolver.MaxDepth"/>, and a small factor more in derivatives. Reserved, not committed.
+    /// </summary>
+    const int SymbolicStackBytes = 256 << 20;
+
+    /// <summary>Runs <paramref name="work"/> on a thread with a <see cref="SymbolicStackBytes"/> stack and returns its result (or rethrows its exception).</summary>
+    static T OnLargeStack<T>(Func<T> work)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try { result = work(); }
+            catch (Exception e) { error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        }, SymbolicStackBytes) { Name = "equation model", IsBackground = true };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return result;
+    }
+
+    /// <summary>Calls every kernel once (at zero), so that the JIT compiles them here, on the large stack, and not on the caller's first use.</summary>
+    void CompileNow()
+    {
+        var u = new double[_n];
+        var p = new double[_np];
+        var out_ = new double[Math.Max(_n * _n, 1)];
+        Evaluate(u, p, out_.AsSpan(0, _n));
+        StateJacobian(u, p, out_);
+        for (int k = 0; k < _np; k++) ParameterJacobian(u, p, k, out_.AsSpan(0, _n));
+    }
 
     static string Sanitize(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 
@@ -210,7 +262,7 @@ public sealed class EquationSystem : OdeSystem
     {
         Check(u, p, 1, 1);
         double result = 0;
-        _definitions[index](ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref result);
+        _definitions[index].Value(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref result);
         return result;
     }
 

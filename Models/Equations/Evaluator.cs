@@ -7,23 +7,34 @@ namespace Models.Equations;
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>The value of <paramref name="e"/> with names looked up by <paramref name="lookup"/>.</summary>
-    public static double Evaluate(Expr e, Func<string, double> lookup) => e switch
+    /// <summary>The value of <paramref name="e"/> with names looked up by <paramref name="lookup"/>; each shared node is evaluated once.</summary>
+    public static double Evaluate(Expr e, Func<string, double> lookup)
     {
-        Num n => n.Value,
-        Sym s => lookup(s.Name),
-        Neg n => -Evaluate(n.Operand, lookup),
-        Binary b => b.Operator switch
+        var values = new Dictionary<Expr, double>(ReferenceEqualityComparer.Instance);
+        double Value(Expr x)
         {
-            BinaryOperator.Add => Evaluate(b.Left, lookup) + Evaluate(b.Right, lookup),
-            BinaryOperator.Subtract => Evaluate(b.Left, lookup) - Evaluate(b.Right, lookup),
-            BinaryOperator.Multiply => Evaluate(b.Left, lookup) * Evaluate(b.Right, lookup),
-            BinaryOperator.Divide => Evaluate(b.Left, lookup) / Evaluate(b.Right, lookup),
-            _ => Powers.Power(Evaluate(b.Left, lookup), b.Right, lookup),
-        },
-        Call c => c.Function.Evaluate(Evaluate(c.Argument, lookup), c.Second is null ? 0 : Evaluate(c.Second, lookup)),
-        _ => throw new ArgumentException($"unknown node {e.GetType().Name}"),
-    };
+            if (x is Num n) return n.Value;
+            if (x is Sym s) return lookup(s.Name);
+            if (values.TryGetValue(x, out double known)) return known;
+            double v = x switch
+            {
+                Neg neg => -Value(neg.Operand),
+                Binary b => b.Operator switch
+                {
+                    BinaryOperator.Add => Value(b.Left) + Value(b.Right),
+                    BinaryOperator.Subtract => Value(b.Left) - Value(b.Right),
+                    BinaryOperator.Multiply => Value(b.Left) * Value(b.Right),
+                    BinaryOperator.Divide => Value(b.Left) / Value(b.Right),
+                    _ => Powers.Power(Value(b.Left), b.Right, Value),
+                },
+                Call c => c.Function.Evaluate(Value(c.Argument), c.Second is null ? 0 : Value(c.Second)),
+                _ => throw new ArgumentException($"unknown node {x.GetType().Name}"),
+            };
+            values[x] = v;
+            return v;
+        }
+        return Value(e);
+    }
 }
 
 /// <summary>How <c>a^b</c> is computed: small integer powers by multiplication, ½ by a square root, else <see cref="Math.Pow(double, double)"/>.</summary>
@@ -36,11 +47,11 @@ public static class Powers
     public static int? IntegerExponent(Expr exponent)
         => exponent is Num { Value: var v } && v == Math.Round(v) && Math.Abs(v) <= MaxIntegerExponent ? (int)v : null;
 
-    internal static double Power(double a, Expr exponent, Func<string, double> lookup)
+    internal static double Power(double a, Expr exponent, Func<Expr, double> evaluate)
     {
         if (IntegerExponent(exponent) is int k) return IntegerPower(a, k);
         if (exponent is Num { Value: 0.5 }) return Math.Sqrt(a);
-        return Math.Pow(a, Evaluator.Evaluate(exponent, lookup));
+        return Math.Pow(a, evaluate(exponent));
     }
 
     /// <summary>a^k by binary powering (the same multiplications the compiled code does); 1/a^|k| for k &lt; 0.</summary>

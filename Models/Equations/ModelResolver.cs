@@ -19,6 +19,13 @@ public sealed record ResolvedModel(
 /// </summary>
 public static class ModelResolver
 {
+    /// <summary>
+    /// The deepest a right-hand side or definition may nest once the definitions it uses are written
+    /// out (operations on the longest path: a sum of n terms is n deep). Differentiation deepens a
+    /// tree by a small factor; the symbolic work runs on a thread whose stack holds that.
+    /// </summary>
+    public const int MaxDepth = 2000;
+
     enum Kind { Parameter, Constant, Definition, State }
 
     sealed record Declaration(Kind Kind, int Line, int Order);
@@ -90,12 +97,25 @@ public static class ModelResolver
         }
 
         var constants = model.Constants.ToDictionary(c => c.Name, c => c.Value);
+        // Definitions are shared, not copied: each is resolved and simplified once, and every use refers to
+        // that one tree, so that the work is linear in the model's size even when definitions build on each other.
         var definitions = new Dictionary<string, Expr>();
         var definitionTrees = new List<Expr>();
+        var simplified = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
+        Expr Simplified(Expr tree, string where, int line)
+        {
+            var result = Simplifier.Simplify(tree, simplified);
+            simplified[result] = result;
+            if (result.Depth > MaxDepth)
+                throw new EquationModelException($"in {where}: the expression, with the definitions it uses written out, nests {result.Depth} operations deep " +
+                    $"(at most {MaxDepth}): split long sums or chains of definitions", line);
+            return result;
+        }
         for (int i = 0; i < model.Definitions.Count; i++)
         {
             var d = model.Definitions[i];
-            var tree = Simplifier.Simplify(ResolveText(d.Text, $"definition of {d.Name}", d.Line, declared, constants, definitions, i));
+            string where = $"definition of {d.Name}";
+            var tree = Simplified(ResolveText(d.Text, where, d.Line, declared, constants, definitions, i), where, d.Line);
             definitions[d.Name] = tree;
             definitionTrees.Add(tree);
         }
@@ -104,7 +124,8 @@ public static class ModelResolver
         foreach (var s in states)
         {
             var eq = equationFor[s];
-            rhs.Add(Simplifier.Simplify(ResolveText(eq.Text, $"equation for {s}", eq.Line, declared, constants, definitions, int.MaxValue)));
+            string where = $"equation for {s}";
+            rhs.Add(Simplified(ResolveText(eq.Text, where, eq.Line, declared, constants, definitions, int.MaxValue), where, eq.Line));
         }
 
         return new ResolvedModel(states, model.Parameters, rhs, model.Definitions.Select(d => d.Name).ToList(), definitionTrees);
@@ -165,21 +186,7 @@ public static class ModelResolver
 
     /// <summary>True when <paramref name="e"/> has no state or parameter in it and evaluates to 0.</summary>
     static bool IsLiteralZero(Expr e)
-    {
-        bool constant = true;
-        void Check(Expr x)
-        {
-            switch (x)
-            {
-                case Sym: constant = false; break;
-                case Neg n: Check(n.Operand); break;
-                case Binary b: Check(b.Left); Check(b.Right); break;
-                case Call c: Check(c.Argument); if (c.Second is not null) Check(c.Second); break;
-            }
-        }
-        Check(e);
-        return constant && Evaluator.Evaluate(e, _ => double.NaN) == 0;
-    }
+        => !Differentiator.Nodes(e).Any(x => x is Sym) && Evaluator.Evaluate(e, _ => double.NaN) == 0;
 
     static EquationModelException At(string where, int column, string message, int line)
         => new(column > 0 ? $"in {where}, column {column}: {message}" : $"in {where}: {message}", line);

@@ -33,9 +33,13 @@ public sealed record ParsedExpression(Expr Tree, SourceMap Map, string Text);
 /// </remarks>
 public sealed class Parser
 {
+    /// <summary>How deep parentheses, function calls, signs and powers may nest in one expression.</summary>
+    public const int MaxNesting = 500;
+
     readonly List<Token> _tokens;
     readonly SourceMap _map = new();
     int _next;
+    int _nesting;
 
     Parser(List<Token> tokens) => _tokens = tokens;
 
@@ -46,6 +50,8 @@ public sealed class Parser
         var parser = new Parser(Lexer.Tokenize(text));
         if (parser.Peek.Kind == TokenKind.End) throw new ExpressionException("empty expression", 0);
         var tree = parser.Sum();
+        if (tree.Depth > ModelResolver.MaxDepth)
+            throw new ExpressionException($"the expression nests {tree.Depth} operations deep (at most {ModelResolver.MaxDepth}; a sum of n terms is n deep): split it into definitions", 0);
         var end = parser.Peek;
         if (end.Kind != TokenKind.End)
             throw new ExpressionException(end.Kind == TokenKind.RightParen ? "unmatched ')'" : $"unexpected '{end.Text}' (missing operator?)", end.Column);
@@ -86,7 +92,21 @@ public sealed class Parser
         return left;
     }
 
+    /// <summary>Enters one more level of nesting at <paramref name="at"/> (every operand passes through <see cref="Unary"/>: a sign, the exponent of a power, parentheses and arguments each add one); throws past <see cref="MaxNesting"/>.</summary>
+    void Enter(Token at)
+    {
+        if (++_nesting > MaxNesting)
+            throw new ExpressionException($"nested more than {MaxNesting} deep (parentheses, calls, signs and powers)", at.Column);
+    }
+
     Expr Unary()
+    {
+        Enter(Peek);
+        try { return UnaryInner(); }
+        finally { _nesting--; }
+    }
+
+    Expr UnaryInner()
     {
         if (Peek.Kind == TokenKind.Minus)
         {

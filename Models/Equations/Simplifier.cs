@@ -14,14 +14,23 @@ namespace Models.Equations;
 public static class Simplifier
 {
     /// <summary>The simplified expression.</summary>
-    public static Expr Simplify(Expr e) => e switch
+    public static Expr Simplify(Expr e) => Simplify(e, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>The simplified expression; <paramref name="done"/> holds the nodes already simplified (by identity), so a shared subtree is simplified once.</summary>
+    public static Expr Simplify(Expr e, Dictionary<Expr, Expr> done)
     {
-        Num or Sym => e,
-        Neg n => Negate(Simplify(n.Operand)),
-        Binary b => Combine(b.Operator, Simplify(b.Left), Simplify(b.Right)),
-        Call c => Apply(c.Function, Simplify(c.Argument), c.Second is null ? null : Simplify(c.Second)),
-        _ => throw new ArgumentException($"unknown node {e.GetType().Name}"),
-    };
+        if (e is Num or Sym) return e;
+        if (done.TryGetValue(e, out var known)) return known;
+        var result = e switch
+        {
+            Neg n => Negate(Simplify(n.Operand, done)),
+            Binary b => Combine(b.Operator, Simplify(b.Left, done), Simplify(b.Right, done)),
+            Call c => Apply(c.Function, Simplify(c.Argument, done), c.Second is null ? null : Simplify(c.Second, done)),
+            _ => throw new ArgumentException($"unknown node {e.GetType().Name}"),
+        };
+        done[e] = result;
+        return result;
+    }
 
     static bool IsNum(Expr e, double v) => e is Num n && n.Value == v;
 

@@ -37,12 +37,39 @@ public sealed partial class CaseReader
     {
         string display = System.IO.Path.GetFileName(path);
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = ReadBounded(path, display); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CaseException(display, 0, $"cannot read the case file: {e.Message}");
         }
         return Parse(text, path, models);
+    }
+
+    /// <summary>The largest case file read (a case with a large model written as equations is some kilobytes).</summary>
+    public const int MaxCaseBytes = 4 << 20;
+
+    /// <summary>
+    /// The text of a case file, refusing what cannot be one before reading it all: a directory or
+    /// device, more than <see cref="MaxCaseBytes"/> (read in bounded chunks, so that an endless
+    /// stream such as /dev/zero is stopped), or binary content (a NUL character).
+    /// </summary>
+    static string ReadBounded(string path, string display)
+    {
+        if (Directory.Exists(path)) throw new CaseException(display, 0, "is a directory, not a case file");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var buffer = new byte[MaxCaseBytes + 1];
+        int total = 0, read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+        if (total > MaxCaseBytes)
+            throw new CaseException(display, 0, $"larger than {MaxCaseBytes >> 20} MB: not a case file");
+        var bytes = buffer.AsSpan(0, total);
+        if (bytes.IndexOf((byte)0) is int nul and >= 0)
+            throw new CaseException(display, 0, $"binary content (a NUL byte at offset {nul}): not a case file");
+        try { return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes); }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new CaseException(display, 0, $"not UTF-8 text (invalid byte at offset {e.Index}): not a case file");
+        }
     }
 
     /// <summary>Parses case text; <paramref name="path"/> names it in messages and gives the default case name.</summary>
@@ -56,6 +83,10 @@ public sealed partial class CaseReader
         var stream = new YamlStream();
         var parser = new TrackingParser(new Parser(new StringReader(text)));
         try { stream.Load(parser); }
+        catch (YamlNestingException e)
+        {
+            throw new CaseException(_file, e.Line, $"lists and mappings nested more than {MaxYamlNesting} deep: not a case file");
+        }
         catch (Exception e) // YamlException, or InvalidOperationException from YamlDotNet on some unclosed flow collections
         {
             int line = e is YamlException y ? (int)y.Start.Line : 0;
@@ -521,6 +552,14 @@ public sealed partial class CaseReader
     }
 
     /// <summary>Passes events through, remembering the open flow collections (<c>[</c>, <c>{</c>) and the last line seen.</summary>
+    /// <summary>How deep lists and mappings may nest in a case file (a case needs four or five levels).</summary>
+    const int MaxYamlNesting = 64;
+
+    sealed class YamlNestingException(int line) : Exception
+    {
+        public int Line { get; } = line;
+    }
+
     sealed class TrackingParser(IParser inner) : IParser
     {
         readonly Stack<(char? Bracket, int Line)> _open = new();
@@ -541,6 +580,9 @@ public sealed partial class CaseReader
                 case SequenceStart q: _open.Push((q.Style == SequenceStyle.Flow ? '[' : null, LastLine)); break;
                 case MappingEnd or SequenceEnd when _open.Count > 0: _open.Pop(); break;
             }
+            // Loading a document recurses once per level: stop before that can exhaust the stack.
+            if (_open.Count > MaxYamlNesting)
+                throw new YamlNestingException(LastLine);
             return true;
         }
     }

@@ -27,6 +27,12 @@ public sealed class ConnectivityMatrix
     /// <summary>Default relative tolerance for "the row sums to 1": |Σ_j W_kj − 1| ≤ tol · Σ_j |W_kj|.</summary>
     public const double DefaultRowSumTolerance = 1e-9;
 
+    /// <summary>
+    /// The most nodes a matrix read from a file may have (8192² doubles are 512 MB; the paper's
+    /// connectome has 90): the readers check a declared size against it before allocating.
+    /// </summary>
+    public const int MaxNodes = 8192;
+
     readonly double[] _values; // row-major, Size × Size
 
     /// <summary>Copies a square array. Throws <see cref="ConnectivityException"/> if it is empty, not square or not finite.</summary>

@@ -29,7 +29,13 @@ public static class DenseTextReader
         int width = -1, firstLine = 0, rows = 0;
         foreach (var (line, fields) in TextFields.Lines(reader, fileName))
         {
-            if (width < 0) { width = fields.Length; firstLine = line; }
+            if (width < 0)
+            {
+                width = fields.Length;
+                firstLine = line;
+                if (width > ConnectivityMatrix.MaxNodes)
+                    throw new ConnectivityException(ConnectivityError.Format, $"the first row has {width} entries: at most {ConnectivityMatrix.MaxNodes} nodes are read", fileName, line);
+            }
             else if (fields.Length != width)
                 throw new ConnectivityException(ConnectivityError.RaggedRows,
                     string.Create(CultureInfo.InvariantCulture,
@@ -37,7 +43,8 @@ public static class DenseTextReader
                     fileName, line, rows: [rows]);
             for (int j = 0; j < fields.Length; j++)
                 values.Add(TextFields.Real(fields[j], string.Create(CultureInfo.InvariantCulture, $"entry {j + 1} of row {rows}"), fileName, line));
-            rows++;
+            if (++rows > ConnectivityMatrix.MaxNodes)
+                throw new ConnectivityException(ConnectivityError.Format, $"more than {ConnectivityMatrix.MaxNodes} rows: at most {ConnectivityMatrix.MaxNodes} nodes are read", fileName, line);
         }
         return ConnectivityMatrix.Create(values.ToArray(), rows, Math.Max(width, 0), fileName);
     }

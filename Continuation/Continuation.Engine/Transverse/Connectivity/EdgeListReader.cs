@@ -53,17 +53,17 @@ public static class EdgeListReader
             {
                 if (fields.Length != 1 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1)
                     throw new ConnectivityException(ConnectivityError.Format,
-                        $"an edge list starts with the number of nodes N (a positive integer) alone on its line; found '{string.Join(' ', fields)}'",
+                        $"an edge list starts with the number of nodes N (a positive integer) alone on its line; found {TextFields.Describe(fields)}",
                         fileName, line);
-                if ((long)n * n > Array.MaxLength)
-                    throw new ConnectivityException(ConnectivityError.Format, $"N = {n} is too large", fileName, line);
+                if (n > ConnectivityMatrix.MaxNodes)
+                    throw new ConnectivityException(ConnectivityError.Format, $"N = {n}: at most {ConnectivityMatrix.MaxNodes} nodes are read", fileName, line);
                 a = new double[n * n];
                 listedAt = new int[n * n];
                 continue;
             }
             if (fields.Length != 3)
                 throw new ConnectivityException(ConnectivityError.Format,
-                    $"expected 'i j w' (3 fields), found {fields.Length}: '{string.Join(' ', fields)}'", fileName, line);
+                    $"expected 'i j w' (3 fields), found {TextFields.Describe(fields)}", fileName, line);
             int i = Index(fields[0], n, fileName, line), j = Index(fields[1], n, fileName, line);
             double w = TextFields.Real(fields[2], "the weight", fileName, line);
             int ij = i * n + j, ji = j * n + i;
@@ -95,7 +95,7 @@ public static class EdgeListReader
     static int Index(string field, int n, string? fileName, int line)
     {
         if (!long.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long k))
-            throw new ConnectivityException(ConnectivityError.Format, $"node index '{field}' is not an integer", fileName, line);
+            throw new ConnectivityException(ConnectivityError.Format, $"node index {TextFields.Quote(field)} is not an integer", fileName, line);
         if (k < 0 || k >= n)
             throw new ConnectivityException(ConnectivityError.IndexOutOfRange,
                 string.Create(CultureInfo.InvariantCulture, $"node index {k} is outside 0 … {n - 1} (indices are 0-based, N = {n})"), fileName, line);

@@ -56,14 +56,30 @@ internal sealed record NpyHeader(object Descr, bool FortranOrder, long[] Shape)
             return text[_pos];
         }
 
+        /// <summary>How deep dictionaries, tuples and lists may nest (a NumPy header nests two deep: the shape tuple in the dictionary).</summary>
+        const int MaxNesting = 16;
+
+        int _depth;
+
         public object? ParseValue()
         {
             char c = Peek();
+            if (c is '{' or '(' or '[')
+            {
+                if (++_depth > MaxNesting) throw fail($"the header nests more than {MaxNesting} deep");
+                try
+                {
+                    return c switch
+                    {
+                        '{' => ParseDict(),
+                        '(' => ParseSequence('(', ')'),
+                        _ => ParseSequence('[', ']'),
+                    };
+                }
+                finally { _depth--; }
+            }
             switch (c)
             {
-                case '{': return ParseDict();
-                case '(': return ParseSequence('(', ')');
-                case '[': return ParseSequence('[', ']');
                 case '\'':
                 case '"': return ParseString();
             }

@@ -31,26 +31,69 @@ public static class NpyReader
     public static ConnectivityMatrix Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Read(stream, path);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConnectivityException(ConnectivityError.Unreadable, e.Message, path, innerException: e);
         }
-        return Parse(bytes, path, null);
     }
 
-    /// <summary>Reads .npy content from <paramref name="stream"/> (to its end); <paramref name="fileName"/> is used in messages.</summary>
-    public static ConnectivityMatrix Read(Stream stream, string? fileName = null)
+    /// <summary>Reads .npy content from <paramref name="stream"/>; <paramref name="fileName"/> is used in messages.</summary>
+    public static ConnectivityMatrix Read(Stream stream, string? fileName = null) => Parse(ReadImage(stream, fileName, null), fileName, null);
+
+    /// <summary>The largest .npy header read (NumPy writes some hundred bytes).</summary>
+    const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>
+    /// The bytes of a .npy image from <paramref name="stream"/>, reading no more than its header
+    /// declares: the preamble and header first, then the shape and dtype checked (and the size
+    /// against <see cref="ConnectivityMatrix.MaxNodes"/>), then exactly the data they call for. A
+    /// compressed archive member that inflates to gigabytes is therefore never inflated.
+    /// </summary>
+    internal static byte[] ReadImage(Stream stream, string? fileName, string? key)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), fileName, null);
+        var preamble = new byte[12];
+        int got = ReadUpTo(stream, preamble, 0, preamble.Length);
+        var start = preamble.AsSpan(0, got);
+        if (got < 10 || !start[..6].SequenceEqual(Magic) || start[6] is not (1 or 2 or 3))
+            return start.ToArray(); // Parse reports what is wrong
+        int headerStart = start[6] == 1 ? 10 : 12;
+        if (got < headerStart) return start.ToArray();
+        long headerLength = start[6] == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(start[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(start[8..]);
+        string where = key is null ? "" : $"array '{key}': ";
+        if (headerLength > MaxHeaderBytes)
+            throw new ConnectivityException(ConnectivityError.Format, $"{where}the .npy header claims {headerLength} bytes (at most {MaxHeaderBytes} are read)", fileName);
+        var image = new byte[headerStart + headerLength];
+        start[..Math.Min(got, image.Length)].CopyTo(image);
+        int have = Math.Min(got, image.Length);
+        have += ReadUpTo(stream, image, have, image.Length - have);
+        if (have < image.Length) return image.AsSpan(0, have).ToArray();
+        long needed = image.Length + Layout(image, fileName, key).DataBytes;
+        var whole = new byte[needed];
+        image.CopyTo(whole, 0);
+        int total = image.Length + ReadUpTo(stream, whole, image.Length, (int)(needed - image.Length));
+        return total == whole.Length ? whole : whole.AsSpan(0, total).ToArray();
     }
 
-    /// <summary>Parses a whole .npy image. <paramref name="key"/> names the array inside an .npz (for messages).</summary>
-    internal static ConnectivityMatrix Parse(ReadOnlySpan<byte> bytes, string? fileName, string? key)
+    static int ReadUpTo(Stream stream, byte[] buffer, int offset, int count)
+    {
+        int total = 0, read;
+        while (total < count && (read = stream.Read(buffer, offset + total, count - total)) > 0) total += read;
+        return total;
+    }
+
+    /// <summary>What a .npy header declares: where the data starts, the shape, the element type and order.</summary>
+    sealed record ArrayLayout(int DataStart, int Rows, int Columns, Element Element, bool FortranOrder)
+    {
+        public long DataBytes => (long)Rows * Columns * Element.Size;
+    }
+
+    /// <summary>The layout the preamble and header of <paramref name="bytes"/> declare, checked (magic, version, rank 2, dtype, size).</summary>
+    static ArrayLayout Layout(ReadOnlySpan<byte> bytes, string? fileName, string? key)
     {
         string where = key is null ? "" : $"array '{key}': ";
         ConnectivityException Fail(ConnectivityError error, string message) => new(error, where + message, fileName);
@@ -86,21 +129,28 @@ public static class NpyReader
                 $"the array has shape ({string.Join(", ", header.Shape)}{(header.Shape.Length == 1 ? "," : "")}), rank {header.Shape.Length}; a connectivity matrix must be 2-D (N × N)");
         long rows = header.Shape[0], columns = header.Shape[1];
         var element = ElementType(header.Descr, Fail);
-        long count = rows * columns;
-        if (rows > int.MaxValue || columns > int.MaxValue || count > Array.MaxLength)
-            throw Fail(ConnectivityError.Format, $"the array is too large ({rows} × {columns})");
-        var data = bytes[(headerStart + headerLength)..];
-        long needed = count * element.Size;
-        if (data.Length < needed)
-            throw Fail(ConnectivityError.Format,
-                string.Create(CultureInfo.InvariantCulture, $"the data is truncated: {rows} × {columns} × {element.Size} bytes expected, {data.Length} present"));
+        if (rows > ConnectivityMatrix.MaxNodes || columns > ConnectivityMatrix.MaxNodes)
+            throw Fail(ConnectivityError.Format, string.Create(CultureInfo.InvariantCulture,
+                $"the array is {rows} × {columns}; at most {ConnectivityMatrix.MaxNodes} nodes are read"));
+        return new ArrayLayout(headerStart + headerLength, (int)rows, (int)columns, element, header.FortranOrder);
+    }
 
-        int r = (int)rows, c = (int)columns;
+    /// <summary>Parses a whole .npy image. <paramref name="key"/> names the array inside an .npz (for messages).</summary>
+    internal static ConnectivityMatrix Parse(ReadOnlySpan<byte> bytes, string? fileName, string? key)
+    {
+        var layout = Layout(bytes, fileName, key);
+        var (r, c, element) = (layout.Rows, layout.Columns, layout.Element);
+        long count = (long)r * c;
+        var data = bytes[layout.DataStart..];
+        if (data.Length < layout.DataBytes)
+            throw new ConnectivityException(ConnectivityError.Format, (key is null ? "" : $"array '{key}': ") +
+                string.Create(CultureInfo.InvariantCulture, $"the data is truncated: {r} × {c} × {element.Size} bytes expected, {data.Length} present"), fileName);
+
         var values = new double[count];
         for (int p = 0; p < count; p++)
         {
             // Position p in the file is element (i, j) with p = i·c + j (C order) or p = j·r + i (Fortran order).
-            int dest = header.FortranOrder ? (p % r) * c + p / r : p;
+            int dest = layout.FortranOrder ? (p % r) * c + p / r : p;
             values[dest] = element.Read(data.Slice(p * element.Size, element.Size));
         }
         return ConnectivityMatrix.Create(values, r, c, fileName, key);

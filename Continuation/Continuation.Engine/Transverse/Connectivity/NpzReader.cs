@@ -50,10 +50,9 @@ public static class NpzReader
         byte[] bytes;
         try
         {
+            // Inflated only as far as the array's own header declares (and that is bounded): never a zip bomb's worth.
             using var stream = entry.Open();
-            using var buffer = new MemoryStream(entry.Length is > 0 and <= int.MaxValue ? (int)entry.Length : 0);
-            stream.CopyTo(buffer);
-            bytes = buffer.ToArray();
+            bytes = NpyReader.ReadImage(stream, path, KeyOf(entry.FullName));
         }
         catch (InvalidDataException e)
         {
