@@ -18,8 +18,10 @@ public static class ExitCodes
     public const int BranchFailed = 1;
     /// <summary>Bad input: the message names file, line and key.</summary>
     public const int BadInput = 2;
-    /// <summary>Interrupted (Ctrl-C); finished branches are written, summary says complete: false.</summary>
+    /// <summary>Interrupted (Ctrl-C, SIGINT: 128 + 2); finished branches are written, summary says complete: false.</summary>
     public const int Cancelled = 130;
+    /// <summary>Terminated (SIGTERM: 128 + 15); as <see cref="Cancelled"/> otherwise.</summary>
+    public const int Terminated = 143;
 }
 
 /// <summary>Runs a case's runs in order, chaining by label, and writes each branch as it finishes.</summary>

@@ -28,7 +28,8 @@ public static class Program
           cont peer [--only DEMO[,DEMO…]] [--dir DIR] [--keep OUT]
                                                 run the peer suite (AUTO-07p's demos, Tests/Peer) and compare
                                                 its special points with AUTO's; exit 1 if one does not match
-        exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted
+          cont --version                        the version of cont and of its engine
+        exit codes: 0 success, 1 a branch failed, 2 bad input, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
         """;
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
@@ -41,6 +42,12 @@ public static class Program
             stdout.WriteLine(Usage);
             return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Success;
         }
+        if (args[0] is "--version" or "version")
+        {
+            if (args.Length > 1) return BadUsage(stderr, $"unexpected argument '{args[1]}'");
+            stdout.WriteLine($"cont {Output.OutputWriter.EngineVersion} (.NET {Environment.Version})");
+            return ExitCodes.Success;
+        }
         try
         {
             return args[0] switch
@@ -48,7 +55,7 @@ public static class Program
                 "run" => RunCase(args[1..], stdout, stderr, cancellation),
                 "validate" => Validate(args[1..], stdout, stderr),
                 "plot" => Plot(args[1..], stdout, stderr),
-                "models" => ListModels(stdout),
+                "models" => args.Length == 1 ? ListModels(stdout) : throw new UsageException($"unexpected argument '{args[1]}' (cont models takes none)"),
                 "bench" => Bench(args[1..], stdout),
                 "peer" => Peer(args[1..], stdout),
                 _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
@@ -163,9 +170,11 @@ public static class Program
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // Ctrl-C (SIGINT) and SIGTERM stop cleanly: the branch in progress ends, what is done is written.
+        bool terminated = false;
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
+            if (context.Signal == PosixSignal.SIGTERM) terminated = true;
             cts.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -182,7 +191,9 @@ public static class Program
             stderr.WriteLine($"error: cannot write the output directory {dir}: {e.Message}");
             return ExitCodes.BranchFailed;
         }
-        if (code is not (ExitCodes.BadInput or ExitCodes.Cancelled) && !options.ContainsKey("--no-plots"))
+        // The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM).
+        if (code == ExitCodes.Cancelled && terminated) code = ExitCodes.Terminated;
+        if (code is not (ExitCodes.BadInput or ExitCodes.Cancelled or ExitCodes.Terminated) && !options.ContainsKey("--no-plots"))
         {
             // Figures are drawn from the files just written, exactly as `cont plot` does.
             try { output.WriteManifest(DrawFigures(dir, options.ContainsKey("--svg"), quiet ? TextWriter.Null : stderr)); }
@@ -257,9 +268,14 @@ public static class Program
     /// </summary>
     static int Bench(string[] args, TextWriter stdout)
     {
-        var (_, options) = ParseArguments(args, ["--repeat", "--only"], []);
-        int repeat = options.TryGetValue("--repeat", out var r) && int.TryParse(r, out int n) && n > 0 ? n : 5;
+        var (extra, options) = ParseArguments(args, ["--repeat", "--only"], []);
+        if (extra.Length > 0) throw new UsageException($"unexpected argument '{extra}'");
+        int repeat = 5;
+        if (options.TryGetValue("--repeat", out var r) && !(int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is > 0 and <= 1000))
+            throw new UsageException($"--repeat: expected a number of runs from 1 to 1000, got '{r}'");
         string only = options.TryGetValue("--only", out var o) && o is not null ? o : "all";
+        if (only is not ("all" or "transverse" or "map"))
+            throw new UsageException($"--only: expected transverse or map, got '{only}'");
         var model = new NextGenNeuralMassHomogeneous();
         if (only == "map")
         {

@@ -259,6 +259,29 @@ public sealed class BadInputTests : IDisposable
         AssertOneCleanError(code, stderr, "unknown command 'frobnicate'");
     }
 
+    [Theory]
+    [InlineData(new[] { "models", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "bench", "--repeat", "abc" }, "--repeat: expected a number of runs")]
+    [InlineData(new[] { "bench", "--repeat", "0" }, "--repeat: expected a number of runs")]
+    [InlineData(new[] { "bench", "--only", "nothing" }, "--only: expected transverse or map, got 'nothing'")]
+    [InlineData(new[] { "bench", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "--version", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "validate", "a.yaml", "b.yaml" }, "unexpected argument 'b.yaml'")]
+    [InlineData(new[] { "run", "a.yaml", "--frobnicate" }, "unknown option '--frobnicate'")]
+    public void ArgumentsACommandDoesNotTakeAreUsageErrors(string[] args, string expected)
+    {
+        var (code, _, stderr) = Run(args);
+        AssertOneCleanError(code, stderr, expected);
+    }
+
+    [Fact]
+    public void VersionPrintsTheEngineVersion()
+    {
+        var (code, stdout, stderr) = Run(["--version"]);
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Matches(@"^cont \d+\.\d+\.\d+ ", stdout);
+    }
+
     [Fact]
     public void AnOutputDirectoryThatCannotBeCreatedIsReportedWithoutAStackTrace()
     {

@@ -94,13 +94,16 @@ public sealed class CliTests : IDisposable
         foreach (var m in ModelCatalog.All) Assert.Contains(m.Name + ": ", stdout);
     }
 
-    [Fact]
-    public void AnInterruptedRunExits130WithAnIncompleteSummary()
+    [Theory]
+    [InlineData("backward")]
+    [InlineData("forward")] // (the forward half alone, cancelled before it starts: once a crash)
+    [InlineData("both")]
+    public void AnInterruptedRunExits130WithAnIncompleteSummary(string direction)
     {
         string output = _cli.PathOf("out");
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        var (code, _, stderr) = Run(["run", _cli.WriteCase(FoldCase), "--out", output, "--quiet"], cancelled.Token);
+        var (code, _, stderr) = Run(["run", _cli.WriteCase(FoldCase.Replace("direction: backward", $"direction: {direction}")), "--out", output, "--quiet"], cancelled.Token);
         Assert.True(code == ExitCodes.Cancelled, $"exit code {code}; stderr:\n{stderr}");
         Assert.Contains("interrupted", stderr);
         Assert.DoesNotContain("Exception", stderr);

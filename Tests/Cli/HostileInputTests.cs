@@ -187,6 +187,68 @@ public sealed class HostileInputTests : IDisposable
     public void ADirectoryIsNotACaseFile()
         => AssertRejected(Run(["validate", _cli.Directory]), "case file");
 
+    // ---- checks that need no computation ------------------------------------------------------------
+
+    /// <summary>The neural-mass model with an equilibrium run (line 6), a cycle run from its HB1 (line 7) and <paramref name="run"/> on line 8.</summary>
+    static string KindsCase(string run) => $$"""
+        name: kinds
+        model: NextGenNeuralMass.Homogeneous
+        parameters: { Iext_e: -5, eps: 0 }
+        numerics: { ntst: 40, ncol: 4 }
+        runs:
+          - { name: fp, kind: equilibrium, parameter: Iext_e, stop: { Iext_e: [-5, 20] } }
+          - { name: lc, kind: periodic, parameter: Iext_e, from: fp.HB1 }
+          - {{run}}
+        """;
+
+    [Theory]
+    [InlineData("{ name: x, kind: periodic, parameter: Iext_e, from: fp.LP1 }", "a periodic run starts at an HB point", "fp.LP1 is an LP point of the equilibrium run 'fp'")]
+    [InlineData("{ name: x, kind: fold-curve, parameters: [Iext_e, eps], from: fp.HB1 }", "a fold-curve run starts at an LP point", "fp.HB1 is an HB point")]
+    [InlineData("{ name: x, kind: hopf-curve, parameters: [Iext_e, eps], from: lc.PD1 }", "a hopf-curve run starts at an HB point", "of the periodic run 'lc'")]
+    [InlineData("{ name: x, kind: pd-curve, parameters: [Iext_e, eps], from: fp.HB1 }", "a pd-curve run starts at a PD point of a periodic run")]
+    [InlineData("{ name: x, kind: lpc-curve, parameters: [Iext_e, eps], from: lc.PD1 }", "an lpc-curve run starts at an LPC point")]
+    [InlineData("{ name: x, kind: homoclinic, parameters: [Iext_e, eps], from: fp.EP1 }", "a homoclinic run starts at a point of a periodic run")]
+    [InlineData("{ name: x, kind: equilibrium, parameter: Iext_e, from: lc.EP1 }", "an equilibrium run starts at a point of an equilibrium run")]
+    public void ValidateRejectsAStartPointOfTheWrongKindWithoutComputing(string run, params string[] expected)
+    {
+        string path = _cli.WriteCase(KindsCase(run));
+        AssertRejected(Run(["validate", path]), ["case.yaml:8: ", "from: ", .. expected]);
+        AssertRejected(Run(["run", path, "--out", _cli.PathOf("out"), "--no-plots"]), "case.yaml:8: ");
+        Assert.False(Directory.Exists(_cli.PathOf("out")), "the run computed before rejecting the case");
+    }
+
+    [Theory]
+    [InlineData("{ name: x, kind: pd-curve, parameters: [Iext_e, eps], from: lc.PD1 }")]
+    [InlineData("{ name: x, kind: periodic, parameter: Iext_e, from: lc.PD1 }")]
+    [InlineData("{ name: x, kind: equilibrium, parameter: Iext_e, from: fp.BP1 }")]
+    [InlineData("{ name: x, kind: hopf-curve, parameters: [Iext_e, eps], from: fp.HB2 }")]
+    public void ValidateAcceptsAStartPointOfTheRightKind(string run)
+    {
+        var (code, _, stderr) = Run(["validate", _cli.WriteCase(KindsCase(run))]);
+        Assert.True(code == ExitCodes.Success, stderr);
+    }
+
+    [Fact]
+    public void ARunThatCannotFitInMemoryIsRefusedWithItsFigures()
+    {
+        string path = _cli.WriteCase(KindsCase("{ name: x, kind: periodic, parameter: Iext_e, from: lc.PD1, numerics: { ntst: 10000000 } }"));
+        AssertRejected(Run(["validate", path]), "case.yaml:8: ", "runs[2] (x): needs about", "10000000 × 4 × 6", "lower ntst or max_steps");
+    }
+
+    [Theory]
+    [InlineData("[0, 30, 1e-9]", true, "30000000001 values, too many for one axis")]
+    [InlineData("[0, 30, 0.001]", false, "16001 × 30001 = 480046001 cells (at most 4000000)")]
+    public void AMapGridTooFineIsRefusedBeforeComputing(string axis, bool atTheGrid, string expected)
+    {
+        string text = File.ReadAllText(RepositoryPaths.Case("network-map.yaml"))
+            .Replace("[0, 16, 0.25]", "[0, 16, 0.001]").Replace("[0, 30, 0.5]", axis)
+            .Replace("../../shared", RepositoryPaths.Shared);
+        string path = _cli.WriteCase(text);
+        // The grid's own line for an axis, the run's (two lines up: "- name: map") for the whole grid.
+        int grid = Array.FindIndex(File.ReadAllLines(path), l => l.TrimStart().StartsWith("grid:", StringComparison.Ordinal)) + 1;
+        AssertRejected(Run(["validate", path]), $"case.yaml:{(atTheGrid ? grid : grid - 2)}: ", expected);
+    }
+
     // ---- connectivity files ---------------------------------------------------------------------
 
     /// <summary>A .npy preamble and header declaring a float64 matrix of the given shape.</summary>

@@ -86,6 +86,34 @@ public sealed class OutputDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void ATerminatedRunExits143WithWhatItFinished()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGTERM
+        string output = _cli.PathOf("out");
+        using var child = StartCont("run", RepositoryPaths.Case("homogeneous-2d.yaml"), "--out", output);
+        // Its progress is read as it comes (a full pipe would block the child).
+        var log = new System.Text.StringBuilder();
+        child.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        child.BeginErrorReadLine();
+        // Wait until the first branch is written, then send SIGTERM.
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(output, "special_points.csv")) && clock.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
+            Thread.Sleep(20);
+        Assert.False(child.HasExited, "the run ended before it could be terminated");
+        using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var stopping = Stopwatch.StartNew();
+        Assert.True(child.WaitForExit(60_000), "the run did not stop on SIGTERM");
+        child.WaitForExit(); // (the end of the asynchronous reads)
+        lock (log) Assert.True(child.ExitCode == ExitCodes.Terminated, $"exit code {child.ExitCode}:\n{log}");
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(20), $"SIGTERM took {stopping.Elapsed} to stop the run");
+        lock (log) Assert.Contains("interrupted", log.ToString());
+        string summary = File.ReadAllText(Path.Combine(output, "summary.json"));
+        Assert.Matches("\"complete\": false", summary);
+        Assert.Empty(Directory.GetFiles(output, "*.png"));
+        Assert.False(File.Exists(Path.Combine(output, OutputDirectory.LockName)), "the lock file outlived the run");
+    }
+
+    [Fact]
     public void ResultsOfTheCaseBeforeAreRemoved()
     {
         string output = _cli.PathOf("out");

@@ -64,8 +64,9 @@ public sealed partial class CaseReader
             if (v.Count != 3) throw Error(valueNode, $"{where}.grid.{key}: expected [from, to, step], got {v.Count} numbers");
             if (!(v[2] > 0)) throw Error(valueNode, $"{where}.grid.{key}: the step must be positive, got {v[2]}");
             if (v[1] < v[0]) throw Error(valueNode, $"{where}.grid.{key}: expected from <= to, got [{v[0]}, {v[1]}]");
+            double count = Math.Floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
+            if (!(count <= 100_000)) throw Error(valueNode, $"{where}.grid.{key}: [{v[0]}, {v[1]}] at step {v[2]} is {count:0} values, too many for one axis (at most 100000)");
             var axis = new MapAxis(key, v[0], v[1], v[2]);
-            if ((long)axis.Count > 100_000) throw Error(valueNode, $"{where}.grid.{key}: {axis.Count} values is too many for one axis");
             axes.Add(axis);
         }
         var overrides = Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();

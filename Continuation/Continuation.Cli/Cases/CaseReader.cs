@@ -141,6 +141,7 @@ public sealed partial class CaseReader
         for (int i = 0; i < runSeq.Children.Count; i++)
             runs.Add(ParseRun(runSeq.Children[i], i, model, numerics, runs));
 
+        CheckResources(runs, model.Dimension); // CaseReader.Checks.cs
         var connectivity = Get(root, "connectivity") is { } cnode ? ParseConnectivity(cnode, path) : null; // CaseReader.Transverse.cs
         var window = Get(root, "plots") is { } plotsNode ? ParsePlots(plotsNode, model) : new Dictionary<string, (double, double)>();
         return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs, Connectivity = connectivity, PlotWindow = window };
@@ -220,6 +221,7 @@ public sealed partial class CaseReader
             if (!IsPointLabel(label))
                 throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1, PD1, LPC1 …)");
             from = new PointReference(branch, label, (int)fnode.Start.Line);
+            CheckFrom(kind, from, earlier.First(r => r.Name == branch), fnode, where); // CaseReader.Checks.cs
         }
 
         var overrides = !curve && Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
@@ -303,16 +305,20 @@ public sealed partial class CaseReader
     static string Shorten(string text) => CaseException.OneLine(text.Length <= 60 ? text : text[..57] + "...");
 
     /// <summary>A special point's label: a point kind (every <see cref="PointKind"/> but Regular) and its ordinal, e.g. HB2, R41.</summary>
-    static bool IsPointLabel(string label)
+    static bool IsPointLabel(string label) => LabelKind(label) is not null;
+
+    /// <summary>The point kind a label names (<c>LPC2</c> → LPC), or null when it is not a label.</summary>
+    static PointKind? LabelKind(string label)
     {
         // Kinds may end in a digit (R1 … R4): "R41" is R4's first point.
-        foreach (var kind in Enum.GetNames<PointKind>())
+        foreach (var kind in Enum.GetValues<PointKind>())
         {
-            if (kind == nameof(PointKind.Regular) || !label.StartsWith(kind, StringComparison.Ordinal)) continue;
-            var ordinal = label.AsSpan(kind.Length);
-            if (ordinal.Length > 0 && ordinal[0] != '0' && !ordinal.ContainsAnyExcept("0123456789")) return true;
+            string name = kind.ToString();
+            if (kind == PointKind.Regular || !label.StartsWith(name, StringComparison.Ordinal)) continue;
+            var ordinal = label.AsSpan(name.Length);
+            if (ordinal.Length > 0 && ordinal[0] != '0' && !ordinal.ContainsAnyExcept("0123456789")) return kind;
         }
-        return false;
+        return null;
     }
 
     StartSpec ParseStart(YamlNode node, OdeSystem model, string where)

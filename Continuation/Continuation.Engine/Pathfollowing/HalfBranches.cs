@@ -80,7 +80,9 @@ public static class HalfBranches
         if (direction is Direction.Backward or Direction.Both) backward = Half(-1, 0);
         // A closed curve is complete after one lap in either direction.
         bool closed = backward is { Count: > 0 } && backward[^1].StopReason == StopReason.ClosedLoop;
-        if (direction is Direction.Forward or Direction.Both && !cancellation.IsCancellationRequested && !closed)
+        // Once cancelled, the second half is skipped; but a half always runs (the driver ends it at once when
+        // cancelled), so that the branch has its problem and start point whenever it is stopped.
+        if (direction is Direction.Forward or Direction.Both && (backward is null || !cancellation.IsCancellationRequested) && !closed)
             forward = Half(+1, backward?.Count ?? 0);
         var ends = new List<BranchEnd>();
         foreach (var half in new[] { backward, forward })
