@@ -65,12 +65,16 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             }
             catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
             {
-                // A numerical failure the engine did not turn into an ordinary end: the branch fails, the run goes on.
-                log.WriteLine($"error: branch {run.Name} failed: {e.Message}");
+                // A failure before the path was followed (a start that cannot be built, a switch that finds no branch):
+                // the branch fails with what failed and where, and the run goes on. (Failures while following end the
+                // branch at its last point: HalfBranches.)
+                string what = $"{(e is ArithmeticException or MathNet.Numerics.NonConvergenceException ? "numerical failure" : "could not start")}: " +
+                    $"{e.Message.TrimEnd('.')} ({e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name})";
+                log.WriteLine($"error: branch {run.Name} failed: {what}");
                 branch = new Branch
                 {
                     Name = run.Name, Kind = BranchKind.Equilibrium, System = caseFile.Model, ContinuedParameters = [run.Parameter],
-                    Points = [], Ends = [new BranchEnd(StopReason.NoConvergence, $"internal error: {e.Message}")],
+                    Points = [], Ends = [new BranchEnd(StopReason.StartFailed, what)],
                 };
             }
             _branches.Add(branch);

@@ -146,6 +146,63 @@ public class EquilibriumContinuationTests
         Assert.All(branch.Points, p => Assert.Equal(1, p.Analysis.UnstableCount));
     }
 
+    [Fact]
+    public void ANumericalRoutineThatGivesUpEndsTheBranchWithWhatFailedAndWhere()
+    {
+        // The Jacobian routine throws (as an iteration that does not converge would) beyond mu = 0.5.
+        var branch = Continue(new GivesUp(), "mu", [0.0], [0.0], -1, 1);
+        var end = Assert.Single(branch.Ends);
+        Assert.Equal(StopReason.NoConvergence, end.Reason);
+        Assert.Contains("numerical failure beyond mu = 0.4", end.Note);
+        Assert.Contains("the test's routine did not converge", end.Note);
+        Assert.Contains("GivesUp.StateJacobian", end.Note);
+        Assert.True(branch.Failed);
+        Assert.True(branch.Points.Count > 10, "the points before the failure are kept");
+    }
+
+    [Fact]
+    public void EigenvaluesThatCannotBeComputedLeaveTheStabilityUnknownAndSaySo()
+    {
+        // A Jacobian that is NaN at mu = 0.3: no eigenvalues there, so no stability and no Hopf test.
+        var problem = new EquilibriumProblem(new NaNJacobian(), [0.3], 0);
+        var tests = new double[problem.TestFunctionKinds.Count];
+        var analysis = problem.Analyze([0.3, 0.3], tests);
+        Assert.False(analysis.StabilityKnown);
+        Assert.Null(analysis.Signature);
+        Assert.Equal(EquilibriumProblem.EigenvaluesFailed, analysis.UnknownBecause);
+        Assert.True(double.IsNaN(tests[0]));
+        var fine = problem.Analyze([0.5, 0.5], tests);
+        Assert.True(fine.StabilityKnown);
+        Assert.Equal(-1, fine.Spectrum[0].Real, 12);
+    }
+
+    /// <summary>x' = mu − x, whose Jacobian throws beyond mu = 0.5.</summary>
+    sealed class GivesUp : OdeSystem
+    {
+        public override string Name => "gives-up";
+        public override IReadOnlyList<string> StateNames => ["x"];
+        public override IReadOnlyList<Parameter> Parameters => [new("mu", 0)];
+        public override bool HasStateJacobian => true;
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du) => du[0] = p[0] - u[0];
+        public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac)
+        {
+            if (p[0] > 0.5) throw new MathNet.Numerics.NonConvergenceException("the test's routine did not converge");
+            jac[0] = -1;
+        }
+    }
+
+    /// <summary>x' = mu − x, with a NaN Jacobian for mu in (0.2, 0.4) (the parameter is the state's second unknown).</summary>
+    sealed class NaNJacobian : OdeSystem
+    {
+        public override string Name => "nan-jacobian";
+        public override IReadOnlyList<string> StateNames => ["x"];
+        public override IReadOnlyList<Parameter> Parameters => [new("mu", 0)];
+        public override bool HasStateJacobian => true;
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du) => du[0] = p[0] - u[0];
+        public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac)
+            => jac[0] = p[0] is > 0.2 and < 0.4 ? double.NaN : -1;
+    }
+
     sealed class NeutralSaddle : OdeSystem
     {
         public override string Name => "neutral-saddle";

@@ -598,27 +598,9 @@ public sealed class CollocationSolver
         if (!GeneralizedEigenvalues.TryCompute(minusP0, _p1, n, out var pairs)) return Unknown(n);
         var mu = new Complex[n];
         for (int i = 0; i < n; i++) mu[i] = GeneralizedEigenvalues.Quotient(pairs[i].Alpha, pairs[i].Beta);
-        RealWithoutPartner(mu);
+        Spectrum.RealWithoutPartner(mu);
         Array.Sort(mu, (a, b) => b.Magnitude.CompareTo(a.Magnitude));
         return mu;
-    }
-
-    /// <summary>
-    /// The complex QZ gives a real multiplier an imaginary part at rounding level — relative to the
-    /// largest, far above the multiplier's own size when they span many orders. The multipliers of a
-    /// real monodromy come in conjugate pairs: one with no conjugate partner is real.
-    /// </summary>
-    static void RealWithoutPartner(Complex[] mu)
-    {
-        for (int i = 0; i < mu.Length; i++)
-        {
-            if (mu[i].Imaginary == 0 || !double.IsFinite(mu[i].Magnitude)) continue;
-            bool partner = false;
-            for (int j = 0; j < mu.Length && !partner; j++)
-                partner = j != i && (mu[j] - Complex.Conjugate(mu[i])).Magnitude <= 1e-6 * mu[i].Magnitude
-                    && Math.Abs(mu[i].Imaginary) > 1e-10 * mu[i].Magnitude;
-            if (!partner) mu[i] = new Complex(mu[i].Real, 0);
-        }
     }
 
     /// <summary>Multipliers that could not be computed: NaN, so no test function changes sign on them.</summary>

@@ -107,17 +107,25 @@ public sealed class EquilibriumProblem : IContinuationProblem
     /// <summary>Eigenvalues of the Jacobian at x, sorted by decreasing real part.</summary>
     public Complex[] Eigenvalues(ReadOnlySpan<double> x) => EigenvaluesOf(Jacobian(x), _n);
 
+    /// <summary>The eigenvalues of the row-major n × n <paramref name="jac"/>, sorted by decreasing real part; NaN when they cannot be computed (<see cref="Algebra.Spectrum"/>).</summary>
     internal static Complex[] EigenvaluesOf(double[] jac, int n)
     {
-        var a = Matrix<double>.Build.Dense(n, n, (i, j) => jac[i * n + j]);
-        var ev = a.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.ToArray();
+        var ev = Algebra.Spectrum.TryEigenvalues(jac, n) ?? Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
         Array.Sort(ev, (x, y) => y.Real.CompareTo(x.Real));
         return ev;
     }
 
+    /// <summary>Why the stability of a point whose eigenvalues could not be computed is unknown.</summary>
+    public const string EigenvaluesFailed = "eigenvalues not computed (neither the Hessenberg QR nor the QZ iteration converged, or the Jacobian is not finite); no Hopf point is read off them there";
+
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         var ev = Eigenvalues(x);
+        if (ev.Length > 0 && double.IsNaN(ev[0].Real))
+        {
+            testValues[0] = double.NaN;
+            return new PointAnalysis(false, 0, ev) { Unreliable = true, UnknownBecause = EigenvaluesFailed };
+        }
         testValues[0] = HopfTest(ev);
         var signature = SignatureOf(ev);
         return new PointAnalysis(signature.Unstable == 0, signature.Unstable, ev, signature) { Exponents = ev.Select(l => l.Real).ToArray() };

@@ -34,9 +34,9 @@ public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, 
             string f(double v) => v.ToString("G8", System.Globalization.CultureInfo.InvariantCulture);
             return lo == hi ? $"at {parameter} = {f(lo)}" : $"for {parameter} in [{f(lo)}, {f(hi)}]";
         }
-        var unknown = Points.Where(p => p.Analysis.Unreliable).ToList();
-        if (unknown.Count > 0)
-            warnings.Add($"stability unknown at {unknown.Count} point(s) {Range(unknown.Select(parameterOf))}: Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4); no PD, NS or BPC is read off them there");
+        foreach (var group in Points.Where(p => p.Analysis.Unreliable).GroupBy(p => p.Analysis.UnknownBecause
+                     ?? "Floquet multipliers inaccurate (trivial multiplier off by more than 1e-4); no PD, NS or BPC is read off them there"))
+            warnings.Add($"stability unknown at {group.Count()} point(s) {Range(group.Select(parameterOf))}: {group.Key}");
         foreach (var group in Suppressed.GroupBy(s => (s.Kind, s.Reason)))
             warnings.Add($"{group.Count()} crossing(s) of the {group.Key.Kind} test not reported {Range(group.Select(s => s.Parameter))}: {group.Key.Reason}");
         return warnings;
@@ -64,10 +64,32 @@ public static class HalfBranches
             var reporter = progress is null ? null : new Reporter(p =>
                 progress.Report(new BranchProgress(name, offset + p.Steps, p.Parameter, specials, lastSpecial)));
             double[]? tangent = s.Tangent is null ? null : sign > 0 ? s.Tangent : s.Tangent.Select(v => -v).ToArray();
-            foreach (var point in driver.Follow(s.X, sign, tangent, reporter, cancellation, s.Given))
+            using (var points = driver.Follow(s.X, sign, tangent, reporter, cancellation, s.Given).GetEnumerator())
             {
-                list.Add(point);
-                if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
+                while (true)
+                {
+                    try
+                    {
+                        if (!points.MoveNext()) break;
+                    }
+                    catch (Exception e) when (e is ArithmeticException or MathNet.Numerics.NonConvergenceException)
+                    {
+                        // A numerical routine gave up (an iteration that did not converge, an overflow): the branch ends
+                        // at its last point with what failed, and keeps what it has.
+                        string where = list.Count > 0
+                            ? $" beyond {driver.ParameterName()} = {list[^1].X[s.Problem.ParameterComponent].ToString("G8", System.Globalization.CultureInfo.InvariantCulture)}"
+                            : " at the start point";
+                        string what = $"numerical failure{where}: {e.Message.TrimEnd('.')} ({e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name})";
+                        if (list.Count > 0)
+                            list[^1] = list[^1] with { Kind = list[^1].Kind == PointKind.Regular ? PointKind.EP : list[^1].Kind, Note = what, StopReason = StopReason.NoConvergence };
+                        else
+                            list.Add(new PathPoint((double[])s.X.Clone(), new double[s.X.Length], PointKind.EP, PointAnalysis.None, 0, Note: what, StopReason: StopReason.StartFailed));
+                        break;
+                    }
+                    var point = points.Current;
+                    list.Add(point);
+                    if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
+                }
             }
             newton += driver.NewtonIterations;
             factorizations += driver.Factorizations;

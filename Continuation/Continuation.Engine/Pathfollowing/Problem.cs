@@ -72,6 +72,9 @@ public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spe
     /// </summary>
     public bool Unreliable { get; init; }
 
+    /// <summary>Why the spectrum of an <see cref="Unreliable"/> point cannot be trusted (null: untrusted Floquet multipliers).</summary>
+    public string? UnknownBecause { get; init; }
+
     /// <summary>
     /// Growth exponents sorted in decreasing order — the real parts of the eigenvalues of an
     /// equilibrium, ln |μ| of the nontrivial multipliers of a cycle — whose zeros are the crossings

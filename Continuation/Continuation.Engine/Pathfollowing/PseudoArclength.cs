@@ -806,7 +806,8 @@ public sealed class PseudoArclength
         Iterations = s.Iterations, BranchSign = s.BranchSign, BranchLog = s.BranchLog,
     };
 
-    string ParameterName()
+    /// <summary>The continued parameter's name (from the stop conditions), for notes.</summary>
+    public string ParameterName()
     {
         foreach (var bound in _stops.Bounds) if (bound.Component == _k) return bound.Name;
         foreach (var uv in _stops.UserValues) if (uv.Component == _k) return uv.Name;

@@ -167,7 +167,9 @@ public static class CycleNormalForms
     /// <summary>The eigenvector of the eigenvalue closest to <paramref name="target"/>, or null when none is within 1e-2.</summary>
     static MathNet.Numerics.LinearAlgebra.Vector<Complex>? ComplexVector(Matrix<Complex> a, Complex target)
     {
-        var evd = a.Evd(Symmetricity.Asymmetric);
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<Complex> evd;
+        try { evd = a.Evd(Symmetricity.Asymmetric); }
+        catch (MathNet.Numerics.NonConvergenceException) { return null; } // no coefficient: NaN
         int best = -1;
         for (int i = 0; i < a.RowCount; i++)
             if (best < 0 || (evd.EigenValues[i] - target).Magnitude < (evd.EigenValues[best] - target).Magnitude) best = i;
@@ -193,7 +195,9 @@ public static class CycleNormalForms
     /// <summary>The real eigenvector of the eigenvalue closest to −1, or null when none is within 1e-2.</summary>
     static MathNet.Numerics.LinearAlgebra.Vector<double>? FlipVector(Matrix<double> a)
     {
-        var evd = a.Evd(Symmetricity.Asymmetric);
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
+        try { evd = a.Evd(Symmetricity.Asymmetric); }
+        catch (MathNet.Numerics.NonConvergenceException) { return null; } // no coefficient: NaN
         int best = -1;
         for (int i = 0; i < a.RowCount; i++)
             if (best < 0 || (evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;

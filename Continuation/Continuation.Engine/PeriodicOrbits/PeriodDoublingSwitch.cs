@@ -22,7 +22,12 @@ public static class PeriodDoublingSwitch
         problem.Accept(x);
         var mono = problem.Monodromy(x);
         var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
-        var evd = m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
+        try { evd = m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric); }
+        catch (MathNet.Numerics.NonConvergenceException)
+        {
+            throw new ArgumentException("the eigenvalues of the monodromy matrix at the period-doubling point could not be computed (the QR iteration did not converge)");
+        }
         int best = 0;
         var ev = evd.EigenValues;
         for (int i = 1; i < n; i++) if ((ev[i] + 1).Magnitude < (ev[best] + 1).Magnitude) best = i;

@@ -36,6 +36,8 @@ public enum ConnectivityError
     ZeroRowSum,
     /// <summary>A row sum is not positive, so D^{-1/2} of the symmetric route does not exist.</summary>
     NonPositiveRowSum,
+    /// <summary>The eigen-decomposition of the matrix did not converge.</summary>
+    NoSpectrum,
     /// <summary>No eigenvalue equal to 1 was found (cannot happen for a row-normalised matrix unless the tolerance is far too tight).</summary>
     NoHomogeneousMode,
 }

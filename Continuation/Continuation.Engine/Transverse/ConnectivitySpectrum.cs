@@ -110,7 +110,7 @@ public sealed class ConnectivitySpectrum
         ArgumentOutOfRangeException.ThrowIfNegative(homogeneousTolerance);
         w.EnsureRowNormalized(rowSumTolerance);
         int n = w.Size;
-        var evd = w.ToMatrix().Evd(Symmetricity.Asymmetric);
+        var evd = Decompose(() => w.ToMatrix().Evd(Symmetricity.Asymmetric), w.FileName);
         var d = evd.D;
         var x = evd.EigenVectors;
         var values = new Complex[n];
@@ -174,7 +174,7 @@ public sealed class ConnectivitySpectrum
         var invSqrt = sums.Select(s => 1 / Math.Sqrt(s)).ToArray();
         // Symmetrise exactly (average of A and Aᵀ) so the symmetric solver sees a symmetric matrix.
         var s = Matrix<double>.Build.Dense(n, n, (i, j) => 0.5 * (a[i, j] + a[j, i]) * invSqrt[i] * invSqrt[j]);
-        var evd = s.Evd(Symmetricity.Symmetric);
+        var evd = Decompose(() => s.Evd(Symmetricity.Symmetric), a.FileName);
         var values = new Complex[n];
         var vectors = new Complex[n][];
         for (int k = 0; k < n; k++)
@@ -273,4 +273,14 @@ public sealed class ConnectivitySpectrum
     static string Format(Complex z) => z.Imaginary == 0
         ? z.Real.ToString("G12", CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{z.Real:G12} {(z.Imaginary < 0 ? '−' : '+')} {Math.Abs(z.Imaginary):G12}i");
+
+    /// <summary>The eigen-decomposition, or a <see cref="ConnectivityError.NoSpectrum"/> error that says so.</summary>
+    static MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> Decompose(Func<MathNet.Numerics.LinearAlgebra.Factorization.Evd<double>> evd, string? fileName)
+    {
+        try { return evd(); }
+        catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException)
+        {
+            throw new ConnectivityException(ConnectivityError.NoSpectrum, "the eigenvalues of the connectivity matrix could not be computed (the QR iteration did not converge)", fileName, innerException: e);
+        }
+    }
 }

@@ -96,6 +96,9 @@ public sealed class TransverseStability
     }
 
     /// <summary>Per-thread buffers for equilibria (also one per line of an <see cref="InstabilityMap"/>).</summary>
+    /// <summary>Eigenvalues that could not be computed: NaN, so that the growth they give is unknown.</summary>
+    static Complex[] Unknown(int n) => Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
+
     internal sealed class EquilibriumWorker(TransverseStability owner)
     {
         readonly Derivatives _d = new(owner.System);
@@ -123,7 +126,8 @@ public sealed class TransverseStability
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < n; j++) _real[j * n + i] = _jac[i * n + j] + c * _dh[i * n + j];
                 var a = Matrix<double>.Build.Dense(n, n, (double[])_real.Clone());
-                return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
+                try { return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
+                catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
             }
             else
             {
@@ -131,7 +135,8 @@ public sealed class TransverseStability
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < n; j++) _complex[j * n + i] = _jac[i * n + j] + c * _dh[i * n + j];
                 var a = Matrix<Complex>.Build.Dense(n, n, (Complex[])_complex.Clone());
-                return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
+                try { return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
+                catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
             }
         }
 
@@ -307,8 +312,6 @@ public sealed class TransverseStability
             try { return m.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
             catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
         }
-
-        static Complex[] Unknown(int n) => Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
 
         /// <summary>Growth of mode <paramref name="mode"/>; for the homogeneous mode also the trivial multiplier's distance from 1.</summary>
         public ModeGrowth Growth(int mode, out double? trivialError)
