@@ -202,16 +202,58 @@ public static class Figures
         return plot;
     }
 
+    /// <summary>
+    /// How the branches of a one-parameter diagram are coloured: when they differ in exactly one other
+    /// parameter, constant along each (an overlay of diagrams at several couplings), by its value, with
+    /// one legend entry per value ("ε = 12", the <c>Legend</c> returned); otherwise each branch in its
+    /// own colour (and a null <c>Legend</c>: the caller names the branch).
+    /// </summary>
+    static (bool Grouped, Func<BranchData, (Color Color, string? Group)> For) Colouring(List<BranchData> branches, string parameter)
+    {
+        string? grouping = null;
+        Dictionary<BranchData, double>? values = null;
+        if (branches.Count > 1 && branches[0].Points.Columns is var columns
+            && Array.IndexOf(columns.ToArray(), "n_unstable") is int from and >= 0 && Array.IndexOf(columns.ToArray(), "period") is int to && to > from)
+        {
+            var candidates = new List<(string Name, Dictionary<BranchData, double> Values)>();
+            foreach (var p in columns.Skip(from + 1).Take(to - from - 1).Where(c => c != parameter))
+            {
+                var v = new Dictionary<BranchData, double>();
+                foreach (var b in branches)
+                {
+                    if (!b.Points.Has(p)) { v = null; break; }
+                    var column = Column(b.Points, p);
+                    if (column.Max() - column.Min() > 1e-12 * Math.Max(1, Math.Abs(column[0]))) { v = null; break; }
+                    v[b] = column[0];
+                }
+                if (v is not null && v.Values.Distinct().Count() > 1) candidates.Add((p, v));
+            }
+            if (candidates.Count == 1) (grouping, values) = candidates[0];
+        }
+        if (grouping is null || values is null)
+        {
+            var own = branches.Select((b, i) => (b, i)).ToDictionary(x => x.b, x => Palette[x.i % Palette.Length]);
+            return (false, b => (own[b], null));
+        }
+        var order = values.Values.Distinct().Order().ToList();
+        return (true, b =>
+        {
+            double v = values[b];
+            return (Palette[order.IndexOf(v) % Palette.Length], $"{AxisName(grouping)} = {v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}");
+        });
+    }
+
     static Plot OneParameter(OutputData data, List<BranchData> branches, string parameter, string variable)
     {
         var plot = NewPlot($"{data.Case}", AxisName(parameter), StateAxis(data, variable));
-        int colour = 0;
+        var colouring = Colouring(branches, parameter);
         var kindsShown = new HashSet<string>();
+        var groupsShown = new HashSet<string>();
         var placed = new List<(double X, double Y)>();
         var (xSpan, ySpan) = Spans(branches, parameter, variable);
         foreach (var b in branches)
         {
-            var color = Palette[colour++ % Palette.Length];
+            var (color, group) = colouring.For(b);
             var t = b.Points;
             var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
@@ -219,7 +261,8 @@ public static class Figures
             var curves = cycle && t.Has(variable + "_max")
                 ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
                 : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
-            string legend = $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})";
+            // Grouped: one entry per value of the grouping parameter; else one per branch.
+            string legend = group is null ? $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})" : groupsShown.Add(group) ? group : "";
             foreach (var y in curves)
             {
                 AddStabilityLine(plot, x, y, stable, color, legend);
@@ -256,17 +299,18 @@ public static class Figures
     {
         bool hz = data.TimeUnit is "ms" or "s";
         var plot = NewPlot($"{data.Case}: frequency of the cycles", AxisName(parameter), hz ? "frequency (Hz)" : "frequency (1/time)");
-        int colour = 0;
+        var colouring = Colouring(branches, parameter);
+        var groupsShown = new HashSet<string>();
         foreach (var b in branches)
         {
-            var color = Palette[colour++ % Palette.Length];
+            var (color, group) = colouring.For(b);
             if (b.Kind != "periodic") continue;
             var t = b.Points;
             var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
             double scale = data.TimeUnit == "ms" ? 1000 : 1;
             var f = Enumerable.Range(0, t.Rows.Count).Select(i => scale / t.Number(i, "period")).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
-            AddStabilityLine(plot, x, f, stable, color, b.Name);
+            AddStabilityLine(plot, x, f, stable, color, group is null ? b.Name : groupsShown.Add(group) ? group : "");
         }
         plot.ShowLegend(Edge.Right);
         return plot;

@@ -141,4 +141,38 @@ public sealed class HomogeneousCycleCaseTests
         Assert.Equal(CaseOutput.D(primary[1]["Iext_e"]), CaseOutput.D(doubled[2]["Iext_e"]), 1e-6);
         Assert.Equal(2 * CaseOutput.D(primary[1]["period"]), CaseOutput.D(doubled[2]["period"]), 1e-5);
     }
+
+    [Fact]
+    public void Eps30CycleIsTracedFromTheFirstHopfPointToTheSecondThroughItsFoldsAndDoublings()
+    {
+        // The paper's overlay at eps = 30 (Cases/homogeneous-iext-overlay.yaml): the cycle born at HB1 passes
+        // close to a homoclinic orbit (long periods, multipliers spanning many orders) and ends at HB2.
+        var overlay = File.ReadAllLines(RepositoryPaths.Case("homogeneous-iext-overlay.yaml"));
+        string Run(string name) => overlay.Single(l => l.Contains($"{{ name: {name},", StringComparison.Ordinal));
+        using var output = new CaseOutput();
+        output.RunText($$"""
+            name: eps30
+            model: NextGenNeuralMass.Homogeneous
+            parameters: { Iext_e: -5.0, eps: 12.0 }
+            start: { integrate: { t_end: 5000 } }
+            numerics: { ds: 0.01, ds_min: 1.0e-5, ds_max: 0.1, ntst: 100, ncol: 7 }
+            runs:
+            {{Run("fp30")}}
+            {{Run("lc30")}}
+            """);
+        var special = output.Csv("special_points.csv");
+        var hb = special.Where(r => r["branch"] == "fp30" && r["type"] == "HB").ToList();
+        Assert.Equal(2, hb.Count);
+        var cycle = special.Where(r => r["branch"] == "lc30").ToList();
+        Assert.All(cycle, r => Assert.True(r["located"] == "true", $"{r["label"]} at Iext_e = {r["Iext_e"]} not located: {r["note"]}"));
+        Assert.True(cycle.Count(r => r["type"] == "LPC") >= 10, $"{cycle.Count(r => r["type"] == "LPC")} folds of cycles");
+        Assert.True(cycle.Count(r => r["type"] == "PD") >= 4, $"{cycle.Count(r => r["type"] == "PD")} period doublings");
+        var end = cycle[^1];
+        Assert.Equal("EP", end["type"]);
+        Assert.Contains("Hopf", end["note"]);
+        Assert.Equal(CaseOutput.D(hb[1]["Iext_e"]), CaseOutput.D(end["Iext_e"]), 1e-3);
+        // Near the homoclinic orbit the period grows large.
+        var branch = output.Csv("branches/lc30.csv");
+        Assert.True(branch.Max(r => CaseOutput.D(r["period"])) > 100, "no long-period cycles near the homoclinic orbit");
+    }
 }
