@@ -114,6 +114,22 @@ public sealed class OutputDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void AFigureThatCannotBeWrittenIsExitCode1AndLeavesNoPartialFile()
+    {
+        string output = _cli.PathOf("out");
+        // Where the figure should go there is a directory: writing it fails as a full disk would.
+        Directory.CreateDirectory(Path.Combine(output, "bifurcation-mu-x.png"));
+        var (code, _, stderr) = Run(["run", _cli.WriteCase(FoldCase), "--out", output]);
+        Assert.True(code == ExitCodes.BranchFailed, $"exit code {code}:\n{stderr}");
+        Assert.Contains("error: figures not drawn", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Empty(Directory.GetFiles(output, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(output, ".*.tmp"));
+        // The results themselves are complete.
+        Assert.Matches("\"complete\": true", File.ReadAllText(Path.Combine(output, "summary.json")));
+    }
+
+    [Fact]
     public void ResultsOfTheCaseBeforeAreRemoved()
     {
         string output = _cli.PathOf("out");
