@@ -14,16 +14,6 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    static void AssertOneCleanError(int code, string stderr, params string[] expected)
-    {
-        Assert.True(code == ExitCodes.BadInput, $"exit code {code}, expected 2; stderr:\n{stderr}");
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.DoesNotContain("Exception", stderr);
-        var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 1, $"expected one error line, got {errors.Count}:\n{stderr}");
-        foreach (var e in expected) Assert.Contains(e, errors[0]);
-    }
-
     /// <summary>
     /// <c>cont validate</c> rejects <paramref name="text"/> with a message at case.yaml:<paramref name="line"/>
     /// containing <paramref name="expected"/>; <c>cont run</c> gives the same message and writes nothing.

@@ -147,6 +147,17 @@ public sealed class CliHarness : IDisposable
 
     public string PathOf(params string[] parts) => Path.Combine([Directory, .. parts]);
 
+    /// <summary>Exit code 2 and exactly one <c>error:</c> line on stderr containing each of <paramref name="expected"/>; no stack trace.</summary>
+    public static void AssertOneCleanError(int code, string stderr, params string[] expected)
+    {
+        Assert.True(code == ExitCodes.BadInput, $"exit code {code}, expected 2; stderr:\n{stderr}");
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.DoesNotContain("Exception", stderr);
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1, $"expected one error line, got {errors.Count}:\n{stderr}");
+        foreach (var e in expected) Assert.Contains(e, errors[0]);
+    }
+
     public static (int Code, string Stdout, string Stderr) Run(string[] args, CancellationToken cancellation = default)
     {
         var stdout = new StringWriter();

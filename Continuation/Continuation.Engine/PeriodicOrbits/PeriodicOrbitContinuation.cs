@@ -236,15 +236,6 @@ public static class PeriodicOrbitContinuation
         var mesh = new CycleMesh(scheme, from.Scheme.Degree == scheme.Degree
             ? Mesh.Adapt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, ntst)
             : Mesh.Uniform(ntst));
-        var x = new double[n * mesh.Nodes + 2];
-        var tmp = new double[n];
-        for (int i = 0; i < mesh.Nodes; i++)
-        {
-            Mesh.EvaluateAt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, mesh.NodeTime(i), tmp);
-            tmp.CopyTo(x, i * n);
-        }
-        x[^2] = unknowns[oldLen];
-        x[^1] = unknowns[oldLen + 1];
-        return (mesh, x);
+        return (mesh, Interpolate(from, unknowns, mesh, n));
     }
 }
