@@ -143,7 +143,7 @@ public static class Program
         var (path, options) = ParseArguments(args, ["--connectivity"], []);
         var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
         TransverseSetup.Prepare(c); // reads and checks the connectivity matrix of transverse runs
-        stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => $"{r.Name} ({r.Kind} in {(r.SecondParameter is null || r.Kind == "transverse" ? r.Parameter : $"{r.Parameter} x {r.SecondParameter}")})"))}");
+        stdout.WriteLine($"{path}: ok: case {c.Name}, model {c.Model.Name}, {c.Runs.Count} run(s): {string.Join(", ", c.Runs.Select(r => r.Kind.Describe(r)))}");
         return ExitCodes.Success;
     }
 

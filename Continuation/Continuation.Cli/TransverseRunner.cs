@@ -28,7 +28,7 @@ public static class TransverseSetup
     /// </summary>
     public static TransverseStability? Prepare(CaseFile caseFile, TransverseOptions? options = null)
     {
-        var first = caseFile.Runs.FirstOrDefault(r => r.Kind is "transverse" or "transverse-map");
+        var first = caseFile.Runs.FirstOrDefault(r => r.Kind.NeedsConnectivity);
         if (first is null) return null;
         string file = System.IO.Path.GetFileName(caseFile.Path);
         var spec = caseFile.Connectivity
@@ -69,7 +69,7 @@ public sealed partial class CaseRunner
     bool TransverseFailed => _transverseFailed;
 
     /// <summary>Reads the connectivity before any computation so that a bad matrix costs nothing. False: bad input (reported, summary written).</summary>
-    bool PrepareTransverse(OutputWriter writer, System.Diagnostics.Stopwatch clock)
+    bool PrepareTransverse()
     {
         try
         {
@@ -78,15 +78,14 @@ public sealed partial class CaseRunner
         }
         catch (CaseException e)
         {
-            log.WriteLine($"error: {e.Formatted}");
-            writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
-            return false;
+            return Stop(e);
         }
     }
 
     /// <summary>Runs one transverse run. False: bad input (reported, summary written).</summary>
-    bool RunTransverse(RunSpec run, OutputWriter writer, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
+    internal bool RunTransverse(RunSpec run, CancellationToken cancellation)
     {
+        var writer = _writer;
         var spec = run.Transverse!;
         string file = Path.GetFileName(caseFile.Path);
         var branch = _branches.FirstOrDefault(b => b.Name == spec.Of);
@@ -102,9 +101,7 @@ public sealed partial class CaseRunner
         }
         catch (CaseException e)
         {
-            log.WriteLine($"error: {e.Formatted}");
-            writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, clock.Elapsed.TotalMilliseconds);
-            return false;
+            return Stop(e);
         }
         catch (OperationCanceledException)
         {
@@ -120,8 +117,9 @@ public sealed partial class CaseRunner
     }
 
     /// <summary>Runs a transverse-map run. False: bad input (reported, summary written).</summary>
-    bool RunMap(RunSpec run, OutputWriter writer, System.Diagnostics.Stopwatch clock, CancellationToken cancellation)
+    internal bool RunMap(RunSpec run, CancellationToken cancellation)
     {
+        var writer = _writer;
         var spec = run.Map!;
         var parameters = (double[])caseFile.Parameters.Clone();
         foreach (var (name, value) in run.ParameterOverrides) parameters[caseFile.Model.ParameterIndex(name)] = value;

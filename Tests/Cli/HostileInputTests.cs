@@ -202,10 +202,10 @@ public sealed class HostileInputTests : IDisposable
     [InlineData("{ name: x, kind: periodic, parameter: Iext_e, from: fp.LP1 }", "a periodic run starts at an HB point", "fp.LP1 is an LP point of the equilibrium run 'fp'")]
     [InlineData("{ name: x, kind: fold-curve, parameters: [Iext_e, eps], from: fp.HB1 }", "a fold-curve run starts at an LP point", "fp.HB1 is an HB point")]
     [InlineData("{ name: x, kind: hopf-curve, parameters: [Iext_e, eps], from: lc.PD1 }", "a hopf-curve run starts at an HB point", "of the periodic run 'lc'")]
-    [InlineData("{ name: x, kind: pd-curve, parameters: [Iext_e, eps], from: fp.HB1 }", "a pd-curve run starts at a PD point of a periodic run")]
+    [InlineData("{ name: x, kind: pd-curve, parameters: [Iext_e, eps], from: fp.HB1 }", "a pd-curve run starts at a PD point of a periodic branch")]
     [InlineData("{ name: x, kind: lpc-curve, parameters: [Iext_e, eps], from: lc.PD1 }", "an lpc-curve run starts at an LPC point")]
-    [InlineData("{ name: x, kind: homoclinic, parameters: [Iext_e, eps], from: fp.EP1 }", "a homoclinic run starts at a point of a periodic run")]
-    [InlineData("{ name: x, kind: equilibrium, parameter: Iext_e, from: lc.EP1 }", "an equilibrium run starts at a point of an equilibrium run")]
+    [InlineData("{ name: x, kind: homoclinic, parameters: [Iext_e, eps], from: fp.EP1 }", "a homoclinic run starts at a point of a periodic branch")]
+    [InlineData("{ name: x, kind: equilibrium, parameter: Iext_e, from: lc.EP1 }", "an equilibrium run starts at a point of an equilibrium branch")]
     public void ValidateRejectsAStartPointOfTheWrongKindWithoutComputing(string run, params string[] expected)
     {
         string path = _cli.WriteCase(KindsCase(run));

@@ -61,7 +61,7 @@ public sealed record PointReference(string Branch, string Label, int Line)
 public sealed record RunSpec
 {
     public required string Name { get; init; }
-    public required string Kind { get; init; }
+    public required Runs.RunKind Kind { get; init; }
     public required int Line { get; init; }
     public required string Parameter { get; init; }
     /// <summary>The second continued parameter of a two-parameter curve.</summary>

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Continuation.Cli.Runs;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
 using Continuation.Systems;
@@ -42,14 +42,15 @@ public sealed partial class CaseReader
     /// <c>numerics: { ntst, ncol, adapt }</c> for the cycles (default NTST 40, NCOL 4) and
     /// <c>start: { state: … }</c> (default: the zero state, as in the paper).
     /// </summary>
-    RunSpec ParseMapRun(YamlMappingNode map, YamlNode kindNode, string where, string name, OdeSystem model, Numerics numerics, List<RunSpec> earlier)
+    internal RunSpec ReadMapRun(RunNode node)
     {
+        var (map, kindNode, where, name, model, numerics, earlier) = (node.Map, node.KindNode, node.Where, node.Name, node.Model, node.Numerics, node.Earlier);
         foreach (var k in map.Children.Keys)
             if (k is YamlScalarNode { Value: { } key } && !MapRunKeys.Contains(key))
                 throw Error(k, $"{where}.{key}: not used by a transverse-map run (its keys: {string.Join(", ", MapRunKeys)})");
         if (model is not ICoupledSystem)
             throw Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes");
-        if (earlier.FirstOrDefault(r => r.Kind == "transverse-map") is { } other)
+        if (earlier.FirstOrDefault(r => r.Kind is MapRun) is { } other)
             throw Error(kindNode, $"{where}.kind: run '{other.Name}' is already a transverse-map (a case has one map: transverse/map.csv)");
         var gridNode = Get(map, "grid") ?? throw Error(map, $"{where}: missing key 'grid' (e.g. grid: {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }})");
         if (gridNode is not YamlMappingNode grid || grid.Children.Count != 2)
@@ -85,7 +86,7 @@ public sealed partial class CaseReader
         double[]? initial = Get(map, "start") is { } startNode ? ParseStart(startNode, model, $"{where}.start").State : null;
         return new RunSpec
         {
-            Name = name, Kind = "transverse-map", Line = (int)map.Start.Line,
+            Name = name, Kind = node.Kind, Line = (int)map.Start.Line,
             Parameter = axes[0].Parameter, SecondParameter = axes[1].Parameter,
             ParameterOverrides = overrides, Options = numerics.Continuation, Collocation = collocation,
             Map = new MapSpec(axes[0], axes[1], collocation, initial),
@@ -130,8 +131,9 @@ public sealed partial class CaseReader
     }
 
     /// <summary>A run of kind <c>transverse</c>: <c>of: BRANCH</c>, optional <c>at: [LABEL, …]</c>.</summary>
-    RunSpec ParseTransverseRun(YamlMappingNode map, YamlNode kindNode, string where, string name, Systems.OdeSystem model, List<RunSpec> earlier)
+    internal RunSpec ReadTransverseRun(RunNode node)
     {
+        var (map, kindNode, where, name, model, earlier) = (node.Map, node.KindNode, node.Where, node.Name, node.Model, node.Earlier);
         foreach (var k in map.Children.Keys)
             if (k is YamlScalarNode { Value: { } key } && !TransverseRunKeys.Contains(key))
                 throw Error(k, $"{where}.{key}: not used by a transverse run (its keys: {string.Join(", ", TransverseRunKeys)})");
@@ -143,8 +145,8 @@ public sealed partial class CaseReader
         var source = earlier.FirstOrDefault(r => r.Name == of);
         if (source is null)
             throw Error(ofNode, $"{where}.of: no earlier run named '{of}'" + (earlier.Count > 0 ? $" (earlier runs: {string.Join(", ", earlier.Select(r => r.Name))})" : ""));
-        if (source.Kind == "transverse")
-            throw Error(ofNode, $"{where}.of: '{of}' is a transverse run, not a branch");
+        if (source.Kind.Branch is null)
+            throw Error(ofNode, $"{where}.of: '{of}' is a {source.Kind} run, not a branch");
         if (earlier.FirstOrDefault(r => r.Transverse?.Of == of) is { } twin)
             throw Error(ofNode, $"{where}.of: branch '{of}' is already analysed by run '{twin.Name}' (both would write transverse/{of}.csv)");
 
@@ -156,7 +158,7 @@ public sealed partial class CaseReader
             for (int i = 0; i < items.Count; i++)
             {
                 string label = Scalar(items[i], $"{where}.at[{i}]");
-                if (!Regex.IsMatch(label, "^(LP|HB|BP|UZ|EP|LPC|PD|NS|BPC|CP|BT|GH|ZH|HH)[1-9][0-9]*$"))
+                if (!IsPointLabel(label))
                     throw Error(items[i], $"{where}.at: '{label}' is not a point label (HB1, UZ2, PD1, EP1 …)");
                 if (at.Any(a => a.Item1 == label)) throw Error(items[i], $"{where}.at: '{label}' is listed twice");
                 at.Add((label, (int)items[i].Start.Line));
@@ -165,7 +167,7 @@ public sealed partial class CaseReader
 
         return new RunSpec
         {
-            Name = name, Kind = "transverse", Line = (int)map.Start.Line,
+            Name = name, Kind = node.Kind, Line = (int)map.Start.Line,
             Parameter = source.Parameter, SecondParameter = source.SecondParameter,
             Options = source.Options, Collocation = source.Collocation,
             Transverse = new TransverseSpec(of, (int)ofNode.Start.Line, at),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Continuation.Cli.Runs;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
 using Continuation.Results;
@@ -20,8 +21,6 @@ public sealed partial class CaseReader
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "verification_tolerance", "max_turn", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];
-    static readonly string[] Kinds = ["equilibrium", "periodic", "fold-curve", "hopf-curve", "lpc-curve", "pd-curve", "ns-curve", "homoclinic", "transverse", "transverse-map"];
-    static readonly string[] PlannedKinds = [];
 
     readonly string _file;
     readonly Func<string, OdeSystem?> _models;
@@ -159,26 +158,27 @@ public sealed partial class CaseReader
         if (earlier.Any(r => r.Name == name)) throw Error(nameNode, $"{where}.name: a run named '{name}' already exists");
         where = $"runs[{index}] ({name})";
 
-        var kindNode = Get(map, "kind") ?? throw Error(map, $"{where}: missing key 'kind' (one of {string.Join(", ", Kinds)})");
-        string kind = Scalar(kindNode, $"{where}.kind");
-        if (!Kinds.Contains(kind))
-        {
-            string msg = PlannedKinds.Contains(kind)
-                ? $"{where}.kind: '{kind}' runs are not available in this version yet (available: {string.Join(", ", Kinds)})"
-                : $"{where}.kind: unknown run kind '{kind}' (expected one of {string.Join(", ", Kinds)})";
-            throw Error(kindNode, msg);
-        }
-        if (kind == "transverse") return ParseTransverseRun(map, kindNode, where, name, model, earlier); // CaseReader.Transverse.cs
-        if (kind == "transverse-map") return ParseMapRun(map, kindNode, where, name, model, numerics, earlier);
-        RejectTransverseKeys(map, where, kind);
+        string kinds = string.Join(", ", RunKind.All);
+        var kindNode = Get(map, "kind") ?? throw Error(map, $"{where}: missing key 'kind' (one of {kinds})");
+        string kindName = Scalar(kindNode, $"{where}.kind");
+        var kind = RunKind.Find(kindName) ?? throw Error(kindNode, $"{where}.kind: unknown run kind '{kindName}' (expected one of {kinds})");
+        return kind.Read(this, new RunNode(kind, map, kindNode, where, name, model, numerics, earlier));
+    }
 
-        bool curve = kind is "fold-curve" or "hopf-curve" or "lpc-curve" or "pd-curve" or "ns-curve" or "homoclinic";
+    /// <summary>A run of a <see cref="BranchRun"/> kind: equilibria, cycles, a curve, the homoclinic approximation.</summary>
+    internal RunSpec ReadBranchRun(BranchRun runKind, RunNode node)
+    {
+        var (map, where, name, model, numerics, earlier) = (node.Map, node.Where, node.Name, node.Model, node.Numerics, node.Earlier);
+        var kind = runKind.Kind;
+        RejectTransverseKeys(map, where, runKind.Name);
+
+        bool curve = kind.ContinuedParameters() == 2;
         string parameter;
         string? second = null;
         if (curve)
         {
             if (Get(map, "parameter") is { } single)
-                throw Error(single, $"{where}.parameter: a {kind} is continued in two parameters: write parameters: [a, b]");
+                throw Error(single, $"{where}.parameter: a {runKind} is continued in two parameters: write parameters: [a, b]");
             var psNode = Get(map, "parameters") ?? throw Error(map, $"{where}: missing key 'parameters' (the two continued parameters, e.g. [Iext_e, eps])");
             if (psNode is not YamlSequenceNode seq || seq.Children.Count != 2)
                 throw Error(psNode, $"{where}.parameters: expected a list of two parameter names such as [Iext_e, eps]");
@@ -221,7 +221,7 @@ public sealed partial class CaseReader
             if (!IsPointLabel(label))
                 throw Error(fnode, $"{where}.from: '{label}' is not a point label (LP1, HB2, BP1, UZ3, EP1, PD1, LPC1 …)");
             from = new PointReference(branch, label, (int)fnode.Start.Line);
-            CheckFrom(kind, from, earlier.First(r => r.Name == branch), fnode, where); // CaseReader.Checks.cs
+            CheckFrom(runKind, from, earlier.First(r => r.Name == branch), fnode, where); // CaseReader.Checks.cs
         }
 
         var overrides = !curve && Get(map, "parameters") is { } ponode ? ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
@@ -231,8 +231,8 @@ public sealed partial class CaseReader
         var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
         var options = runNumerics.Continuation;
         if (curve && from is null)
-            throw Error(map, $"{where}: a {kind} run starts from a labelled point: from: <branch>.{kind switch { "fold-curve" => "LP1", "hopf-curve" => "HB1", "lpc-curve" => "LPC1", "pd-curve" => "PD1", "ns-curve" => "NS1", _ => "EP1 (a cycle of large period)" }}");
-        if (kind == "periodic" && from is null)
+            throw Error(map, $"{where}: a {runKind} run starts from a labelled point: from: <branch>.{(kind.Locus() is { } locus ? $"{locus}1" : "EP1 (a cycle of large period)")}");
+        if (kind == BranchKind.Periodic && from is null)
             throw Error(map, $"{where}: a periodic run starts from a labelled point: from: <branch>.HB1 (a Hopf point), <branch>.PD1 (period doubling) or a point of a cycle branch");
 
         var bounds = new List<NamedBound>();
@@ -247,9 +247,9 @@ public sealed partial class CaseReader
                     options = options with { MaxSteps = Int(valueNode, $"{where}.stop.max_steps", 1) };
                     continue;
                 }
-                if (key == "period" && kind == "homoclinic")
+                if (key == "period" && kind == BranchKind.Homoclinic)
                     throw Error(keyNode, $"{where}.stop.period: the period is frozen on a homoclinic run");
-                if (key == "period" && kind == "periodic")
+                if (key == "period" && kind == BranchKind.Periodic)
                 {
                     var limits = Numbers(valueNode, $"{where}.stop.period");
                     if (limits.Count == 1 && limits[0] > 0) bounds.Add(new NamedBound("period", 0, limits[0]));
@@ -258,7 +258,7 @@ public sealed partial class CaseReader
                     continue;
                 }
                 if (model.ParameterIndex(key) < 0)
-                    throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps{(kind == "periodic" ? ", period" : "")})");
+                    throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps{(kind == BranchKind.Periodic ? ", period" : "")})");
                 if (key != parameter && key != second)
                     throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter{(second is null ? $" '{parameter}'" : $"s '{parameter}' and '{second}'")} vary on this run");
                 var pair = Numbers(valueNode, $"{where}.stop.{key}");
@@ -283,11 +283,11 @@ public sealed partial class CaseReader
         }
 
         try { options.Validate(); }
-        catch (ArgumentException e) { throw Error(Get(map, "numerics") ?? node, $"{where}: {e.Message}"); }
+        catch (ArgumentException e) { throw Error(Get(map, "numerics") ?? map, $"{where}: {e.Message}"); }
 
         return new RunSpec
         {
-            Name = name, Kind = kind, Line = (int)node.Start.Line, Parameter = parameter, SecondParameter = second,
+            Name = name, Kind = runKind, Line = (int)map.Start.Line, Parameter = parameter, SecondParameter = second,
             Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, DirectionGiven = Get(map, "direction") is not null, From = from,
             ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
         };

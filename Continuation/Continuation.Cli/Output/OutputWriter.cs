@@ -52,7 +52,7 @@ public sealed partial class OutputWriter
     };
 
     /// <summary>Branches whose points carry the cycle's Floquet multipliers (cycles, and torus curves).</summary>
-    static bool HasMultipliers(BranchKind kind) => kind is BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.NsCurve or BranchKind.LpcCurve or BranchKind.PdCurve;
+    static bool HasMultipliers(BranchKind kind) => kind.CarriesCycles();
 
     /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
     static string? NoteOf(Branch branch, BranchPoint pt)
@@ -168,7 +168,7 @@ public sealed partial class OutputWriter
             {
                 w.WriteStartObject();
                 w.WriteString("name", b.Name);
-                w.WriteString("kind", KindName(b.Kind));
+                w.WriteString("kind", b.Kind.Name());
                 w.WriteStartArray("parameters");
                 foreach (var p in b.ContinuedParameters) w.WriteStringValue(p);
                 w.WriteEndArray();
@@ -247,18 +247,6 @@ public sealed partial class OutputWriter
 
     /// <summary>A special point is located unless the driver could not put it where its defining condition holds.</summary>
     static bool Located(BranchPoint pt) => pt.Details?.Located ?? true;
-
-    /// <summary>The run kind as case files write it.</summary>
-    public static string KindName(BranchKind kind) => kind switch
-    {
-        BranchKind.FoldCurve => "fold-curve",
-        BranchKind.HopfCurve => "hopf-curve",
-        BranchKind.Homoclinic => "homoclinic",
-        BranchKind.LpcCurve => "lpc-curve",
-        BranchKind.PdCurve => "pd-curve",
-        BranchKind.NsCurve => "ns-curve",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 
     public static string EngineVersion =>
         typeof(Branch).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

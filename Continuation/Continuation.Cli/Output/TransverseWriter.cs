@@ -96,7 +96,7 @@ public sealed partial class OutputWriter
 
     void WriteMapSummary(Utf8JsonWriter w, RunSpec run, MapResult? map, string? error)
     {
-        w.WriteString("kind", "transverse-map");
+        w.WriteString("kind", run.Kind.Name);
         if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
         var spec = run.Map!;
         foreach (var axis in new[] { spec.X, spec.Y })
@@ -129,24 +129,24 @@ public sealed partial class OutputWriter
     /// <summary>The <c>"transverse"</c> list of summary.json (written only when the case has transverse runs).</summary>
     void WriteTransverseSummary(Utf8JsonWriter w)
     {
-        if (!_case.Runs.Any(r => r.Kind is "transverse" or "transverse-map")) return;
+        if (!_case.Runs.Any(r => r.Kind.NeedsConnectivity)) return;
         w.WriteStartArray("transverse");
         foreach (var (run, r, dispersion, error, map) in _transverse)
         {
             w.WriteStartObject();
             w.WriteString("name", run.Name);
-            if (run.Kind == "transverse-map")
+            if (run.Map is not null)
             {
                 WriteMapSummary(w, run, map, error);
                 w.WriteEndObject();
                 continue;
             }
-            w.WriteString("kind", "transverse");
+            w.WriteString("kind", run.Kind.Name);
             w.WriteString("of", run.Transverse!.Of);
             if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
             if (r is not null)
             {
-                w.WriteString("branch_kind", KindName(r.BranchKind));
+                w.WriteString("branch_kind", r.BranchKind.Name());
                 w.WriteString("states", r.Points.Count > 0 && r.Points[0].StateKind == HomogeneousStateKind.Cycle ? "cycles" : "equilibria");
                 w.WriteNumber("nodes", r.Spectrum.Size);
                 w.WriteNumber("modes", r.Spectrum.Size);
