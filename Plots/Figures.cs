@@ -1,3 +1,5 @@
+using Continuation.Pathfollowing;
+using Continuation.Results;
 using System.Globalization;
 using ScottPlot;
 
@@ -21,41 +23,41 @@ public static class Figures
         Color.FromHex("#ff7f0e"), Color.FromHex("#17becf"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"),
     ];
 
-    static readonly Dictionary<string, (MarkerShape Shape, Color Color, string Legend)> Kinds = new()
+    static readonly Dictionary<PointKind, (MarkerShape Shape, Color Color, string Legend)> Kinds = new()
     {
-        ["LP"] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "LP fold"),
-        ["HB"] = (MarkerShape.FilledSquare, Color.FromHex("#d62728"), "HB Hopf"),
-        ["BP"] = (MarkerShape.FilledDiamond, Color.FromHex("#7f7f7f"), "BP branch point"),
-        ["LPC"] = (MarkerShape.FilledTriangleDown, Color.FromHex("#2ca02c"), "LPC fold of cycles"),
-        ["PD"] = (MarkerShape.FilledCircle, Color.FromHex("#9467bd"), "PD period doubling"),
-        ["NS"] = (MarkerShape.OpenCircle, Color.FromHex("#ff7f0e"), "NS torus"),
-        ["BPC"] = (MarkerShape.OpenDiamond, Color.FromHex("#7f7f7f"), "BPC branch point of cycles"),
-        ["CP"] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "CP cusp"),
-        ["CPC"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#2ca02c"), "CPC cusp of cycles"),
-        ["BT"] = (MarkerShape.FilledSquare, Color.FromHex("#000000"), "BT Bogdanov-Takens"),
-        ["GH"] = (MarkerShape.FilledDiamond, Color.FromHex("#d62728"), "GH generalised Hopf"),
-        ["ZH"] = (MarkerShape.FilledCircle, Color.FromHex("#17becf"), "ZH zero-Hopf"),
-        ["HH"] = (MarkerShape.OpenSquare, Color.FromHex("#d62728"), "HH double Hopf"),
-        ["R1"] = (MarkerShape.FilledTriangleDown, Color.FromHex("#ff7f0e"), "R1 1:1 resonance"),
-        ["R2"] = (MarkerShape.FilledCircle, Color.FromHex("#ff7f0e"), "R2 1:2 resonance"),
-        ["R3"] = (MarkerShape.Asterisk, Color.FromHex("#ff7f0e"), "R3 1:3 resonance"),
-        ["R4"] = (MarkerShape.Cross, Color.FromHex("#ff7f0e"), "R4 1:4 resonance"),
-        ["LPNS"] = (MarkerShape.OpenTriangleDown, Color.FromHex("#2ca02c"), "LPNS fold-torus"),
-        ["PDNS"] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
-        ["LPPD"] = (MarkerShape.OpenTriangleUp, Color.FromHex("#8c564b"), "LPPD fold-flip"),
-        ["GPD"] = (MarkerShape.FilledDiamond, Color.FromHex("#9467bd"), "GPD generalised period doubling"),
-        ["CH"] = (MarkerShape.FilledDiamond, Color.FromHex("#ff7f0e"), "CH Chenciner"),
+        [PointKind.LP] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "LP fold"),
+        [PointKind.HB] = (MarkerShape.FilledSquare, Color.FromHex("#d62728"), "HB Hopf"),
+        [PointKind.BP] = (MarkerShape.FilledDiamond, Color.FromHex("#7f7f7f"), "BP branch point"),
+        [PointKind.LPC] = (MarkerShape.FilledTriangleDown, Color.FromHex("#2ca02c"), "LPC fold of cycles"),
+        [PointKind.PD] = (MarkerShape.FilledCircle, Color.FromHex("#9467bd"), "PD period doubling"),
+        [PointKind.NS] = (MarkerShape.OpenCircle, Color.FromHex("#ff7f0e"), "NS torus"),
+        [PointKind.BPC] = (MarkerShape.OpenDiamond, Color.FromHex("#7f7f7f"), "BPC branch point of cycles"),
+        [PointKind.CP] = (MarkerShape.FilledTriangleUp, Color.FromHex("#000000"), "CP cusp"),
+        [PointKind.CPC] = (MarkerShape.OpenTriangleUp, Color.FromHex("#2ca02c"), "CPC cusp of cycles"),
+        [PointKind.BT] = (MarkerShape.FilledSquare, Color.FromHex("#000000"), "BT Bogdanov-Takens"),
+        [PointKind.GH] = (MarkerShape.FilledDiamond, Color.FromHex("#d62728"), "GH generalised Hopf"),
+        [PointKind.ZH] = (MarkerShape.FilledCircle, Color.FromHex("#17becf"), "ZH zero-Hopf"),
+        [PointKind.HH] = (MarkerShape.OpenSquare, Color.FromHex("#d62728"), "HH double Hopf"),
+        [PointKind.R1] = (MarkerShape.FilledTriangleDown, Color.FromHex("#ff7f0e"), "R1 1:1 resonance"),
+        [PointKind.R2] = (MarkerShape.FilledCircle, Color.FromHex("#ff7f0e"), "R2 1:2 resonance"),
+        [PointKind.R3] = (MarkerShape.Asterisk, Color.FromHex("#ff7f0e"), "R3 1:3 resonance"),
+        [PointKind.R4] = (MarkerShape.Cross, Color.FromHex("#ff7f0e"), "R4 1:4 resonance"),
+        [PointKind.LPNS] = (MarkerShape.OpenTriangleDown, Color.FromHex("#2ca02c"), "LPNS fold-torus"),
+        [PointKind.PDNS] = (MarkerShape.OpenCircle, Color.FromHex("#9467bd"), "PDNS flip-torus"),
+        [PointKind.LPPD] = (MarkerShape.OpenTriangleUp, Color.FromHex("#8c564b"), "LPPD fold-flip"),
+        [PointKind.GPD] = (MarkerShape.FilledDiamond, Color.FromHex("#9467bd"), "GPD generalised period doubling"),
+        [PointKind.CH] = (MarkerShape.FilledDiamond, Color.FromHex("#ff7f0e"), "CH Chenciner"),
     };
 
     /// <summary>Colours of the two-parameter curve kinds.</summary>
-    static readonly Dictionary<string, (Color Color, string Legend)> CurveKinds = new()
+    static readonly Dictionary<BranchKind, (Color Color, string Legend)> CurveKinds = new()
     {
-        ["hopf-curve"] = (Color.FromHex("#d62728"), "Hopf"),
-        ["fold-curve"] = (Color.FromHex("#1f77b4"), "fold of equilibria"),
-        ["lpc-curve"] = (Color.FromHex("#2ca02c"), "fold of cycles"),
-        ["pd-curve"] = (Color.FromHex("#9467bd"), "period doubling"),
-        ["ns-curve"] = (Color.FromHex("#ff7f0e"), "torus (NS)"),
-        ["homoclinic"] = (Color.FromHex("#000000"), "homoclinic (large period)"),
+        [BranchKind.HopfCurve] = (Color.FromHex("#d62728"), "Hopf"),
+        [BranchKind.FoldCurve] = (Color.FromHex("#1f77b4"), "fold of equilibria"),
+        [BranchKind.LpcCurve] = (Color.FromHex("#2ca02c"), "fold of cycles"),
+        [BranchKind.PdCurve] = (Color.FromHex("#9467bd"), "period doubling"),
+        [BranchKind.NsCurve] = (Color.FromHex("#ff7f0e"), "torus (NS)"),
+        [BranchKind.Homoclinic] = (Color.FromHex("#000000"), "homoclinic (large period)"),
     };
 
     /// <summary>Draws every figure the data supports into its directory; returns the file names written.</summary>
@@ -71,7 +73,7 @@ public static class Figures
                 ApplyWindow(plot, data, group.Key, variable);
                 written.Add(Save(plot, data.Directory, $"bifurcation-{group.Key}-{variable}", format));
             }
-            if (branches.Any(b => b.Kind == "periodic"))
+            if (branches.Any(b => b.Kind == BranchKind.Periodic))
             {
                 var plot = Frequency(data, branches, group.Key);
                 ApplyWindow(plot, data, group.Key, "");
@@ -103,7 +105,7 @@ public static class Figures
         }
         foreach (var b in branches)
         {
-            var (color, legend) = CurveKinds.TryGetValue(b.Kind, out var c) ? c : (Palette[0], b.Kind);
+            var (color, legend) = CurveKinds.TryGetValue(b.Kind, out var c) ? c : (Palette[0], b.Kind.Name());
             var t = b.Points;
             var x = Column(t, first);
             var y = Column(t, second);
@@ -116,7 +118,7 @@ public static class Figures
                 string kind = t.Text(i, "type");
                 if (kind.Length == 0) continue;
                 counters[kind] = counters.GetValueOrDefault(kind) + 1;
-                if (!Kinds.TryGetValue(kind, out var style)) continue;
+                if (!Enum.TryParse<PointKind>(kind, out var pointKind) || !Kinds.TryGetValue(pointKind, out var style)) continue;
                 var m = plot.Add.Marker(x[i], y[i], style.Shape, 11, style.Color);
                 if (kindsShown.Add(kind)) m.LegendText = style.Legend;
                 if (placed.Any(p => Math.Abs(p.X - x[i]) < 0.04 * xSpan && Math.Abs(p.Y - y[i]) < 0.035 * ySpan)) continue;
@@ -257,7 +259,7 @@ public static class Figures
             var t = b.Points;
             var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
-            bool cycle = b.Kind == "periodic";
+            bool cycle = b.Kind == BranchKind.Periodic;
             var curves = cycle && t.Has(variable + "_max")
                 ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
                 : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
@@ -275,7 +277,7 @@ public static class Figures
                 string kind = t.Text(i, "type");
                 if (kind.Length == 0) continue;
                 counters[kind] = counters.GetValueOrDefault(kind) + 1;
-                if (!Kinds.TryGetValue(kind, out var style)) continue;
+                if (!Enum.TryParse<PointKind>(kind, out var pointKind) || !Kinds.TryGetValue(pointKind, out var style)) continue;
                 double yv = curves[0][i];
                 var m = plot.Add.Marker(x[i], yv, style.Shape, 11, style.Color);
                 if (kindsShown.Add(kind)) m.LegendText = style.Legend;
@@ -304,7 +306,7 @@ public static class Figures
         foreach (var b in branches)
         {
             var (color, group) = colouring.For(b);
-            if (b.Kind != "periodic") continue;
+            if (b.Kind != BranchKind.Periodic) continue;
             var t = b.Points;
             var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
             double scale = data.TimeUnit == "ms" ? 1000 : 1;

@@ -1,3 +1,4 @@
+using Continuation.Results;
 using System.Globalization;
 using System.Text.Json;
 
@@ -77,7 +78,7 @@ public sealed class Table
 }
 
 /// <summary>One branch as the output files describe it.</summary>
-public sealed record BranchData(string Name, string Kind, IReadOnlyList<string> Parameters, Table Points, double WallMilliseconds, string EndReason);
+public sealed record BranchData(string Name, BranchKind Kind, IReadOnlyList<string> Parameters, Table Points, double WallMilliseconds, string EndReason);
 
 /// <summary>An output directory (DESIGN.md section 5), read back for figures and the report.</summary>
 public sealed class OutputData
@@ -112,9 +113,12 @@ public sealed class OutputData
             {
                 string name = b.GetProperty("name").GetString() ?? "";
                 var parameters = b.TryGetProperty("parameters", out var ps) ? ps.EnumerateArray().Select(p => p.GetString() ?? "").ToList() : [];
+                string kindName = b.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "";
+                if (!BranchKinds.TryParse(kindName, out var kind))
+                    throw new PlotInputException("summary.json", 0, $"branch '{name}': unknown kind '{kindName}' (expected one of {string.Join(", ", BranchKinds.All.Select(x => x.Name()))})");
                 var table = Table.Read(Path.Combine(directory, "branches", name + ".csv"));
                 if (table.Rows.Count == 0) continue;
-                branches.Add(new BranchData(name, b.GetProperty("kind").GetString() ?? "", parameters, table,
+                branches.Add(new BranchData(name, kind, parameters, table,
                     b.TryGetProperty("wall_ms", out var w) ? w.GetDouble() : 0,
                     b.TryGetProperty("end_reason", out var e) ? e.GetString() ?? "" : ""));
             }

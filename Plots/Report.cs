@@ -1,3 +1,4 @@
+using Continuation.Results;
 using System.Globalization;
 using System.Text;
 
@@ -18,7 +19,7 @@ public static class Report
         sb.AppendLine("| branch | kind | parameter | points | wall time | end |");
         sb.AppendLine("|---|---|---|---:|---:|---|");
         foreach (var b in data.Branches)
-            sb.AppendLine($"| {b.Name} | {b.Kind} | {string.Join(", ", b.Parameters)} | {b.Points.Rows.Count} | {b.WallMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms | {Escape(b.EndReason)} |");
+            sb.AppendLine($"| {b.Name} | {b.Kind.Name()} | {string.Join(", ", b.Parameters)} | {b.Points.Rows.Count} | {b.WallMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms | {Escape(b.EndReason)} |");
         sb.AppendLine();
         sb.AppendLine("## Special points");
         sb.AppendLine();

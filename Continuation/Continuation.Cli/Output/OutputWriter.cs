@@ -57,7 +57,7 @@ public sealed partial class OutputWriter
     /// <summary>Multipliers as the note of a cycle's special point, unless the note has them already.</summary>
     static string? NoteOf(Branch branch, BranchPoint pt)
     {
-        if (!HasMultipliers(branch.Kind) || pt.Analysis.Spectrum.Length == 0 || (pt.Note?.Contains("multipliers") ?? false)) return pt.Note;
+        if (!HasMultipliers(branch.Kind) || pt.Analysis.Spectrum.Length == 0 || pt.Details?.ListsMultipliers == true) return pt.Note;
         string mult = "multipliers " + PeriodicOrbitProblem.Format(pt.Analysis.Spectrum);
         return string.IsNullOrEmpty(pt.Note) ? mult : pt.Note + "; " + mult;
     }

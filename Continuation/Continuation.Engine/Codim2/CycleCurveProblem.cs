@@ -271,22 +271,22 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
             {
                 int c = FloquetTests.Closest(mu, 1, Excluded);
                 if (c < 0 || (mu[c] - 1).Magnitude > 1e-2) return null;
-                return new(Period: T, Note: "1:1 resonance (R1): three multipliers at +1; a torus curve ends here on the fold-of-cycles curve" + multipliers);
+                return new(Period: T, Note: "1:1 resonance (R1): three multipliers at +1; a torus curve ends here on the fold-of-cycles curve" + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
             case PointKind.LPPD:
             {
                 int c = _kind == CycleCurveKind.FoldOfCycles ? FloquetTests.Closest(mu, -1, Excluded) : FloquetTests.Closest(mu, 1, Excluded);
                 double target = _kind == CycleCurveKind.FoldOfCycles ? -1 : 1;
                 if (c < 0 || (mu[c] - target).Magnitude > 1e-3) return null;
-                return new(Period: T, Note: "fold-flip (LPPD): multipliers at +1 and -1; the fold-of-cycles and period-doubling curves meet" + multipliers);
+                return new(Period: T, Note: "fold-flip (LPPD): multipliers at +1 and -1; the fold-of-cycles and period-doubling curves meet" + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
             case PointKind.GPD:
-                return new(Period: T, Note: "generalised period doubling (GPD): the period-doubling normal-form coefficient vanishes; the doubling changes between super- and subcritical here" + multipliers);
+                return new(Period: T, Note: "generalised period doubling (GPD): the period-doubling normal-form coefficient vanishes; the doubling changes between super- and subcritical here" + multipliers) { ListsMultipliers = mu.Length > 0 };
             case PointKind.R2:
             {
                 int c = FloquetTests.Closest(mu, -1, Excluded);
                 if (c < 0 || (mu[c] + 1).Magnitude > 1e-2) return null;
-                return new(Period: T, Note: "1:2 resonance (R2): a double multiplier at -1; a torus curve ends here on the period-doubling curve" + multipliers);
+                return new(Period: T, Note: "1:2 resonance (R2): a double multiplier at -1; a torus curve ends here on the period-doubling curve" + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
             default:
             {
@@ -297,8 +297,8 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
                 if (c < 0 || Math.Abs(mu[c].Magnitude - 1) > 1e-3) return null;
                 string angle = "theta = " + mu[c].Phase.ToString("G8", global::System.Globalization.CultureInfo.InvariantCulture);
                 return _kind == CycleCurveKind.FoldOfCycles
-                    ? new(Period: T, Note: $"fold-torus (LPNS): a complex pair on the unit circle, {angle}; a torus curve meets the fold-of-cycles curve" + multipliers)
-                    : new(Period: T, Note: $"flip-torus (PDNS): a complex pair on the unit circle, {angle}; a torus curve crosses the period-doubling curve" + multipliers);
+                    ? new(Period: T, Note: $"fold-torus (LPNS): a complex pair on the unit circle, {angle}; a torus curve meets the fold-of-cycles curve" + multipliers) { ListsMultipliers = mu.Length > 0 }
+                    : new(Period: T, Note: $"flip-torus (PDNS): a complex pair on the unit circle, {angle}; a torus curve crosses the period-doubling curve" + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
         }
     }

@@ -156,6 +156,12 @@ public sealed record SpecialPointDetails(double? Omega = null, double? Period = 
 
     /// <inheritdoc cref="BracketFrom"/>
     public double? BracketTo { get; init; }
+
+    /// <summary>The branch of cycles ends here because the cycle has shrunk onto an equilibrium (a Hopf point).</summary>
+    public bool HopfArrival { get; init; }
+
+    /// <summary>The note already lists the Floquet multipliers (writers do not add them again).</summary>
+    public bool ListsMultipliers { get; init; }
 }
 
 /// <summary>Outcome of linearising and factoring a bordered system.</summary>

@@ -140,7 +140,7 @@ public static class PeriodicOrbitContinuation
         var followed = HalfBranches.Follow(run.Name, direction, options, Stops, Start, progress, cancellation);
         var last = (PeriodicOrbitProblem)followed.LastProblem;
         var path = followed.Points;
-        if (path.Count > 1 && path[^1].Note?.StartsWith(PeriodicOrbitProblem.HopfArrivalNote) == true)
+        if (path.Count > 1 && path[^1].Details?.HopfArrival == true)
             path[^1] = SnapToHopf(run, k, path[^1], path[^2]);
         var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
         var points = new List<BranchPoint>(path.Count);
@@ -206,7 +206,7 @@ public static class PeriodicOrbitContinuation
         for (int i = 0; i < mesh.Nodes; i++) hopf.State.CopyTo(x, i * n);
         x[iT] = 2 * Math.PI / omega;
         x[iT + 1] = hopf.Parameters[k];
-        return end with { X = x, Details = new SpecialPointDetails(Omega: omega, Period: x[iT], FirstLyapunov: hopf.Details.FirstLyapunov, Note: end.Note) };
+        return end with { X = x, Details = new SpecialPointDetails(Omega: omega, Period: x[iT], FirstLyapunov: hopf.Details.FirstLyapunov, Note: end.Note) { HopfArrival = true } };
     }
 
     /// <summary>A vector of cycle unknowns (a profile, then two globals) on <paramref name="from"/>, evaluated on <paramref name="to"/>'s nodes.</summary>

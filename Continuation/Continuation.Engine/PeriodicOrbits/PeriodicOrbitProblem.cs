@@ -433,7 +433,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         // the equilibria: the Hopf point at which the branch ends.
         if (Amplitude(x) < 10 * HopfArrivalFraction * _largestAmplitude)
         {
-            details = new SpecialPointDetails(Period: PeriodAt(x), Note: HopfArrivalNote);
+            details = new SpecialPointDetails(Period: PeriodAt(x), Note: HopfArrivalNote) { HopfArrival = true };
             return PointKind.EP;
         }
         // On a branch of doubled cycles, the branch point (with the fold of its tip) where the two halves
@@ -633,7 +633,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 for (int i = 0; i < mu.Length; i++)
                     if (i != trivial && (best < 0 || (mu[i] + 1).Magnitude < (mu[best] + 1).Magnitude)) best = i;
                 if (best < 0 || Math.Abs(mu[best].Imaginary) > 1e-6 || (mu[best] + 1).Magnitude > 1e-3) return null;
-                return new SpecialPointDetails(Period: T, Note: PeriodDoublingNote(x) + "multipliers " + Format(mu));
+                return new SpecialPointDetails(Period: T, Note: PeriodDoublingNote(x) + "multipliers " + Format(mu)) { ListsMultipliers = true };
             }
             case PointKind.NS:
             {
@@ -652,12 +652,12 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
                 if (bi < 0 || best > 1e-3 || Math.Abs(mu[bi].Imaginary) < 1e-6 * (1 + mu[bi].Magnitude)
                     || (mu[bj] - Complex.Conjugate(mu[bi])).Magnitude > 1e-6 * (1 + mu[bi].Magnitude)) return null;
                 double theta = Math.Abs(mu[bi].Phase);
-                return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; " + TorusNote(x, theta) + "multipliers " + Format(mu));
+                return new SpecialPointDetails(Period: T, Note: $"theta = {theta.ToString("G6", CultureInfo.InvariantCulture)}; " + TorusNote(x, theta) + "multipliers " + Format(mu)) { ListsMultipliers = true };
             }
             default:
                 // The signed amplitude changed sign: an arrival at a Hopf point only if the cycle is small there.
                 if (!(Amplitude(x) <= 0.05 * _largestAmplitude)) return null;
-                return new SpecialPointDetails(Period: T, Note: HopfArrivalNote, EndsBranch: true);
+                return new SpecialPointDetails(Period: T, Note: HopfArrivalNote, EndsBranch: true) { HopfArrival = true };
         }
     }
 

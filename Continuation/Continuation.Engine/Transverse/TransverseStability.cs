@@ -373,13 +373,8 @@ public sealed class TransverseStability
         var clock = Stopwatch.StartNew();
         var points = branch.Points;
         var results = new TransversePoint[points.Count];
-        bool cycles = branch.Kind switch
-        {
-            BranchKind.Equilibrium or BranchKind.FoldCurve or BranchKind.HopfCurve => false,
-            // Curves of cycle bifurcations store each point's cycle (unknowns and mesh) as cycle branches do.
-            BranchKind.Periodic or BranchKind.Homoclinic or BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve => true,
-            _ => throw new ArgumentException($"branch {branch.Name}: the transverse stability of a {branch.Kind} branch is not defined here (its points are not homogeneous equilibria or cycles)", nameof(branch)),
-        };
+        // Curves of cycle bifurcations store each point's cycle (unknowns and mesh) as cycle branches do.
+        bool cycles = branch.Kind.CarriesCycles();
         int parameter = -1, second = -1;
         if (cycles)
         {
