@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using Continuation.Results;
 using Continuation.Transverse;
@@ -76,27 +75,5 @@ public class CycleTransverseOperatorTests(ITestOutputHelper output)
             else Assert.Equal(exact, near, 12);
         }
         output.WriteLine($"{skipped} of 7 settled by the bound within 1e-3 of the exponent");
-    }
-
-    [Fact]
-    public void PerModeCostIsSmall()
-    {
-        var point = Networks.Cycles12Far.Value.Find("UZ1")!;
-        var clock = Stopwatch.StartNew();
-        var op = Build(point);
-        double build = clock.Elapsed.TotalMilliseconds;
-        var ws = new CycleTransverseOperator.Workspace(op);
-        for (int round = 0; round < 3; round++)
-        {
-            clock.Restart();
-            for (int i = 0; i < 90; i++) op.DominantExponent(-0.2 + 0.01 * i, ws);
-            clock.Restart();
-            for (int i = 0; i < 90; i++) op.DominantExponent(0, ws);
-            output.WriteLine($"uncoupled 90: {clock.Elapsed.TotalMilliseconds:F2} ms");
-            clock.Restart();
-            for (int i = 0; i < 90; i++) MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(6, 6, (a, b) => a == b ? 1.0 + i : 1.0 / (1 + a + b)).Evd().EigenValues.ToArray();
-            output.WriteLine($"evd 90: {clock.Elapsed.TotalMilliseconds:F2} ms");
-            output.WriteLine($"NTST {point.Cycle!.Intervals}, NCOL {point.Cycle.Scheme.Degree}: build {build:F2} ms, 90 modes {clock.Elapsed.TotalMilliseconds:F2} ms");
-        }
     }
 }

@@ -89,6 +89,9 @@ public sealed class Branch
     /// <summary>Steps halved to isolate special points (turns, double crossings, unexplained changes of stability).</summary>
     public int Refinements { get; init; }
 
+    /// <summary>How the branch was asked for, when it was made through <see cref="Runs.Continue"/>: its start and settings.</summary>
+    public Runs.BranchOrigin? Origin { get; internal set; }
+
     public IEnumerable<BranchPoint> SpecialPoints => Points.Where(p => p.IsSpecial);
 
     /// <summary>True if a half-branch ended because Newton failed, a value was not finite or the start failed.</summary>

@@ -24,6 +24,10 @@ public sealed record RunSettings
     public IReadOnlyList<NamedValue> Values { get; init; } = [];
 }
 
+/// <summary>How a branch was asked for: its kind, where it started (a labelled point of another branch, or a state) and its settings.</summary>
+/// <param name="From">The branch and label it started from ("fp.HB1"); null when it started from a state.</param>
+public sealed record BranchOrigin(BranchKind Kind, string? From, IReadOnlyList<string> Parameters, RunSettings Settings);
+
 /// <summary>A start point that cannot start the requested branch: no point with that label, or one of the wrong kind.</summary>
 public sealed class StartPointException(string message) : ArgumentException(message);
 
@@ -46,7 +50,11 @@ public static class Continue
     /// <summary>Equilibria in <paramref name="parameter"/> from <paramref name="state"/> (polished by Newton; first integrated for <paramref name="settleTime"/> when given).</summary>
     public static Branch Equilibria(OdeSystem system, double[] parameters, string parameter, double[] state, RunSettings settings,
         double? settleTime = null, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
-        => EquilibriumContinuation.Run(EquilibriumRunFor(system, parameters, parameter, state, settings) with { SettleTime = settleTime }, progress, cancellation);
+    {
+        var branch = EquilibriumContinuation.Run(EquilibriumRunFor(system, parameters, parameter, state, settings) with { SettleTime = settleTime }, progress, cancellation);
+        branch.Origin = new BranchOrigin(BranchKind.Equilibrium, null, [parameter], settings);
+        return branch;
+    }
 
     /// <summary>
     /// Why a branch of <paramref name="kind"/> cannot start at a <paramref name="point"/> point of a
@@ -79,6 +87,14 @@ public static class Continue
     /// <exception cref="StartPointException">No point <paramref name="label"/>, or one this kind cannot start from (<see cref="CannotStart"/>).</exception>
     public static Branch From(Branch source, string label, BranchKind kind, string parameter, RunSettings settings, string? second = null,
         IReadOnlyDictionary<string, double>? parameterValues = null, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var branch = Start(source, label, kind, parameter, settings, second, parameterValues, progress, cancellation);
+        branch.Origin = new BranchOrigin(kind, $"{source.Name}.{label}", second is null ? [parameter] : [parameter, second], settings);
+        return branch;
+    }
+
+    static Branch Start(Branch source, string label, BranchKind kind, string parameter, RunSettings settings, string? second,
+        IReadOnlyDictionary<string, double>? parameterValues, IProgress<BranchProgress>? progress, CancellationToken cancellation)
     {
         var point = source.Find(label) ?? throw new StartPointException(
             $"branch '{source.Name}' has no point '{label}' (its labelled points: {LabelList(source)})");
