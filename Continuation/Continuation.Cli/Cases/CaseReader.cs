@@ -229,6 +229,20 @@ public sealed partial class CaseReader
         StartSpec? start = startNode is null ? null : ParseStart(startNode, model, $"{where}.start");
         if (startNode is not null && from is not null) throw Error(startNode, $"{where}: give either 'from' or 'start', not both");
         var runNumerics = Get(map, "numerics") is { } nnode ? ParseNumerics(nnode, numerics, $"{where}.numerics") : numerics;
+        // A run that starts from a cycle keeps that cycle's discretisation unless it gives its own ntst or ncol.
+        if (from is not null && kind.CarriesCycles() && earlier.First(r => r.Name == from.Branch) is { Kind.Branch: { } sourceKind } source && sourceKind.CarriesCycles())
+        {
+            var given = Get(map, "numerics") as YamlMappingNode;
+            var c = runNumerics.Collocation;
+            runNumerics = runNumerics with
+            {
+                Collocation = c with
+                {
+                    Intervals = given is not null && Get(given, "ntst") is not null ? c.Intervals : source.Collocation.Intervals,
+                    Points = given is not null && Get(given, "ncol") is not null ? c.Points : source.Collocation.Points,
+                },
+            };
+        }
         var options = runNumerics.Continuation;
         if (curve && from is null)
             throw Error(map, $"{where}: a {runKind} run starts from a labelled point: from: <branch>.{(kind.Locus() is { } locus ? $"{locus}1" : "EP1 (a cycle of large period)")}");

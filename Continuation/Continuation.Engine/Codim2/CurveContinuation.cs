@@ -117,10 +117,20 @@ public static class CurveContinuation
         var system = run.System;
         int n = system.Dimension;
         var mesh = run.Mesh ?? throw new ArgumentException("a curve of cycles starts from a cycle");
-        var collocation = run.Collocation with { Intervals = mesh.Intervals, Points = mesh.Scheme.Degree };
+        var startUnknowns = run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle");
+        var startTangent = run.Tangent;
+        var collocation = run.Collocation;
+        if (collocation.Intervals != mesh.Intervals || collocation.Points != mesh.Scheme.Degree)
+        {
+            // The run's own discretisation: the start cycle (and its tangent) moved onto it; the curve's first
+            // Newton iterations put the point back where its defining condition holds.
+            var (moved, x) = PeriodicOrbitContinuation.Resample(mesh, startUnknowns, new CollocationScheme(collocation.Points), collocation.Intervals, n);
+            startTangent = startTangent is null ? null : PeriodicOrbitContinuation.Interpolate(mesh, startTangent, moved, n);
+            (mesh, startUnknowns) = (moved, x);
+        }
         int len = n * mesh.Nodes;
         // The cycle's unknowns end with the value of the parameter its branch was continued in: here the first one.
-        var unknowns = (double[])(run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle")).Clone();
+        var unknowns = (double[])startUnknowns.Clone();
         unknowns[^1] = run.Parameters[a];
         Func<AugmentedCycleProblem> make;
         Func<AugmentedCycleProblem, double[]> first;
@@ -140,7 +150,7 @@ public static class CurveContinuation
             if (kind == CycleCurveKind.FoldOfCycles)
             {
                 // At a fold of cycles the branch tangent (δu, δT, δλ) has δλ = 0: (δu, δT) spans the null space.
-                var t = run.Tangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
+                var t = startTangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
                 v = t[..len];
                 beta = t[len];
             }

@@ -210,7 +210,7 @@ public static class PeriodicOrbitContinuation
     }
 
     /// <summary>A vector of cycle unknowns (a profile, then two globals) on <paramref name="from"/>, evaluated on <paramref name="to"/>'s nodes.</summary>
-    static double[] Interpolate(CycleMesh from, double[] v, CycleMesh to, int n)
+    internal static double[] Interpolate(CycleMesh from, double[] v, CycleMesh to, int n)
     {
         int oldLen = n * from.Nodes;
         var x = new double[n * to.Nodes + 2];
@@ -232,10 +232,9 @@ public static class PeriodicOrbitContinuation
         if (from.Scheme.Degree == scheme.Degree && from.Intervals == ntst)
             return (from, (double[])unknowns.Clone());
         // The new mesh equidistributes the old profile's error estimate (a uniform mesh would lose the
-        // resolution of spikes); the old profile is evaluated at the new nodes.
-        var mesh = new CycleMesh(scheme, from.Scheme.Degree == scheme.Degree
-            ? Mesh.Adapt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, ntst)
-            : Mesh.Uniform(ntst));
+        // resolution of spikes) — for another degree too, where the old degree's monitor stands in for
+        // the new one's; the old profile is evaluated at the new nodes.
+        var mesh = new CycleMesh(scheme, Mesh.Adapt(from.Scheme, from.Mesh, unknowns.AsSpan(0, oldLen), n, ntst));
         return (mesh, Interpolate(from, unknowns, mesh, n));
     }
 }
