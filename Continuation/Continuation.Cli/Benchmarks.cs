@@ -73,7 +73,7 @@ static class Benchmarks
             Name = "lc1", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 2000 },
-            Collocation = new CollocationOptions { Intervals = 100, Points = 7 },
+            Discretisation = CycleMesh.Uniform(100, 7),
             Bounds = [new NamedBound("Iext_e", -5, 30)],
         };
         var (lcMedian, lcMin) = Time(repeat, () => PeriodicOrbitContinuation.Run(cycleRun), out var lc);

@@ -112,6 +112,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         var settings = new RunSettings
         {
             Name = run.Name, Direction = run.Direction, DirectionGiven = run.DirectionGiven, Options = run.Options, Collocation = run.Collocation,
+            Discretisation = run.Discretisation,
             Bounds = run.Bounds, Values = run.Values.Select(v => new NamedValue(v.Name, v.Value)).ToList(),
         };
         if (run.From is { } from)

@@ -123,7 +123,7 @@ public sealed partial class CaseRunner
         var spec = run.Map!;
         var parameters = (double[])caseFile.Parameters.Clone();
         foreach (var (name, value) in run.ParameterOverrides) parameters[caseFile.Model.ParameterIndex(name)] = value;
-        var options = new MapOptions { Collocation = spec.Collocation, InitialState = spec.InitialState };
+        var options = new MapOptions { Discretisation = spec.Discretisation, Collocation = spec.Collocation, InitialState = spec.InitialState };
         int lines = spec.Y.Count, cells = lines * spec.X.Count;
         if (!quiet)
             log.WriteLine($"[{run.Name}] transverse map: {spec.X.Count} x {spec.Y.Count} = {cells} cells ({spec.X.Parameter} along each of {lines} lines of {spec.Y.Parameter}), " +

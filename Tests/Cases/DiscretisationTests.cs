@@ -40,8 +40,8 @@ public sealed class DiscretisationTests
     public void ARunFromACycleKeepsItsMeshUnlessItGivesItsOwn(string run, int ntst, int ncol)
     {
         var spec = Read(run);
-        Assert.Equal(ntst, spec.Collocation.Intervals);
-        Assert.Equal(ncol, spec.Collocation.Points);
+        Assert.Equal(ntst, spec.Discretisation.Intervals);
+        Assert.Equal(ncol, spec.Discretisation.Degree);
     }
 
     [Fact]

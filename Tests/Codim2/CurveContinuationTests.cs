@@ -238,20 +238,20 @@ public class CycleCurveTests
             Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
         });
         var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
-        var collocation = new CollocationOptions { Intervals = 20, Points = 4 };
+        var collocation = CycleMesh.Uniform(20, 4);
         var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "b1",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 300 },
-            Collocation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
+            Discretisation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
         });
         var lpc = lc.SpecialPoints.First(s => s.Kind == PointKind.LPC);
         Assert.Equal(-0.25, lpc.Parameters[0], 1e-7);
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
-            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Collocation = collocation,
+            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 300 },
             Bounds = [new NamedBound("b1", -2, 2), new NamedBound("b2", -2, 2)],
         });
@@ -292,13 +292,13 @@ public class CycleCurveTests
             Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
         });
         var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
-        var collocation = new CollocationOptions { Intervals = 20, Points = 4 };
+        var collocation = CycleMesh.Uniform(20, 4);
         var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "b1",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
+            Discretisation = collocation, Bounds = [new NamedBound("b1", -1, 1)],
         });
         // At β2 = 0 the fold of cycles is at R = 2/3, β1 = −4/27.
         var lpc = lc.SpecialPoints.First(s => s.Kind == PointKind.LPC);
@@ -306,7 +306,7 @@ public class CycleCurveTests
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
-            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Collocation = collocation,
+            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
             Bounds = [new NamedBound("b1", -1, 1), new NamedBound("b2", -1, 1)],
         });
@@ -330,20 +330,20 @@ public class CycleCurveTests
             Stops = new StopConditions { Bounds = [new ComponentBound(6, "Iext_e", -5, 15)] },
         });
         var hb = eq.Find("HB1")!;
-        var collocation = new CollocationOptions { Intervals = 40, Points = 5 };
+        var collocation = CycleMesh.Uniform(40, 5);
         var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2, MaxSteps = 400 },
-            Collocation = collocation, Bounds = [new NamedBound("Iext_e", -5, 15)],
+            Discretisation = collocation, Bounds = [new NamedBound("Iext_e", -5, 15)],
         });
         var pds = lc.SpecialPoints.Where(s => s.Kind == PointKind.PD).ToList();
         Assert.Equal(2, pds.Count);
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pds[0].Parameters, First = "Iext_e", Second = "eps",
-            State = pds[0].State, Mesh = pds[0].Cycle, Unknowns = pds[0].Unknowns, Collocation = collocation,
+            State = pds[0].State, Mesh = pds[0].Cycle, Unknowns = pds[0].Unknowns, Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2, MaxSteps = 600 },
             Bounds = [new NamedBound("eps", 0, 130), new NamedBound("Iext_e", -5, 20)],
         });

@@ -51,7 +51,7 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
     }
 
     // The twist's second multiplier carries a discretisation error of 6e-5 at NTST 20 (R2 off by 1e-5 in b); 40 intervals resolve it.
-    static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
+    static readonly CycleMesh Discretisation = CycleMesh.Uniform(40, 4);
 
     /// <summary>The cycles born at the Hopf point c = 0, followed in c from the zero state at c = −0.5 (with a and b as given).</summary>
     static Branch CyclesInC(CycleTimesBlocks model, double a, double b, double cMax)
@@ -59,13 +59,13 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
         var p = model.DefaultParameters();
         p[1] = a;
         p[2] = b;
-        return ProductCycles.FromHopf(model, p, Collocation, cMax);
+        return ProductCycles.FromHopf(model, p, Discretisation, cMax);
     }
 
     Branch Curve(CycleTimesBlocks model, BranchKind kind, BranchPoint start, string first, string second, double min, double max) => CurveContinuation.Run(new CurveRun
     {
         Name = kind == BranchKind.LpcCurve ? "lpc" : "pd", System = model, Kind = kind, Parameters = start.Parameters, First = first, Second = second,
-        State = start.State, Mesh = start.Cycle, Unknowns = start.Unknowns, Tangent = start.Tangent, Collocation = Collocation,
+        State = start.State, Mesh = start.Cycle, Unknowns = start.Unknowns, Tangent = start.Tangent, Discretisation = Discretisation,
         Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 300 },
         Bounds = [new NamedBound(first, -1.5, 1.5), new NamedBound(second, min, max)],
     });
@@ -107,7 +107,7 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
         var model = new CycleTimesBlocks(fold: false);
         var p = model.DefaultParameters();
         p[1] = -0.5;
-        var inA = ProductCycles.UnitCycleIn(model, p, "a", Collocation);
+        var inA = ProductCycles.UnitCycleIn(model, p, "a", Discretisation);
         var pd = Assert.Single(inA.SpecialPoints, s => s.Kind == PointKind.PD);
         Assert.Equal(0, pd.Parameters[1], 1e-7);
         var curve = Curve(model, BranchKind.PdCurve, pd, "a", "b", -1, 1);

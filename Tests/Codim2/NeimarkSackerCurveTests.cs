@@ -42,7 +42,7 @@ public class NeimarkSackerCurveTests
         }
     }
 
-    static readonly CollocationOptions Collocation = new() { Intervals = 20, Points = 4 };
+    static readonly CycleMesh Discretisation = CycleMesh.Uniform(20, 4);
 
     /// <summary>The cycles of radius 1 continued in a at b = 0.2, with their NS point at a = b².</summary>
     static Branch CyclesInA(CycleTimesFocus model)
@@ -62,7 +62,7 @@ public class NeimarkSackerCurveTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 200 },
-            Collocation = Collocation, Bounds = [new NamedBound("beta", -1, 2)], Values = [1.0],
+            Discretisation = Discretisation, Bounds = [new NamedBound("beta", -1, 2)], Values = [1.0],
         });
         var uz = lc.Find("UZ1")!;
         var lcA = PeriodicOrbitContinuation.Run(new PeriodicRun
@@ -70,7 +70,7 @@ public class NeimarkSackerCurveTests
             Name = "lc-a", System = model, Parameters = uz.Parameters, Parameter = "a",
             Start = new CycleStart.Cycle(uz.Cycle!, uz.Unknowns),
             Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.2, MaxSteps = 100 },
-            Collocation = Collocation, Bounds = [new NamedBound("a", -0.5, 0.5)],
+            Discretisation = Discretisation, Bounds = [new NamedBound("a", -0.5, 0.5)],
         });
         var ns = Assert.Single(lcA.SpecialPoints, p => p.Kind == PointKind.NS);
         Assert.Equal(0.04, ns.Parameters[1], 1e-8);
@@ -80,7 +80,7 @@ public class NeimarkSackerCurveTests
     static Branch TorusCurve(CycleTimesFocus model, BranchPoint ns, double bMin, double bMax, double dsMax) => CurveContinuation.Run(new CurveRun
     {
         Name = "ns", System = model, Kind = BranchKind.NsCurve, Parameters = ns.Parameters, First = "a", Second = "b",
-        State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Collocation = Collocation,
+        State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Discretisation = Discretisation,
         Options = new ContinuationOptions { Ds = 0.02, DsMax = dsMax, MaxSteps = 300 },
         Bounds = [new NamedBound("a", -1, 2), new NamedBound("b", bMin, bMax)],
     });
@@ -102,7 +102,7 @@ public class NeimarkSackerCurveTests
         var model = new CycleTimesFocus(moreBlocks: true);
         int n = model.Dimension;
         var mesh = new CycleMesh(new CollocationScheme(4), Mesh.Uniform(6));
-        var problem = new NeimarkSackerCurveProblem(model, [1.0, 0.3, 0.1], 1, 2, mesh, new CollocationOptions { Intervals = 6, Points = 4 });
+        var problem = new NeimarkSackerCurveProblem(model, [1.0, 0.3, 0.1], 1, 2, mesh, new CollocationOptions());
         var random = new Random(7);
         double[] Noise(int length) => Enumerable.Range(0, length).Select(_ => random.NextDouble() - 0.5).ToArray();
         var cycle = Noise(n * mesh.Nodes + 2);

@@ -15,12 +15,12 @@ namespace Tests.Pathfollowing;
 /// </summary>
 public sealed class CycleEventCorpusTests
 {
-    static readonly CollocationOptions Collocation = new() { Intervals = 20, Points = 4 };
+    static readonly CycleMesh Discretisation = CycleMesh.Uniform(20, 4);
 
     /// <summary>The cycle (x, y) = r(cos 2πt, sin 2πt) of period 2π on a uniform mesh, other states 0, at parameter value <paramref name="at"/>.</summary>
     static CycleStart Circle(OdeSystem model, double r, double at)
     {
-        var mesh = new CycleMesh(new CollocationScheme(Collocation.Points), Mesh.Uniform(Collocation.Intervals));
+        var mesh = Discretisation;
         int n = model.Dimension;
         var x = new double[n * mesh.Nodes + 2];
         for (int i = 0; i < mesh.Nodes; i++)
@@ -39,7 +39,7 @@ public sealed class CycleEventCorpusTests
         {
             Name = "lc", System = model, Parameters = parameters, Parameter = parameter, Start = start, Direction = direction,
             Options = new ContinuationOptions { Ds = Math.Min(0.01, dsMax), DsMax = dsMax, MaxSteps = 1000 },
-            Collocation = Collocation, Bounds = [new NamedBound(parameter, min, max)],
+            Discretisation = Discretisation, Bounds = [new NamedBound(parameter, min, max)],
         });
 
     public static TheoryData<double> Steps => new() { 0.05, 0.3, 1.0 };

@@ -81,9 +81,9 @@ public class AttractorsTests
         }
     }
 
-    static readonly CollocationOptions Coarse = new() { Intervals = 20, Points = 4 };
+    static readonly CycleMesh Coarse = CycleMesh.Uniform(20, 4);
     /// <summary>The discretisation of Cases/homogeneous-iext-eps12.yaml.</summary>
-    static readonly CollocationOptions CaseMesh = new() { Intervals = 100, Points = 7 };
+    static readonly CycleMesh CaseMesh = CycleMesh.Uniform(100, 7);
 
     static double[] NeuralMass(double iext)
     {
@@ -171,7 +171,7 @@ public class AttractorsTests
             Name = "lc", System = system, Parameters = [0.25, 2.0], Parameter = "mu",
             Start = new CycleStart.Cycle(cycle.Mesh, cycle.Unknowns),
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.05, MaxSteps = 40 },
-            Collocation = Coarse,
+            Discretisation = Coarse,
             Bounds = [new NamedBound("mu", 0.1, 0.5)],
             Values = [0.36],
         });
@@ -251,7 +251,7 @@ public class AttractorsTests
     public void LorenzAttractorIsNeither()
     {
         var options = new AttractorOptions { Transient = 50, MaxTime = 500 };
-        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new Lorenz(), [10, 28, 8.0 / 3], [1.0, 1.0, 1.0], Coarse, options));
+        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new Lorenz(), [10, 28, 8.0 / 3], [1.0, 1.0, 1.0], Coarse, options: options));
         Assert.Equal(OtherCause.NotSettled, other.Cause);
         Assert.Contains("chaotic or quasi-periodic", other.Reason);
     }
@@ -260,7 +260,7 @@ public class AttractorsTests
     public void QuasiPeriodicTorusIsNeither()
     {
         var options = new AttractorOptions { Transient = 50, MaxTime = 600 };
-        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new TwoOscillators(), [Math.Sqrt(2)], [0.5, 0, 0, 0.5], Coarse, options));
+        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new TwoOscillators(), [Math.Sqrt(2)], [0.5, 0, 0, 0.5], Coarse, options: options));
         Assert.Equal(OtherCause.NotSettled, other.Cause);
     }
 
@@ -281,7 +281,7 @@ public class AttractorsTests
     public void TooShortABudgetIsReportedAsNotSettled()
     {
         var options = new AttractorOptions { Transient = 0, MaxTime = 2 };
-        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new StuartLandau(), [0.25, 2.0], [0.01, 0.0], Coarse, options));
+        var other = Assert.IsType<Attractor.Other>(Attractors.Find(new StuartLandau(), [0.25, 2.0], [0.01, 0.0], Coarse, options: options));
         Assert.Equal(OtherCause.NotSettled, other.Cause);
         Assert.Equal(2, other.Time);
     }
@@ -313,7 +313,7 @@ public class AttractorsTests
         Assert.Throws<ArgumentException>(() => Attractors.Find(system, [0.25, 2.0], [0.0], Coarse));
         Assert.Throws<ArgumentException>(() => Attractors.Find(system, [0.25], [0.0, 0.0], Coarse));
         Assert.Throws<ArgumentException>(() => Attractors.Find(system, [0.25, 2.0], [double.NaN, 0.0], Coarse));
-        Assert.Throws<ArgumentException>(() => Attractors.Find(system, [0.25, 2.0], [0.1, 0.0], Coarse, new AttractorOptions { Transient = 100, MaxTime = 100 }));
+        Assert.Throws<ArgumentException>(() => Attractors.Find(system, [0.25, 2.0], [0.1, 0.0], Coarse, options: new AttractorOptions { Transient = 100, MaxTime = 100 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AttractorOptions { Tolerance = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new AttractorOptions { MaxPeriodMultiple = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new AttractorOptions { Transient = -1 });

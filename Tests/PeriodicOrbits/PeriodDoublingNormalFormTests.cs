@@ -44,7 +44,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         }
     }
 
-    public static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
+    public static readonly CycleMesh Discretisation = CycleMesh.Uniform(40, 4);
 
     /// <summary>The PD point of the unit cycle continued in a at b (α = a − b² = 0).</summary>
     public static BranchPoint FlipAt(double b, bool quadratic = false)
@@ -52,7 +52,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         var model = new CubicTwist(quadratic);
         var p = model.DefaultParameters();
         p[2] = b;
-        return ProductCycles.UnitCycleIn(model, p, "a", Collocation).SpecialPoints.Single(s => s.Kind == PointKind.PD);
+        return ProductCycles.UnitCycleIn(model, p, "a", Discretisation).SpecialPoints.Single(s => s.Kind == PointKind.PD);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
     {
         var pd = FlipAt(b, quadratic);
         var model = new CubicTwist(quadratic);
-        var problem = new PeriodicOrbitProblem(model, pd.Parameters, 1, pd.Cycle!, Collocation);
+        var problem = new PeriodicOrbitProblem(model, pd.Parameters, 1, pd.Cycle!, new CollocationOptions());
         var monodromy = problem.Monodromy(pd.Unknowns);
         double c = CycleNormalForms.PeriodDoubling(model, pd.Parameters, pd.State, pd.Period!.Value, monodromy);
         double expected = 2 * Math.PI * (b - 0.1 + (quadratic ? 0.2 : 0));
@@ -83,7 +83,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "a", Second = "b",
-            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Collocation = Collocation,
+            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Discretisation = Discretisation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
             Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.4, 0.4)],
         });

@@ -29,7 +29,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 1)],
             Values = [0.25, 0.5, 0.81],
         });
@@ -82,7 +82,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 1)],
         });
         var lpc = Assert.Single(branch.SpecialPoints, p => p.Kind == PointKind.LPC);
@@ -127,7 +127,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 2)], Values = [1.0],
         });
         var start = cycles.Find("UZ1")!;
@@ -136,7 +136,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc-mu", System = model, Parameters = start.Parameters, Parameter = "mu",
             Start = new CycleStart.Cycle(start.Cycle!, start.Unknowns),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("mu", -0.5, 0.5)],
         });
         var ns = Assert.Single(branch.SpecialPoints, p => p.Kind == PointKind.NS);
@@ -171,7 +171,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 5), new NamedBound("period", 0, 8)],
         });
         var end = branch.Points[^1];
@@ -207,7 +207,7 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 2)], Values = [0.5],
         });
         var start = cycles.Find("UZ1")!;
@@ -218,7 +218,7 @@ public class PeriodicOrbitContinuationTests
             Name = "homoclinic", System = model, Parameters = start.Parameters, Parameter = "beta", SecondParameter = "gamma",
             Start = new CycleStart.Cycle(start.Cycle!, start.Unknowns), Direction = Direction.Both,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", 0.1, 2), new NamedBound("gamma", 0.2, 3)],
         });
         Assert.Equal(BranchKind.Homoclinic, curve.Kind);
@@ -242,11 +242,11 @@ public class PeriodicOrbitContinuationTests
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 200 },
-            Collocation = new CollocationOptions { Intervals = 20, Points = 4 },
+            Discretisation = CycleMesh.Uniform(20, 4),
             Bounds = [new NamedBound("beta", -1, 1)], Values = [0.5],
         });
         var p = branch.Find("UZ1")!;
-        var problem = new PeriodicOrbitProblem(model, p.Parameters, 0, p.Cycle!, new CollocationOptions { Intervals = 20, Points = 4 });
+        var problem = new PeriodicOrbitProblem(model, p.Parameters, 0, p.Cycle!, new CollocationOptions());
         problem.Accept(p.Unknowns);
         var own = problem.MultipliersWith(p.Unknowns, (u, q, jac) => { });
         var shifted = problem.MultipliersWith(p.Unknowns, (u, q, jac) => { jac[0] += 0.1; jac[3] += 0.1; });
@@ -266,7 +266,7 @@ public class PeriodicOrbitContinuationTests
         var model = new HopfNormalForm();
         var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
         var mesh = new CycleMesh(new CollocationScheme(4), Mesh.Uniform(4));
-        var problem = new PeriodicOrbitProblem(model, hb.Parameters, 0, mesh, new CollocationOptions { Intervals = 4, Points = 4 });
+        var problem = new PeriodicOrbitProblem(model, hb.Parameters, 0, mesh, new CollocationOptions());
         var x = new double[problem.Dimension];
         x[problem.PeriodComponent] = 6;
         int ns = problem.TestFunctionKinds.ToList().IndexOf(PointKind.NS);

@@ -15,7 +15,7 @@ namespace Tests.PeriodicOrbits;
 static class ProductCycles
 {
     /// <summary>The cycle branch born at the Hopf point (first parameter 0), from the zero state with <paramref name="parameters"/>.</summary>
-    public static Branch FromHopf(OdeSystem model, double[] parameters, CollocationOptions collocation, double max, double[]? values = null,
+    public static Branch FromHopf(OdeSystem model, double[] parameters, CycleMesh collocation, double max, double[]? values = null,
         double dsMax = 0.05)
     {
         string name = model.Parameters[0].Name;
@@ -30,12 +30,12 @@ static class ProductCycles
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = name,
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.02, DsMax = dsMax, MaxSteps = 300 },
-            Collocation = collocation, Bounds = [new NamedBound(name, -2, max)], Values = values ?? [],
+            Discretisation = collocation, Bounds = [new NamedBound(name, -2, max)], Values = values ?? [],
         });
     }
 
     /// <summary>The unit cycle (first parameter 1) continued in <paramref name="parameter"/> over [−0.5, 0.5].</summary>
-    public static Branch UnitCycleIn(OdeSystem model, double[] parameters, string parameter, CollocationOptions collocation)
+    public static Branch UnitCycleIn(OdeSystem model, double[] parameters, string parameter, CycleMesh collocation)
     {
         var unit = FromHopf(model, parameters, collocation, 1.5, [1.0]).Find("UZ1")!;
         return PeriodicOrbitContinuation.Run(new PeriodicRun
@@ -43,7 +43,7 @@ static class ProductCycles
             Name = "lc-" + parameter, System = model, Parameters = unit.Parameters, Parameter = parameter,
             Start = new CycleStart.Cycle(unit.Cycle!, unit.Unknowns),
             Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.1, MaxSteps = 100 },
-            Collocation = collocation, Bounds = [new NamedBound(parameter, -0.5, 0.5)],
+            Discretisation = collocation, Bounds = [new NamedBound(parameter, -0.5, 0.5)],
         });
     }
 }

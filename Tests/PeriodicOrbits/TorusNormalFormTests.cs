@@ -41,7 +41,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         }
     }
 
-    static readonly CollocationOptions Collocation = new() { Intervals = 40, Points = 4 };
+    static readonly CycleMesh Discretisation = CycleMesh.Uniform(40, 4);
 
     /// <summary>The NS point of the unit cycle continued in a at b.</summary>
     static BranchPoint TorusAt(double b, bool quadratic)
@@ -49,7 +49,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         var model = new CubicFocus(quadratic);
         var p = model.DefaultParameters();
         p[2] = b;
-        return ProductCycles.UnitCycleIn(model, p, "a", Collocation).SpecialPoints.Single(s => s.Kind == PointKind.NS);
+        return ProductCycles.UnitCycleIn(model, p, "a", Discretisation).SpecialPoints.Single(s => s.Kind == PointKind.NS);
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
     {
         var ns = TorusAt(b, quadratic);
         var model = new CubicFocus(quadratic);
-        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, Collocation);
+        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions());
         var monodromy = problem.Monodromy(ns.Unknowns);
         double theta = 2 * Math.PI * 0.25 * (1 + b);
         double d = CycleNormalForms.NeimarkSacker(model, ns.Parameters, ns.State, ns.Period!.Value, monodromy, theta);
@@ -78,7 +78,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "ns", System = model, Kind = BranchKind.NsCurve, Parameters = ns.Parameters, First = "a", Second = "b",
-            State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Collocation = Collocation,
+            State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Discretisation = Discretisation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
             Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.3, 0.45)],
         });

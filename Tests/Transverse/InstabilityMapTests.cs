@@ -41,7 +41,7 @@ public class InstabilityMapTests(ITestOutputHelper output)
         var analysis = Analysis();
         var point = Networks.Cycles12Far.Value.Find("UZ1")!;
         var reference = analysis.AnalyzeCycle(point, NextGenNeuralMassHomogeneous.IextE);
-        var options = new MapOptions { Collocation = new CollocationOptions { Intervals = 60, Points = 5, AdaptEvery = 3 } };
+        var options = new MapOptions { Discretisation = CycleMesh.Uniform(60, 5), Collocation = new CollocationOptions { AdaptEvery = 3 } };
         var map = InstabilityMap.Compute(analysis, Networks.Parameters(12, 8), new MapAxis("Iext_e", 8.0, 8.6, 0.1), new MapAxis("eps", 12, 12, 1), options);
         foreach (var c in map.Cells)
             output.WriteLine($"Iext_e = {c.X:F2}: {c.State} ({c.Found}) T = {c.Period:F6} max growth {c.MaxGrowth:G8} at Λ = {c.ArgmaxLambda.Real:F4}, {c.UnstableModes} unstable {c.Note}");

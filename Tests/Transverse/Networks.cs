@@ -93,7 +93,7 @@ internal static class Networks
             Name = "lc1", System = Model, Parameters = hb.Parameters, Parameter = "Iext_e",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 40 },
-            Collocation = new CollocationOptions { Intervals = 60, Points = 5 },
+            Discretisation = CycleMesh.Uniform(60, 5),
             Bounds = [new NamedBound("Iext_e", -5, 30)],
         });
     });
@@ -110,7 +110,7 @@ internal static class Networks
             Name = "lc1", System = Model, Parameters = hb.Parameters, Parameter = "Iext_e",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 400 },
-            Collocation = new CollocationOptions { Intervals = 60, Points = 5 },
+            Discretisation = CycleMesh.Uniform(60, 5),
             Bounds = [new NamedBound("Iext_e", -5, 8.7)],
             Values = [8.6],
         });

@@ -230,19 +230,19 @@ public class TransverseStabilityTests(ITestOutputHelper output)
         // Every cycle on a PD curve has a multiplier −1: the homogeneous mode's dominant exponent is
         // 0 + iπ/T where the other multipliers lie inside the unit circle.
         var hb = Networks.Equilibria12.Value.SpecialPoints.First(s => s.Kind == PointKind.HB);
-        var collocation = new CollocationOptions { Intervals = 60, Points = 5 };
+        var collocation = CycleMesh.Uniform(60, 5);
         var lc = PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = Model, Parameters = hb.Parameters, Parameter = "Iext_e",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.05, DsMax = 0.3, MaxSteps = 200 },
-            Collocation = collocation, Bounds = [new NamedBound("Iext_e", -5, 9.3)],
+            Discretisation = collocation, Bounds = [new NamedBound("Iext_e", -5, 9.3)],
         });
         var pd = lc.SpecialPoints.First(s => s.Kind == PointKind.PD);
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "pd", System = Model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "Iext_e", Second = "eps",
-            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Collocation = collocation,
+            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 6 }, Direction = Direction.Forward,
         });
         Assert.True(curve.Points.Count >= 5);

@@ -46,7 +46,12 @@ public delegate double StateFunction(ReadOnlySpan<double> state, ReadOnlySpan<do
 public enum OutputFunction { Min, Max, Mean, Amplitude, Period, Frequency }
 
 /// <summary>Continuation and collocation settings together, as the case file's <c>numerics:</c> gives them.</summary>
-public sealed record Numerics(ContinuationOptions Continuation, CollocationOptions Collocation);
+/// <param name="Discretisation">NTST × NCOL of cycles (<c>ntst</c>, <c>ncol</c>).</param>
+public sealed record Numerics(ContinuationOptions Continuation, CollocationOptions Collocation, CycleMesh Discretisation)
+{
+    /// <summary>Every setting at its default.</summary>
+    public static Numerics Default { get; } = new(new ContinuationOptions(), new CollocationOptions(), CycleMesh.Default);
+}
 
 /// <summary>How a run finds its first point when it does not start from a labelled point.</summary>
 public sealed record StartSpec(double[] State, double? IntegrateUntil);
@@ -75,6 +80,8 @@ public sealed record RunSpec
     public StartSpec? Start { get; init; }
     public required ContinuationOptions Options { get; init; }
     public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>NTST × NCOL of the run's cycles.</summary>
+    public CycleMesh Discretisation { get; init; } = CycleMesh.Default;
     /// <summary>Bounds on the continued parameter, and for cycles on "period".</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];

@@ -52,7 +52,7 @@ public sealed partial class CaseReader
                 continue;
             }
             if (run.Kind.Branch is not { } kind || !kind.CarriesCycles()) continue;
-            double ntst = run.Collocation.Intervals, ncol = run.Collocation.Points, n = dimension;
+            double ntst = run.Discretisation.Intervals, ncol = run.Discretisation.Degree, n = dimension;
             double factor = kind is BranchKind.PdCurve or BranchKind.NsCurve or BranchKind.LpcCurve ? 2 : 1;
             double unknowns = factor * (ntst * ncol * n + n + 2);
             double solver = 3 * factor * factor * ntst * (ncol * n) * ((ncol + 1) * n + 2);

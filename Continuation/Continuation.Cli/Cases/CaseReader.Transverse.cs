@@ -27,7 +27,7 @@ public sealed record TransverseSpec(string Of, int OfLine, IReadOnlyList<(string
 
 /// <summary>A <c>transverse-map</c> run: the grid (first axis inner, swept by continuation; second axis outer, one line per value).</summary>
 /// <param name="InitialState">Where each line starts (the case's <c>start: state</c> or the run's own; zero by default).</param>
-public sealed record MapSpec(MapAxis X, MapAxis Y, CollocationOptions Collocation, double[]? InitialState);
+public sealed record MapSpec(MapAxis X, MapAxis Y, CycleMesh Discretisation, CollocationOptions Collocation, double[]? InitialState);
 
 /// <summary>The <c>connectivity:</c> key and <c>transverse</c> runs of a case file.</summary>
 public sealed partial class CaseReader
@@ -74,22 +74,24 @@ public sealed partial class CaseReader
         foreach (var a in axes)
             if (overrides.ContainsKey(a.Parameter))
                 throw Error(Get(map, "parameters")!, $"{where}.parameters.{a.Parameter}: this parameter is an axis of the grid");
-        var collocation = new MapOptions().Collocation;
+        var defaults = new MapOptions();
+        var (collocation, discretisation) = (defaults.Collocation, defaults.Discretisation);
         if (Get(map, "numerics") is { } nnode)
         {
             var nmap = nnode as YamlMappingNode ?? throw Error(nnode, $"{where}.numerics: expected a mapping such as {{ ntst: 40, ncol: 4 }}");
             foreach (var k in nmap.Children.Keys)
                 if (k is YamlScalarNode { Value: { } key } && key is not ("ntst" or "ncol" or "adapt"))
                     throw Error(k, $"{where}.numerics.{key}: a transverse-map takes ntst, ncol and adapt (the cells are corrected at fixed parameters, not continued)");
-            collocation = ParseNumerics(nnode, new Numerics(new ContinuationOptions(), collocation), $"{where}.numerics").Collocation;
+            var given = ParseNumerics(nnode, new Numerics(new ContinuationOptions(), collocation, discretisation), $"{where}.numerics");
+            (collocation, discretisation) = (given.Collocation, given.Discretisation);
         }
         double[]? initial = Get(map, "start") is { } startNode ? ParseStart(startNode, model, $"{where}.start").State : null;
         return new RunSpec
         {
             Name = name, Kind = node.Kind, Line = (int)map.Start.Line,
             Parameter = axes[0].Parameter, SecondParameter = axes[1].Parameter,
-            ParameterOverrides = overrides, Options = numerics.Continuation, Collocation = collocation,
-            Map = new MapSpec(axes[0], axes[1], collocation, initial),
+            ParameterOverrides = overrides, Options = numerics.Continuation, Collocation = collocation, Discretisation = discretisation,
+            Map = new MapSpec(axes[0], axes[1], discretisation, collocation, initial),
         };
     }
 
@@ -169,7 +171,7 @@ public sealed partial class CaseReader
         {
             Name = name, Kind = node.Kind, Line = (int)map.Start.Line,
             Parameter = source.Parameter, SecondParameter = source.SecondParameter,
-            Options = source.Options, Collocation = source.Collocation,
+            Options = source.Options, Collocation = source.Collocation, Discretisation = source.Discretisation,
             Transverse = new TransverseSpec(of, (int)ofNode.Start.Line, at),
         };
     }

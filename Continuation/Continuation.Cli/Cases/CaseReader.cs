@@ -130,7 +130,7 @@ public sealed partial class CaseReader
                 parameters[model.ParameterIndex(key)] = value;
 
         var start = Get(root, "start") is { } snode ? ParseStart(snode, model, "start") : new StartSpec(_initial?.ToArray() ?? new double[model.Dimension], null);
-        var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, new Numerics(new ContinuationOptions(), new CollocationOptions()), "numerics") : new Numerics(new ContinuationOptions(), new CollocationOptions());
+        var numerics = Get(root, "numerics") is { } nnode ? ParseNumerics(nnode, Numerics.Default, "numerics") : Numerics.Default;
         var outputs = Get(root, "outputs") is { } onode ? ParseOutputs(onode, model) : [];
 
         var runsNode = Get(root, "runs") ?? throw Error(root, "missing key 'runs' (a list of runs)");
@@ -233,14 +233,12 @@ public sealed partial class CaseReader
         if (from is not null && kind.CarriesCycles() && earlier.First(r => r.Name == from.Branch) is { Kind.Branch: { } sourceKind } source && sourceKind.CarriesCycles())
         {
             var given = Get(map, "numerics") as YamlMappingNode;
-            var c = runNumerics.Collocation;
+            var d = runNumerics.Discretisation;
             runNumerics = runNumerics with
             {
-                Collocation = c with
-                {
-                    Intervals = given is not null && Get(given, "ntst") is not null ? c.Intervals : source.Collocation.Intervals,
-                    Points = given is not null && Get(given, "ncol") is not null ? c.Points : source.Collocation.Points,
-                },
+                Discretisation = CycleMesh.Uniform(
+                    given is not null && Get(given, "ntst") is not null ? d.Intervals : source.Discretisation.Intervals,
+                    given is not null && Get(given, "ncol") is not null ? d.Degree : source.Discretisation.Degree),
             };
         }
         var options = runNumerics.Continuation;
@@ -303,7 +301,8 @@ public sealed partial class CaseReader
         {
             Name = name, Kind = runKind, Line = (int)map.Start.Line, Parameter = parameter, SecondParameter = second,
             Direction = curve && Get(map, "direction") is null ? Direction.Both : direction, DirectionGiven = Get(map, "direction") is not null, From = from,
-            ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Bounds = bounds, Values = values,
+            ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Discretisation = runNumerics.Discretisation,
+            Bounds = bounds, Values = values,
         };
     }
 
@@ -385,6 +384,7 @@ public sealed partial class CaseReader
         CheckKeys(map, NumericKeys, where + ".");
         var o = baseline.Continuation;
         var col = baseline.Collocation;
+        var size = baseline.Discretisation;
         foreach (var (keyNode, valueNode) in map.Children)
         {
             string key = ((YamlScalarNode)keyNode).Value!;
@@ -403,10 +403,14 @@ public sealed partial class CaseReader
                 "max_turn" => o with { MaxTurnDegrees = Positive(valueNode, at) },
                 _ => o,
             };
+            size = key switch
+            {
+                "ntst" => size.WithIntervals(Int(valueNode, at, 2)),
+                "ncol" => size.WithDegree(Int(valueNode, at, CollocationScheme.MinDegree, CollocationScheme.MaxDegree)),
+                _ => size,
+            };
             col = key switch
             {
-                "ntst" => col with { Intervals = Int(valueNode, at, 2) },
-                "ncol" => col with { Points = Int(valueNode, at, 2, 7) },
                 "adapt" => col with { AdaptEvery = Int(valueNode, at, 0) },
                 "period_weight" => col with { PeriodWeight = NonNegative(valueNode, at) },
                 _ => col,
@@ -419,7 +423,7 @@ public sealed partial class CaseReader
             string key = new(e.Message.TakeWhile(c => char.IsLetterOrDigit(c) || c == '_').ToArray());
             throw Error(map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == key) ?? node, $"{where}: {e.Message}");
         }
-        return new Numerics(o, col);
+        return new Numerics(o, col, size);
     }
 
     double NonNegative(YamlNode node, string where)

@@ -105,8 +105,8 @@ public sealed partial class OutputWriter
             w.NumberValue(axis.From); w.NumberValue(axis.To); w.NumberValue(axis.Step);
             w.WriteEndArray();
         }
-        w.WriteNumber("ntst", spec.Collocation.Intervals);
-        w.WriteNumber("ncol", spec.Collocation.Points);
+        w.WriteNumber("ntst", spec.Discretisation.Intervals);
+        w.WriteNumber("ncol", spec.Discretisation.Degree);
         if (map is not null)
         {
             int cells = map.Cells.Count;

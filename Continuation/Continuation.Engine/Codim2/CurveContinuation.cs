@@ -35,6 +35,8 @@ public sealed record CurveRun
     public double[]? Unknowns { get; init; }
     public double[]? Tangent { get; init; }
     public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>For curves of cycles: NTST × NCOL to continue on; null: the start cycle's own.</summary>
+    public CycleMesh? Discretisation { get; init; }
     /// <summary>
     /// For fold and Hopf curves: when set, <see cref="Unknowns"/> are those of a branch point of an
     /// earlier curve of the same kind and this is that curve's tangent there: the run follows the
@@ -120,11 +122,11 @@ public static class CurveContinuation
         var startUnknowns = run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle");
         var startTangent = run.Tangent;
         var collocation = run.Collocation;
-        if (collocation.Intervals != mesh.Intervals || collocation.Points != mesh.Scheme.Degree)
+        if (run.Discretisation is { } size && !mesh.SameSize(size))
         {
             // The run's own discretisation: the start cycle (and its tangent) moved onto it; the curve's first
             // Newton iterations put the point back where its defining condition holds.
-            var (moved, x) = PeriodicOrbitContinuation.Resample(mesh, startUnknowns, new CollocationScheme(collocation.Points), collocation.Intervals, n);
+            var (moved, x) = PeriodicOrbitContinuation.Resample(mesh, startUnknowns, size, n);
             startTangent = startTangent is null ? null : PeriodicOrbitContinuation.Interpolate(mesh, startTangent, moved, n);
             (mesh, startUnknowns) = (moved, x);
         }

@@ -207,17 +207,19 @@ public static class Attractors
     /// <param name="system">The system (at least one parameter: the collocation problem needs a parameter slot).</param>
     /// <param name="parameters">The parameter vector, held fixed.</param>
     /// <param name="initial">Initial state.</param>
-    /// <param name="collocation">Discretisation of a cycle: its points as given, its intervals times ⌈k/4⌉ for an orbit of k returns (doubled if needed).</param>
+    /// <param name="discretisation">Size of a cycle's discretisation: its degree as given, its intervals times ⌈k/4⌉ for an orbit of k returns (doubled if needed).</param>
+    /// <param name="collocation">How a cycle's discretisation is used (null: the defaults).</param>
     /// <param name="options">Null for <see cref="AttractorOptions.Default"/>.</param>
     /// <param name="cancellation">Checked between windows and between Newton attempts.</param>
     /// <returns>A stable equilibrium, a stable cycle, or <see cref="Attractor.Other"/> with the reason.</returns>
     /// <exception cref="ArgumentException">Inconsistent lengths, a non-finite initial state, no parameters, or MaxTime ≤ Transient.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
     public static Attractor Find(OdeSystem system, ReadOnlySpan<double> parameters, ReadOnlySpan<double> initial,
-        CollocationOptions collocation, AttractorOptions? options = null, CancellationToken cancellation = default)
+        CycleMesh discretisation, CollocationOptions? collocation = null, AttractorOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(system);
-        ArgumentNullException.ThrowIfNull(collocation);
+        ArgumentNullException.ThrowIfNull(discretisation);
+        collocation ??= new CollocationOptions();
         options ??= AttractorOptions.Default;
         if (parameters.Length != system.Parameters.Count)
             throw new ArgumentException($"{system.Name} has {system.Parameters.Count} parameters, got {parameters.Length}.", nameof(parameters));
@@ -230,7 +232,7 @@ public static class Attractors
         if (!(options.MaxTime > options.Transient))
             throw new ArgumentException($"MaxTime ({options.MaxTime}) must exceed Transient ({options.Transient}).", nameof(options));
         collocation.Validate();
-        return new AttractorSearch(system, parameters.ToArray(), collocation, options, cancellation).Run(initial);
+        return new AttractorSearch(system, parameters.ToArray(), discretisation, collocation, options, cancellation).Run(initial);
     }
 }
 
@@ -250,6 +252,7 @@ file sealed class AttractorSearch
 
     readonly OdeSystem _system;
     readonly double[] _p;
+    readonly CycleMesh _discretisation;
     readonly CollocationOptions _collocation;
     readonly AttractorOptions _options;
     readonly CancellationToken _cancellation;
@@ -277,10 +280,11 @@ file sealed class AttractorSearch
     readonly double[] _f, _f0, _f1, _jac;
     readonly DenseLu _lu;
 
-    public AttractorSearch(OdeSystem system, double[] parameters, CollocationOptions collocation, AttractorOptions options, CancellationToken cancellation)
+    public AttractorSearch(OdeSystem system, double[] parameters, CycleMesh discretisation, CollocationOptions collocation, AttractorOptions options, CancellationToken cancellation)
     {
         _system = system;
         _p = parameters;
+        _discretisation = discretisation;
         _collocation = collocation;
         _options = options;
         _cancellation = cancellation;
@@ -683,7 +687,7 @@ file sealed class AttractorSearch
     /// </summary>
     CycleOutcome ConvergeCycle(double[] start, double period, int k)
     {
-        int intervals = _collocation.Intervals * ((k + 3) / 4);
+        int intervals = _discretisation.Intervals * ((k + 3) / 4);
         var outcome = ConvergeCycle(start, period, k, intervals, 1e-3);
         return outcome.Unresolved ? ConvergeCycle(start, period, k, 2 * intervals, 1e-2) : outcome;
     }
@@ -693,8 +697,8 @@ file sealed class AttractorSearch
     {
         int n = _n;
         string what = k == 1 ? $"cycle of period ≈ {F(period)}" : $"period-{k} cycle of period ≈ {F(period)}";
-        var collocation = _collocation with { Intervals = intervals };
-        var scheme = new CollocationScheme(collocation.Points);
+        var collocation = _collocation;
+        var scheme = _discretisation.Scheme;
         var uniform = new CycleMesh(scheme, Mesh.Uniform(intervals));
         var profile = SampleOrbit(start, period, uniform);
         if (profile is null) return new(null, what + ": integration failed");

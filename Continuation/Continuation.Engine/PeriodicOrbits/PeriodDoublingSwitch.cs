@@ -14,10 +14,11 @@ namespace Continuation.PeriodicOrbits;
 public static class PeriodDoublingSwitch
 {
     public static (CycleMesh Mesh, double[] X, double[] Tangent) Build(OdeSystem system, double[] parameters, int parameter,
-        CycleMesh pdMesh, double[] pdUnknowns, CollocationScheme scheme, CollocationOptions options)
+        CycleMesh pdMesh, double[] pdUnknowns, CycleMesh size, CollocationOptions options)
     {
         int n = system.Dimension;
-        var (mesh, x) = PeriodicOrbitContinuation.Resample(pdMesh, pdUnknowns, scheme, options.Intervals, n);
+        var scheme = size.Scheme;
+        var (mesh, x) = PeriodicOrbitContinuation.Resample(pdMesh, pdUnknowns, size, n);
         var problem = new PeriodicOrbitProblem(system, parameters, parameter, mesh, options);
         problem.Accept(x);
         var mono = problem.Monodromy(x);

@@ -37,6 +37,11 @@ public sealed record PeriodicRun
     public Direction Direction { get; init; } = Direction.Forward;
     public ContinuationOptions Options { get; init; } = new();
     public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>
+    /// NTST × NCOL to continue on (<see cref="CycleMesh.Uniform"/>); a start cycle of another size is
+    /// moved onto it. Null: the start cycle's own, or <see cref="CycleMesh.Default"/> from a Hopf point.
+    /// </summary>
+    public CycleMesh? Discretisation { get; init; }
     /// <summary>Bounds on the continued parameter and/or on "period".</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>User values of the continued parameter.</summary>
@@ -59,7 +64,6 @@ public static class PeriodicOrbitContinuation
         var system = run.System;
         int k = system.ParameterIndex(run.Parameter);
         if (k < 0) throw new ArgumentException($"model {system.Name} has no parameter '{run.Parameter}'");
-        var scheme = new CollocationScheme(run.Collocation.Points);
         int second = run.SecondParameter is null ? -1 : system.ParameterIndex(run.SecondParameter);
         if (run.SecondParameter is not null && (second < 0 || second == k))
             throw new ArgumentException($"'{run.SecondParameter}' is not a second parameter of model {system.Name}");
@@ -74,7 +78,7 @@ public static class PeriodicOrbitContinuation
             {
                 case CycleStart.Hopf hopf:
                 {
-                    var mesh = new CycleMesh(scheme, Mesh.Uniform(run.Collocation.Intervals));
+                    var mesh = run.Discretisation ?? CycleMesh.Default;
                     var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
                     var jac = new double[system.Dimension * system.Dimension];
                     new Derivatives(system).StateJacobian(hopf.Equilibrium, run.Parameters, jac);
@@ -85,7 +89,7 @@ public static class PeriodicOrbitContinuation
                 }
                 case CycleStart.Cycle cycle:
                 {
-                    var (mesh, x0) = Resample(cycle.Mesh, cycle.Unknowns, scheme, run.Collocation.Intervals, system.Dimension);
+                    var (mesh, x0) = Resample(cycle.Mesh, cycle.Unknowns, run.Discretisation ?? cycle.Mesh, system.Dimension);
                     int iT = system.Dimension * mesh.Nodes;
                     var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation, second, x0[iT]);
                     if (second >= 0) x0[iT] = run.Parameters[second];
@@ -95,7 +99,7 @@ public static class PeriodicOrbitContinuation
                 }
                 case CycleStart.PeriodDoubling pd:
                 {
-                    var (mesh, x0, t0) = PeriodDoublingSwitch.Build(system, run.Parameters, k, pd.Mesh, pd.Unknowns, scheme, run.Collocation);
+                    var (mesh, x0, t0) = PeriodDoublingSwitch.Build(system, run.Parameters, k, pd.Mesh, pd.Unknowns, run.Discretisation ?? pd.Mesh, run.Collocation);
                     var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation) { Doubled = true };
                     problem.Accept(x0);
                     return new HalfStart(problem, x0, t0, true);
@@ -104,17 +108,16 @@ public static class PeriodicOrbitContinuation
                 {
                     // The other branch's tangent on the branch point's own mesh, where the known tangent
                     // lives; then both moved onto the run's own discretisation.
-                    var own = new PeriodicOrbitProblem(system, run.Parameters, k, bp.Mesh,
-                        run.Collocation with { Intervals = bp.Mesh.Intervals, Points = bp.Mesh.Scheme.Degree });
+                    var own = new PeriodicOrbitProblem(system, run.Parameters, k, bp.Mesh, run.Collocation);
                     var x0 = (double[])bp.Unknowns.Clone();
                     x0[own.ParameterComponent] = run.Parameters[k];
                     var other = BranchSwitching.OtherTangent(own, x0, bp.Tangent);
                     if (other.Tangent is not { } tangent) throw new ArgumentException($"no branch switch at the branch point of cycles: {other.Failure}");
                     switchNote = $"branch switched at the branch point of cycles ({other.Method})";
                     tangent = BranchSwitching.Oriented(tangent, own.ParameterComponent, +1);
-                    if (bp.Mesh.Intervals == run.Collocation.Intervals && bp.Mesh.Scheme.Degree == run.Collocation.Points)
+                    if (run.Discretisation is null || bp.Mesh.SameSize(run.Discretisation))
                         return new HalfStart(own, x0, tangent, true);
-                    var (mesh, x) = Resample(bp.Mesh, x0, scheme, run.Collocation.Intervals, system.Dimension);
+                    var (mesh, x) = Resample(bp.Mesh, x0, run.Discretisation, system.Dimension);
                     var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
                     problem.Accept(x);
                     return new HalfStart(problem, x, Interpolate(bp.Mesh, tangent, mesh, system.Dimension), true);
@@ -225,12 +228,17 @@ public static class PeriodicOrbitContinuation
         return x;
     }
 
-    /// <summary>A cycle's unknowns moved onto a uniform-then-adapted mesh of the requested size and scheme.</summary>
-    internal static (CycleMesh Mesh, double[] X) Resample(CycleMesh from, double[] unknowns, CollocationScheme scheme, int ntst, int n)
+    /// <summary>
+    /// A cycle's unknowns moved onto a mesh of <paramref name="size"/>'s NTST and NCOL, adapted to the
+    /// cycle (unchanged when the sizes agree).
+    /// </summary>
+    internal static (CycleMesh Mesh, double[] X) Resample(CycleMesh from, double[] unknowns, CycleMesh size, int n)
     {
         int oldLen = n * from.Nodes;
-        if (from.Scheme.Degree == scheme.Degree && from.Intervals == ntst)
+        if (from.SameSize(size))
             return (from, (double[])unknowns.Clone());
+        var scheme = size.Scheme;
+        int ntst = size.Intervals;
         // The new mesh equidistributes the old profile's error estimate (a uniform mesh would lose the
         // resolution of spikes) — for another degree too, where the old degree's monitor stands in for
         // the new one's; the old profile is evaluated at the new nodes.

@@ -6,12 +6,39 @@ using Continuation.Systems;
 
 namespace Continuation.PeriodicOrbits;
 
-/// <summary>The discretisation of a cycle: the collocation scheme and the mesh its node values live on.</summary>
+/// <summary>
+/// The discretisation of a cycle — the single source of its size: NTST mesh intervals
+/// (<see cref="Intervals"/>) and NCOL collocation points per interval (the scheme's degree), and the
+/// mesh its node values live on. A requested size is a uniform mesh (<see cref="Uniform"/>); a computed
+/// cycle carries its adapted one.
+/// </summary>
 /// <param name="Mesh">0 = τ_0 &lt; … &lt; τ_N = 1; never modified (adaptation makes a new one).</param>
 public sealed record CycleMesh(CollocationScheme Scheme, double[] Mesh)
 {
+    /// <summary>NTST and NCOL when nothing else is said: 100 intervals of degree 4.</summary>
+    public static CycleMesh Default { get; } = Uniform(100, 4);
+
+    /// <summary>A uniform mesh of <paramref name="intervals"/> (NTST ≥ 2) of degree <paramref name="degree"/> (NCOL, 2 … 7).</summary>
+    public static CycleMesh Uniform(int intervals, int degree)
+    {
+        if (intervals < 2) throw new ArgumentException($"ntst must be at least 2, got {intervals}.");
+        if (degree < CollocationScheme.MinDegree || degree > CollocationScheme.MaxDegree)
+            throw new ArgumentException($"ncol must be between {CollocationScheme.MinDegree} and {CollocationScheme.MaxDegree}, got {degree}.");
+        return new CycleMesh(new CollocationScheme(degree), PeriodicOrbits.Mesh.Uniform(intervals));
+    }
+
+    /// <summary>Mesh intervals (NTST).</summary>
     public int Intervals => Mesh.Length - 1;
+    /// <summary>Collocation points per interval (NCOL).</summary>
+    public int Degree => Scheme.Degree;
+    /// <summary>Node values per component: NTST · NCOL + 1.</summary>
     public int Nodes => Intervals * Scheme.Degree + 1;
+    /// <summary>True when <paramref name="other"/> has as many intervals of the same degree (the meshes may differ).</summary>
+    public bool SameSize(CycleMesh other) => Intervals == other.Intervals && Degree == other.Degree;
+    /// <summary>A uniform mesh of this size and degree with <paramref name="intervals"/> changed.</summary>
+    public CycleMesh WithIntervals(int intervals) => Uniform(intervals, Degree);
+    /// <summary>A uniform mesh of this size with <paramref name="degree"/> changed.</summary>
+    public CycleMesh WithDegree(int degree) => Uniform(Intervals, degree);
     /// <summary>Time in [0, 1] of node i.</summary>
     public double NodeTime(int i)
     {
@@ -22,13 +49,9 @@ public sealed record CycleMesh(CollocationScheme Scheme, double[] Mesh)
     }
 }
 
-/// <summary>Settings of the periodic-orbit discretisation.</summary>
+/// <summary>How a cycle's discretisation is used (its size is the <see cref="CycleMesh"/>'s).</summary>
 public sealed record CollocationOptions
 {
-    /// <summary>Mesh intervals (NTST).</summary>
-    public int Intervals { get; init; } = 100;
-    /// <summary>Collocation points per interval (NCOL), 2 … 7.</summary>
-    public int Points { get; init; } = 4;
     /// <summary>Redistribute the mesh every this many accepted points (0: never).</summary>
     public int AdaptEvery { get; init; } = 3;
     /// <summary>Weight of the period in the arclength norm (the profile has its L2 norm, the parameter 1).</summary>
@@ -36,11 +59,9 @@ public sealed record CollocationOptions
     /// <summary>Threads one factorisation may use (0: every core, at most 4); 1 when independent problems already run in parallel.</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>This, when every setting is in range; otherwise an <see cref="ArgumentException"/> naming the key.</summary>
     public CollocationOptions Validate()
     {
-        if (Intervals < 2) throw new ArgumentException($"ntst must be at least 2, got {Intervals}.");
-        if (Points < CollocationScheme.MinDegree || Points > CollocationScheme.MaxDegree)
-            throw new ArgumentException($"ncol must be between {CollocationScheme.MinDegree} and {CollocationScheme.MaxDegree}, got {Points}.");
         if (AdaptEvery < 0) throw new ArgumentException($"adapt must be non-negative, got {AdaptEvery}.");
         if (!(PeriodWeight >= 0)) throw new ArgumentException($"period_weight must be non-negative, got {PeriodWeight}.");
         return this;

@@ -16,8 +16,13 @@ public sealed record RunSettings
     /// <summary>The direction was chosen: a branch switched at a branch point otherwise follows both halves, and curves always do.</summary>
     public bool DirectionGiven { get; init; }
     public ContinuationOptions Options { get; init; } = new();
-    /// <summary>The discretisation of cycles (NTST, NCOL, mesh adaptation).</summary>
+    /// <summary>How cycles are discretised besides their size (mesh adaptation, period weight, threads).</summary>
     public CollocationOptions Collocation { get; init; } = new();
+    /// <summary>
+    /// NTST × NCOL of cycles (<see cref="CycleMesh.Uniform"/>). Null: a run from a cycle keeps the
+    /// cycle's, a run from a Hopf point takes <see cref="CycleMesh.Default"/>.
+    /// </summary>
+    public CycleMesh? Discretisation { get; init; }
     /// <summary>Bounds on the continued parameters (and, for cycles, on "period"), by name.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>Values of the continued parameters where points are reported (UZ), by name.</summary>
@@ -129,7 +134,8 @@ public static class Continue
                 return CurveContinuation.Run(new CurveRun
                 {
                     Name = settings.Name, System = system, Kind = kind, Parameters = parameters, First = parameter, Second = second!,
-                    State = point.State, Mesh = point.Cycle, Unknowns = point.Unknowns, Tangent = point.Tangent, Collocation = settings.Collocation,
+                    State = point.State, Mesh = point.Cycle, Unknowns = point.Unknowns, Tangent = point.Tangent,
+                    Collocation = settings.Collocation, Discretisation = settings.Discretisation,
                     Direction = settings.Direction, Options = settings.Options, Bounds = settings.Bounds, Values = values,
                 }, progress, cancellation);
             case BranchKind.Homoclinic:
@@ -137,8 +143,8 @@ public static class Continue
                 {
                     Name = settings.Name, System = system, Parameters = parameters, Parameter = parameter, SecondParameter = second,
                     Start = new CycleStart.Cycle(point.Cycle!, point.Unknowns),
-                    Direction = settings.Direction, Options = settings.Options, Collocation = settings.Collocation, Bounds = settings.Bounds,
-                    Values = values.Where(v => v.Name == parameter).Select(v => v.Value).ToList(),
+                    Direction = settings.Direction, Options = settings.Options, Collocation = settings.Collocation, Discretisation = settings.Discretisation,
+                    Bounds = settings.Bounds, Values = values.Where(v => v.Name == parameter).Select(v => v.Value).ToList(),
                     SecondValues = values.Where(v => v.Name == second).Select(v => v.Value).ToList(),
                 }, progress, cancellation);
             case BranchKind.Periodic:
@@ -157,8 +163,8 @@ public static class Continue
                 {
                     Name = settings.Name, System = system, Parameters = parameters, Parameter = parameter, Start = start,
                     Direction = start is CycleStart.BranchPoint && !settings.DirectionGiven ? Direction.Both : settings.Direction,
-                    Options = settings.Options, Collocation = settings.Collocation, Bounds = settings.Bounds,
-                    Values = values.Select(v => v.Value).ToList(),
+                    Options = settings.Options, Collocation = settings.Collocation, Discretisation = settings.Discretisation,
+                    Bounds = settings.Bounds, Values = values.Select(v => v.Value).ToList(),
                 }, progress, cancellation);
             }
             default:

@@ -30,11 +30,14 @@ public sealed record MapAxis(string Parameter, double From, double To, double St
 public sealed record MapOptions
 {
     /// <summary>
-    /// Discretisation of the cycles. A map needs growth rates to a few digits, not the branch
-    /// accuracy: the default (NTST 40, NCOL 4, adapted every 4 cells) keeps the transverse growth of the
+    /// NTST × NCOL of the cycles. A map needs growth rates to a few digits, not the branch accuracy:
+    /// the default (NTST 40, NCOL 4, adapted every 4 cells) keeps the transverse growth of the
     /// neural-mass cycles within about 1e-4 of NTST 100, NCOL 7.
     /// </summary>
-    public CollocationOptions Collocation { get; init; } = new() { Intervals = 40, Points = 4, AdaptEvery = 4 };
+    public CycleMesh Discretisation { get; init; } = CycleMesh.Uniform(40, 4);
+
+    /// <summary>How the cycles' discretisation is used (adapted every 4 cells by default).</summary>
+    public CollocationOptions Collocation { get; init; } = new() { AdaptEvery = 4 };
 
     /// <summary>How a lost attractor is searched for by integration.</summary>
     public AttractorOptions Attractors { get; init; } = new();
@@ -233,7 +236,7 @@ public static class InstabilityMap
                 for (int i = 0; i < _n; i++) _seed[i] += 1e-4 * (1 + Math.Abs(_seed[i])) * (i % 2 == 0 ? 1 : -1);
             }
             Forget();
-            var found = Attractors.Find(_system, _p, _seed, _options.Collocation, _options.Attractors, _cancellation);
+            var found = Attractors.Find(_system, _p, _seed, _options.Discretisation, _options.Collocation, _options.Attractors, _cancellation);
             switch (found)
             {
                 case Attractor.Equilibrium e:

@@ -249,7 +249,7 @@ public sealed class TransverseStability
         PeriodicOrbitProblem Build(OdeSystem system, double[] unknowns)
         {
             var mesh = _point.Cycle!;
-            var options = new CollocationOptions { Intervals = mesh.Intervals, Points = mesh.Scheme.Degree };
+            var options = new CollocationOptions();
             var problem = _second >= 0
                 ? new PeriodicOrbitProblem(system, _point.Parameters, _parameter, mesh, options, _second, _point.Period ?? double.NaN)
                 : new PeriodicOrbitProblem(system, _point.Parameters, _parameter, mesh, options);
