@@ -9,6 +9,7 @@ public sealed class DenseLu
     readonly double[] _a;
     readonly int[] _pivot;
 
+    /// <summary>Allocates the buffers for matrices of order <paramref name="n"/>.</summary>
     public DenseLu(int n)
     {
         Size = n;

@@ -106,17 +106,23 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
         _filler = FillInterval;
     }
 
+    /// <summary>The model.</summary>
     public OdeSystem System { get; }
     /// <summary>The current discretisation (replaced when the mesh adapts).</summary>
     public CycleMesh Mesh { get; private set; }
+    /// <summary>Number of unknowns: the profile (stride values per node), then the globals.</summary>
     public int Dimension => _iP1 + 1;
+    /// <summary>Index in x of the first parameter (the last unknown).</summary>
     public int ParameterComponent => _iP1;
     /// <summary>Index in x of the second parameter.</summary>
     public int SecondComponent => _iP2;
     /// <summary>Index in x of the period.</summary>
     public int PeriodComponent => _iT;
+    /// <inheritdoc/>
     public int DeterminantSign => _solver.DeterminantSign;
+    /// <inheritdoc/>
     public double LogAbsDeterminant => _solver.LogAbsDeterminant;
+    /// <inheritdoc/>
     public abstract IReadOnlyList<PointKind> TestFunctionKinds { get; }
 
     /// <summary>Offset in x of node k of interval j.</summary>
@@ -186,6 +192,11 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
     /// </summary>
     private protected abstract void LinearizeConditions(ReadOnlySpan<double> x, Span<double> boundary, Span<double> border);
 
+    /// <summary>
+    /// u' − T f(u, p) and the subclass's v-rows at every collocation point, periodicity of u with the
+    /// subclass's boundary rows, the phase condition against the last accepted point and the subclass's
+    /// integral conditions. Returns false if any value is not finite.
+    /// </summary>
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         x.CopyTo(_point);
@@ -217,6 +228,7 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
         return true;
     }
 
+    /// <summary>Linearises at x and factors the bordered system with the structured <see cref="CollocationSolver"/> (no dense factorisation).</summary>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
         x.CopyTo(_point);
@@ -368,6 +380,7 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
         }
     }
 
+    /// <inheritdoc/>
     public void Solve(Span<double> rhs) => _solver.Solve(rhs);
 
     /// <summary>Takes the u-part of x as the reference ũ of the phase condition and records the amplitude.</summary>
@@ -394,6 +407,7 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
     /// <summary>The two parameters, the period, then the range of each state variable.</summary>
     public virtual double[] Signature(ReadOnlySpan<double> x) => Profiles.Signature(x, _nodes, _stride, _n, [x[_iP1], x[_iP2], x[_iT]]);
 
+    /// <summary>The current <see cref="Mesh"/>, on which x is to be read.</summary>
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 
     /// <summary>Every <see cref="CollocationOptions.AdaptEvery"/> accepted points, adapts the mesh to the whole augmented profile.</summary>
@@ -409,13 +423,16 @@ public abstract class AugmentedCycleProblem : IContinuationProblem
     /// <summary>Called when <see cref="Mesh"/> has been replaced, before the adapted point is accepted.</summary>
     private protected virtual void MeshAdapted() { }
 
+    /// <inheritdoc/>
     public abstract PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, ref SpecialPointDetails? details);
 
+    /// <inheritdoc/>
     public abstract PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues);
 
     /// <summary>The defining condition of a located point (see <see cref="IContinuationProblem.DefiningResidual"/>); null: the relative test value.</summary>
     public virtual double? DefiningResidual(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, PointAnalysis analysis) => null;
 
+    /// <inheritdoc/>
     public abstract SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
 
     /// <summary>

@@ -12,19 +12,25 @@ namespace Continuation.Codim2;
 /// </summary>
 public sealed record CurveRun
 {
+    /// <summary>Name of the branch (e.g. "hopf"), also shown in progress reports.</summary>
     public required string Name { get; init; }
+    /// <summary>The ODE system.</summary>
     public required OdeSystem System { get; init; }
+    /// <summary>Which curve: <see cref="BranchKind.FoldCurve"/>, <see cref="BranchKind.HopfCurve"/>, <see cref="BranchKind.LpcCurve"/>, <see cref="BranchKind.PdCurve"/> or <see cref="BranchKind.NsCurve"/>.</summary>
     public required BranchKind Kind { get; init; }
     /// <summary>Full parameter vector at the start.</summary>
     public required double[] Parameters { get; init; }
     /// <summary>The two continued parameters.</summary>
     public required string First { get; init; }
+    /// <summary>Name of the second continued parameter (<see cref="First"/> is the driver's primary one).</summary>
     public required string Second { get; init; }
     /// <summary>The equilibrium at the start (an LP point for a fold curve, an HB point for a Hopf curve).</summary>
     public required double[] State { get; init; }
     /// <summary>Hopf frequency at the start (Hopf curves).</summary>
     public double Omega { get; init; }
+    /// <summary>Which way to go from the start point (both ways by default).</summary>
     public Direction Direction { get; init; } = Direction.Both;
+    /// <summary>Step control and Newton settings; the run sets fold and branch-point detection as the curve needs.</summary>
     public ContinuationOptions Options { get; init; } = new();
     /// <summary>Bounds on either parameter.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
@@ -32,8 +38,14 @@ public sealed record CurveRun
     public IReadOnlyList<NamedValue> Values { get; init; } = [];
     /// <summary>For curves of cycles (LPC, PD, NS): the start cycle's mesh, unknowns and branch tangent.</summary>
     public CycleMesh? Mesh { get; init; }
+    /// <summary>
+    /// For curves of cycles: the start cycle's unknowns (node values, T, the first parameter) on <see cref="Mesh"/>;
+    /// for a switch at a branch point (<see cref="BranchTangent"/>): the point's unknowns on the earlier curve.
+    /// </summary>
     public double[]? Unknowns { get; init; }
+    /// <summary>For curves of cycles: the cycle branch's tangent at the start point; required for a fold-of-cycles curve, whose null vector (δu, δT) it gives.</summary>
     public double[]? Tangent { get; init; }
+    /// <summary>Collocation settings for curves of cycles.</summary>
     public CollocationOptions Collocation { get; init; } = new();
     /// <summary>For curves of cycles: NTST × NCOL to continue on; null: the start cycle's own.</summary>
     public CycleMesh? Discretisation { get; init; }
@@ -48,6 +60,17 @@ public sealed record CurveRun
 /// <summary>Facade: runs a <see cref="CurveRun"/> to a finished <see cref="Branch"/>.</summary>
 public static class CurveContinuation
 {
+    /// <summary>
+    /// Sets up the augmented problem of the curve at its start point and follows the curve in the
+    /// requested directions.
+    /// </summary>
+    /// <param name="run">What to continue, from where, how far.</param>
+    /// <param name="progress">Receives progress after every accepted step (null: none).</param>
+    /// <param name="cancellation">Stops the run; the branch keeps the points computed so far.</param>
+    /// <exception cref="ArgumentException">
+    /// A parameter is unknown, <see cref="CurveRun.Kind"/> is no curve, or the start the curve needs is
+    /// missing or does not fit (cycle, tangent, branch point, no Neimark–Sacker pair).
+    /// </exception>
     public static Branch Run(CurveRun run, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();

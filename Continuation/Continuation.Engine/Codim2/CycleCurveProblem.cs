@@ -35,6 +35,13 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
     /// <summary>Index in x of β (LPC; −1 for PD).</summary>
     readonly int _iB;
 
+    /// <param name="system">The model.</param>
+    /// <param name="parameters">Every model parameter at the start (the two continued ones included).</param>
+    /// <param name="first">Index of the first continued parameter (the primary one of the driver).</param>
+    /// <param name="second">Index of the second continued parameter.</param>
+    /// <param name="mesh">The discretisation of the start cycle.</param>
+    /// <param name="options">Collocation settings.</param>
+    /// <param name="kind">Fold of cycles or period doubling.</param>
     public CycleCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options, CycleCurveKind kind)
         : base(system, parameters, first, second, mesh, options, copies: 1, globals: kind == CycleCurveKind.FoldOfCycles ? 4 : 3)
     {
@@ -46,6 +53,10 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
             : [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS, PointKind.GPD];
     }
 
+    /// <summary>
+    /// First the end where the cycles shrink to an equilibrium (amplitude below a tenth of the largest so
+    /// far; labelled GH on an LPC curve, EP on a PD curve), then LPC: R1, LPPD, LPNS; PD: LPPD, R2, PDNS, GPD.
+    /// </summary>
     public override IReadOnlyList<PointKind> TestFunctionKinds => _kinds;
 
     /// <summary>
@@ -252,6 +263,10 @@ public sealed class CycleCurveProblem : AugmentedCycleProblem
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
+    /// <summary>
+    /// The first test function ends the branch; R1, LPPD, R2, LPNS and PDNS are confirmed only where a
+    /// further multiplier lies at +1, −1 or on the unit circle (else null); GPD as located. Notes list the multipliers.
+    /// </summary>
     public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         double T = x[_iT];

@@ -15,8 +15,15 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
 {
     readonly double[] _r1, _r2, _xh;
     readonly DenseLu _lu;
+    /// <summary>The model's full parameter vector; <see cref="Params"/> overwrites the two continued entries from x.</summary>
     protected readonly double[] P;
 
+    /// <param name="system">The model.</param>
+    /// <param name="parameters">Every model parameter at the start (the two continued ones included).</param>
+    /// <param name="first">Index of the first continued parameter (the primary one of the driver).</param>
+    /// <param name="second">Index of the second continued parameter.</param>
+    /// <param name="extra">Number of unknowns after (u, p_a, p_b).</param>
+    /// <exception cref="ArgumentException">The two parameters are the same.</exception>
     protected DenseAugmentedProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, int extra)
     {
         if (first == second) throw new ArgumentException("the two parameters must differ");
@@ -34,21 +41,29 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
         Jac = new double[N * N];
     }
 
+    /// <summary>The model.</summary>
     public OdeSystem System { get; }
     /// <summary>Indices (in the model's parameter vector) of the two continued parameters.</summary>
     public int First { get; }
+    /// <inheritdoc cref="First"/>
     public int Second { get; }
+    /// <summary>Derivatives of the model (work buffers of this problem).</summary>
     protected Derivatives D { get; }
     /// <summary>State dimension.</summary>
     protected int N { get; }
     /// <summary>Scratch n×n Jacobian.</summary>
     protected double[] Jac { get; }
+    /// <summary>Number of unknowns n + 2 + extra.</summary>
     public int Dimension { get; }
+    /// <summary>Index n of the first parameter in x.</summary>
     public int ParameterComponent => N;
     /// <summary>Index of the second parameter in x.</summary>
     public int SecondComponent => N + 1;
+    /// <inheritdoc/>
     public int DeterminantSign => _lu.DeterminantSign;
+    /// <inheritdoc/>
     public double LogAbsDeterminant => _lu.LogAbsDeterminant;
+    /// <inheritdoc/>
     public abstract IReadOnlyList<PointKind> TestFunctionKinds { get; }
 
     /// <summary>The model's full parameter vector at x.</summary>
@@ -71,6 +86,7 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
     /// <summary>The residual (Dimension − 1 equations).</summary>
     protected abstract void Evaluate(ReadOnlySpan<double> x, Span<double> r);
 
+    /// <summary><see cref="Evaluate"/> into r (length Dimension − 1). Returns false if any value is not finite.</summary>
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         Evaluate(x, r);
@@ -78,6 +94,10 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
         return true;
     }
 
+    /// <summary>
+    /// Linearises at x by central differences of the residual (step 10⁻⁶ · max(1, |x_j|)) and factors
+    /// the bordered matrix with a dense LU.
+    /// </summary>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
         int m = Dimension;
@@ -96,14 +116,18 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
         return _lu.Factor() ? Linearization.Factored : Linearization.Singular;
     }
 
+    /// <inheritdoc/>
     public void Solve(Span<double> rhs) => _lu.Solve(rhs);
 
+    /// <summary>Does nothing here; subclasses update their reference vectors.</summary>
     public virtual void Accept(ReadOnlySpan<double> x) { }
 
     /// <summary>The state and the two parameters: the extra unknowns (null vectors, eigenvectors) may come back with the other sign after a lap of a closed curve.</summary>
     public double[] Signature(ReadOnlySpan<double> x) => x[..(N + 2)].ToArray();
 
+    /// <inheritdoc/>
     public abstract PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues);
+    /// <inheritdoc/>
     public abstract SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis);
 
     /// <summary>State Jacobian at x, as a MathNet matrix.</summary>

@@ -18,6 +18,10 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
     readonly double[] _vRef;
     double[] _wRef;
 
+    /// <param name="system">The model.</param>
+    /// <param name="parameters">Every model parameter at the start (the two continued ones included).</param>
+    /// <param name="first">Index of the first continued parameter (the primary one of the driver).</param>
+    /// <param name="second">Index of the second continued parameter.</param>
     public FoldCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second)
         : base(system, parameters, first, second, system.Dimension)
     {
@@ -25,6 +29,7 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
         _wRef = new double[N];
     }
 
+    /// <summary>CP, BT and ZH, in that order.</summary>
     public override IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
 
     /// <summary>The start x = (u, p_a, p_b, v) at a fold point of the equilibria, v the null vector of f_u.</summary>
@@ -44,6 +49,7 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
         return x;
     }
 
+    /// <summary>f(u, p), f_u v and ⟨ṽ, v⟩ − 1 (2n + 1 equations).</summary>
     protected override void Evaluate(ReadOnlySpan<double> x, Span<double> r)
     {
         int n = N;
@@ -63,6 +69,7 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
         r[2 * n] = norm;
     }
 
+    /// <summary>Rescales the reference ṽ so that ⟨ṽ, v⟩ = 1 at the accepted point, and updates the left null vector w.</summary>
     public override void Accept(ReadOnlySpan<double> x)
     {
         var v = x.Slice(N + 2, N);
@@ -84,6 +91,11 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
         return w;
     }
 
+    /// <summary>
+    /// The eigenvalues of f_u at x (decreasing real part) and stability; test values: CP ⟨w, B(v, v)⟩,
+    /// BT ⟨w, v⟩ (v, w the unit right and left null vectors), ZH Π_{i&lt;j} (λ_i + λ_j) over the
+    /// eigenvalues other than the one closest to zero.
+    /// </summary>
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         var a = JacobianMatrix(x);
@@ -109,6 +121,7 @@ public sealed class FoldCurveProblem : DenseAugmentedProblem
         return z;
     }
 
+    /// <summary>CP and BT as located; ZH only where the pair with the smallest sum is ±iω (a real pair ±μ gives null).</summary>
     public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         switch (Kinds[testFunction])

@@ -23,6 +23,11 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
     int Qi => 2 * N + 2;
     int Omega => 3 * N + 2;
 
+    /// <param name="system">The model.</param>
+    /// <param name="parameters">Every model parameter at the start (the two continued ones included).</param>
+    /// <param name="first">Index of the first continued parameter (the primary one of the driver).</param>
+    /// <param name="second">Index of the second continued parameter.</param>
+    /// <param name="omegaFloor">|ω| below which the BT test function is taken as zero (the pair is about to merge on the real axis).</param>
     public HopfCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, double omegaFloor = 1e-3)
         : base(system, parameters, first, second, 2 * system.Dimension + 1)
     {
@@ -31,6 +36,7 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         _omegaFloor = omegaFloor;
     }
 
+    /// <summary>GH, ZH, HH and BT, in that order.</summary>
     public override IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
 
     /// <summary>The start x = (u, p_a, p_b, q_r, q_i, ω) at a Hopf point with frequency ω.</summary>
@@ -48,6 +54,7 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         return x;
     }
 
+    /// <summary>f(u, p), f_u q_r + ω q_i, f_u q_i − ω q_r, |q_r|² + |q_i|² − 1 and the phase Im⟨q̃, q⟩ (3n + 2 equations).</summary>
     protected override void Evaluate(ReadOnlySpan<double> x, Span<double> r)
     {
         int n = N;
@@ -72,6 +79,7 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         r[3 * n + 1] = phase;
     }
 
+    /// <summary>Takes q at the accepted point as the reference q̃ of the phase condition.</summary>
     public override void Accept(ReadOnlySpan<double> x)
     {
         x.Slice(Qr, N).CopyTo(_qrRef);
@@ -92,6 +100,11 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         return (a, b);
     }
 
+    /// <summary>
+    /// The eigenvalues of f_u at x (decreasing real part) and stability; test values: GH the first
+    /// Lyapunov coefficient, ZH det f_u (scaled), HH Π_{i&lt;j} (λ_i + λ_j) over the eigenvalues other
+    /// than the critical pair, BT ω (set to 0 where |ω| is below the constructor's omegaFloor).
+    /// </summary>
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         var a = JacobianMatrix(x);
@@ -136,6 +149,10 @@ public sealed class HopfCurveProblem : DenseAugmentedProblem
         return $"generalised Hopf (Bautin): l1 = 0, l2 = {value} ({meaning})";
     }
 
+    /// <summary>
+    /// GH with the second Lyapunov coefficient, ZH with l1, HH only where another pair is ±iω₂ (else
+    /// null), BT as the end of the branch (the curve continues as neutral saddles, not followed).
+    /// </summary>
     public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         double omega = Math.Abs(x[Omega]);

@@ -25,7 +25,7 @@ namespace Continuation.Codim2;
 /// R4 (θ = π/2); LPNS and PDNS where another multiplier of the cycle passes +1 or −1. The other
 /// multipliers come from the u-block of the monodromy of the same factorisation (the u-equations
 /// do not involve v, so the discrete monodromy is block lower triangular): no extra solve.
-/// The Chenciner point (CH: the torus's normal-form coefficient changes sign) is not detected.
+/// Chenciner points (CH) where the torus normal-form coefficient changes sign (not tested where sin θ ≤ 0.05).
 /// </summary>
 /// <remarks>
 /// Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6 (AUTO-07p
@@ -55,6 +55,7 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
 
     /// <summary>Index in x of the rotation angle θ of the critical multipliers e^{±iθ}.</summary>
     public int AngleComponent => _iTheta;
+    /// <summary>R1, R2, R3, R4, LPNS, PDNS, the end where the cycles shrink to an equilibrium (EP), and CH, in that order.</summary>
     public override IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
 
     /// <summary>
@@ -272,6 +273,13 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         };
     }
 
+    /// <summary>
+    /// The multipliers from the u-block of the monodromy of the last factorisation (so called right after
+    /// Factor at x), stability from those other than the trivial one and the critical pair; test values:
+    /// sin(θ/2), cos(θ/2), cos θ + 1/2, cos θ (R1 … R4), p'(1) = Π (1 − μ_i) over the nontrivial multipliers
+    /// (LPNS), Re Π (μ_i + 1) over the others (PDNS), amplitude minus a tenth of the largest so far (end),
+    /// and the torus's normal-form coefficient (CH; NaN where sin θ ≤ 0.05).
+    /// </summary>
     public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         // Called right after Factor at the same x: the solver holds the monodromy.
@@ -306,6 +314,10 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
+    /// <summary>
+    /// R1, R2 and the shrinking cycle end the branch; R3, R4 and CH as located; LPNS and PDNS only where
+    /// another multiplier lies within 10⁻³ of +1 or −1 (else null).
+    /// </summary>
     public override SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         double T = x[_iT], theta = x[_iTheta];

@@ -9,7 +9,9 @@ namespace Continuation.Equilibria;
 /// <summary>A one-parameter equilibrium continuation: what to continue, from where, how far.</summary>
 public sealed record EquilibriumRun
 {
+    /// <summary>Name of the branch (e.g. "fp"), also shown in progress reports.</summary>
     public required string Name { get; init; }
+    /// <summary>The ODE system.</summary>
     public required OdeSystem System { get; init; }
     /// <summary>Full parameter vector at the start.</summary>
     public required double[] Parameters { get; init; }
@@ -28,14 +30,26 @@ public sealed record EquilibriumRun
     /// the run follows the other branch through the point (<see cref="BranchSwitching"/>).
     /// </summary>
     public double[]? BranchTangent { get; init; }
+    /// <summary>Which way to go from the start point.</summary>
     public Direction Direction { get; init; } = Direction.Forward;
+    /// <summary>Step control and Newton settings.</summary>
     public ContinuationOptions Options { get; init; } = new();
+    /// <summary>Bounds, user values and closed-loop detection.</summary>
     public StopConditions Stops { get; init; } = new();
 }
 
 /// <summary>Facade: runs an <see cref="EquilibriumRun"/> to a finished <see cref="Branch"/>.</summary>
 public static class EquilibriumContinuation
 {
+    /// <summary>
+    /// Finds the start point (settling and branch switching as <paramref name="run"/> asks) and follows
+    /// the branch in the requested directions. A start that fails ends the branch there with
+    /// <see cref="StopReason.StartFailed"/> and a note saying why.
+    /// </summary>
+    /// <param name="run">What to continue, from where, how far.</param>
+    /// <param name="progress">Receives progress after every accepted step (null: none).</param>
+    /// <param name="cancellation">Stops the run; the branch keeps the points computed so far.</param>
+    /// <exception cref="ArgumentException">The system has no such parameter, or the start state or branch tangent has the wrong length.</exception>
     public static Branch Run(EquilibriumRun run, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();

@@ -37,15 +37,21 @@ public sealed class EquilibriumProblem : IContinuationProblem
         _lu = new DenseLu(_n + 1);
     }
 
+    /// <summary>The ODE system.</summary>
     public OdeSystem System { get; }
 
     /// <summary>Index of the continued parameter.</summary>
     public int Parameter { get; }
 
+    /// <summary>Number of unknowns n + 1: the state u and the continued parameter.</summary>
     public int Dimension => _n + 1;
+    /// <summary>Index n: the continued parameter is the last unknown.</summary>
     public int ParameterComponent => _n;
+    /// <inheritdoc/>
     public int DeterminantSign => _lu.DeterminantSign;
+    /// <inheritdoc/>
     public double LogAbsDeterminant => _lu.LogAbsDeterminant;
+    /// <summary>One test function, for Hopf points (HB).</summary>
     public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
 
     /// <summary>The unknown vector for state u at parameter value λ.</summary>
@@ -65,6 +71,7 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return p;
     }
 
+    /// <summary>f(u, p) into r (length n). Returns false if any value is not finite.</summary>
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         _p[Parameter] = x[_n];
@@ -73,6 +80,7 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return true;
     }
 
+    /// <summary>Linearises at x and factors the bordered matrix [f_u f_p; borderᵀ] (dense LU of order n + 1).</summary>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
         int n = _n, m = n + 1;
@@ -91,8 +99,10 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return _lu.Factor() ? Linearization.Factored : Linearization.Singular;
     }
 
+    /// <inheritdoc/>
     public void Solve(Span<double> rhs) => _lu.Solve(rhs);
 
+    /// <summary>Does nothing: an equilibrium problem has no phase condition or mesh to update.</summary>
     public void Accept(ReadOnlySpan<double> x) { }
 
     /// <summary>The state Jacobian at x (row-major), freshly allocated.</summary>
@@ -118,6 +128,11 @@ public sealed class EquilibriumProblem : IContinuationProblem
     /// <summary>Why the stability of a point whose eigenvalues could not be computed is unknown.</summary>
     public const string EigenvaluesFailed = "eigenvalues not computed (neither the Hessenberg QR nor the QZ iteration converged, or the Jacobian is not finite); no Hopf point is read off them there";
 
+    /// <summary>
+    /// The eigenvalues of f_u at x (decreasing real part) as spectrum and exponents, stability from their
+    /// signs, and the Hopf test function Π_{i&lt;j} (λ_i + λ_j) into <paramref name="testValues"/>[0]. When the
+    /// eigenvalues cannot be computed the analysis is <see cref="PointAnalysis.Unreliable"/> and the test value NaN.
+    /// </summary>
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         var ev = Eigenvalues(x);
@@ -220,6 +235,11 @@ public sealed class EquilibriumProblem : IContinuationProblem
         return prod.Real;
     }
 
+    /// <summary>
+    /// Confirms a Hopf point: the two eigenvalues whose sum is smallest must be a complex-conjugate pair ±iω,
+    /// else (a neutral saddle, real ±μ) null. Returns ω, the period 2π/ω and the first Lyapunov
+    /// coefficient, noted supercritical (l1 &lt; 0) or subcritical (l1 &gt; 0).
+    /// </summary>
     public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         var ev = analysis.Spectrum;

@@ -75,7 +75,9 @@ public sealed record UserValue(int Component, string Name, double Value);
 /// <summary>When a branch stops, besides Newton failure.</summary>
 public sealed record StopConditions
 {
+    /// <summary>Bounds on unknowns; crossing one ends the branch (none by default).</summary>
     public IReadOnlyList<ComponentBound> Bounds { get; init; } = [];
+    /// <summary>Values of unknowns at which UZ points are located (none by default).</summary>
     public IReadOnlyList<UserValue> UserValues { get; init; } = [];
     /// <summary>Stop after one lap when the branch returns to its first point.</summary>
     public bool DetectClosedLoop { get; init; } = true;
@@ -84,11 +86,18 @@ public sealed record StopConditions
 /// <summary>Why a branch ended.</summary>
 public enum StopReason
 {
+    /// <summary>A bound was reached (or the problem ended the branch itself, e.g. a cycle shrinking onto a Hopf point).</summary>
     Bound,
+    /// <summary><see cref="ContinuationOptions.MaxSteps"/> steps were taken.</summary>
     MaxSteps,
+    /// <summary>The branch returned to its first point.</summary>
     ClosedLoop,
+    /// <summary>Newton failed at the smallest step (ds_min), or a numerical routine gave up.</summary>
     NoConvergence,
+    /// <summary>The right-hand side was not finite beyond the last point.</summary>
     NonFinite,
+    /// <summary>The run was cancelled.</summary>
     Cancelled,
+    /// <summary>The branch could not be started: correcting, settling or switching at the start point failed.</summary>
     StartFailed,
 }

@@ -64,6 +64,7 @@ public enum PointKind
 /// </param>
 public sealed record PointAnalysis(bool Stable, int UnstableCount, Complex[] Spectrum, StabilitySignature? Signature = null)
 {
+    /// <summary>No analysis: an empty spectrum, so stability is unknown (<see cref="StabilityKnown"/> is false).</summary>
     public static readonly PointAnalysis None = new(false, 0, []);
 
     /// <summary>

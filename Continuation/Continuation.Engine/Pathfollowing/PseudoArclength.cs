@@ -50,6 +50,10 @@ public sealed class PseudoArclength
     /// <summary>Halvings of one step for refinement before what is left is reported as it is.</summary>
     const int MaxRefinements = 24;
 
+    /// <summary>A continuation driver for <paramref name="problem"/>.</summary>
+    /// <param name="problem">The problem whose solution curve is followed.</param>
+    /// <param name="options">Step control and Newton settings; validated here (<see cref="ContinuationOptions.Validate"/>).</param>
+    /// <param name="stops">Bounds, user values and closed-loop detection (null: no bounds or user values, closed loops detected).</param>
     public PseudoArclength(IContinuationProblem problem, ContinuationOptions options, StopConditions? stops = null)
     {
         _problem = problem;

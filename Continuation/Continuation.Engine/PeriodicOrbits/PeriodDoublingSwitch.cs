@@ -13,6 +13,18 @@ namespace Continuation.PeriodicOrbits;
 /// </remarks>
 public static class PeriodDoublingSwitch
 {
+    /// <summary>
+    /// The doubled cycle at a period-doubling point and its tangent: the cycle traversed twice plus the
+    /// direction ξ, −ξ, on a mesh of <paramref name="size"/>'s NTST and NCOL adapted to the doubled profile.
+    /// </summary>
+    /// <param name="system">The vector field.</param>
+    /// <param name="parameters">The parameters at the PD point.</param>
+    /// <param name="parameter">Index of the continued parameter.</param>
+    /// <param name="pdMesh">The PD point's mesh.</param>
+    /// <param name="pdUnknowns">The PD point's unknowns (profile, period, parameter).</param>
+    /// <param name="size">NTST × NCOL of the doubled branch.</param>
+    /// <param name="options">Collocation settings of the doubled branch.</param>
+    /// <exception cref="ArgumentException">The cycle has no multiplier near −1, or its multipliers cannot be computed.</exception>
     public static (CycleMesh Mesh, double[] X, double[] Tangent) Build(OdeSystem system, double[] parameters, int parameter,
         CycleMesh pdMesh, double[] pdUnknowns, CycleMesh size, CollocationOptions options)
     {

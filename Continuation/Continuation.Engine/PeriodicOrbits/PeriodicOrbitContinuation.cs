@@ -29,13 +29,21 @@ public sealed record NamedValue(string Name, double Value);
 /// <summary>A one-parameter continuation of periodic orbits.</summary>
 public sealed record PeriodicRun
 {
+    /// <summary>The branch's name.</summary>
     public required string Name { get; init; }
+    /// <summary>The vector field.</summary>
     public required OdeSystem System { get; init; }
+    /// <summary>The full parameter vector at the start.</summary>
     public required double[] Parameters { get; init; }
+    /// <summary>The continued parameter.</summary>
     public required string Parameter { get; init; }
+    /// <summary>Where the branch starts: a Hopf point, a cycle, a period doubling or a branch point of cycles.</summary>
     public required CycleStart Start { get; init; }
+    /// <summary>Which way along the branch from the start.</summary>
     public Direction Direction { get; init; } = Direction.Forward;
+    /// <summary>Step sizes, tolerances and what is detected.</summary>
     public ContinuationOptions Options { get; init; } = new();
+    /// <summary>Mesh adaptation, period weight and threads (the size is <see cref="Discretisation"/>).</summary>
     public CollocationOptions Collocation { get; init; } = new();
     /// <summary>
     /// NTST × NCOL to continue on (<see cref="CycleMesh.Uniform"/>); a start cycle of another size is
@@ -58,6 +66,7 @@ public sealed record PeriodicRun
 /// <summary>Facade: runs a <see cref="PeriodicRun"/> to a finished <see cref="Branch"/>.</summary>
 public static class PeriodicOrbitContinuation
 {
+    /// <summary>Follows the branch of <paramref name="run"/> to its end; a failure to start is an <see cref="ArgumentException"/>, a breakdown on the way ends the branch with the reason.</summary>
     public static Branch Run(PeriodicRun run, IProgress<BranchProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
@@ -91,7 +100,9 @@ public static class PeriodicOrbitContinuation
                 {
                     var (mesh, x0) = Resample(cycle.Mesh, cycle.Unknowns, run.Discretisation ?? cycle.Mesh, system.Dimension);
                     int iT = system.Dimension * mesh.Nodes;
-                    var problem = new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation, second, x0[iT]);
+                    var problem = second >= 0
+                        ? new FrozenPeriodProblem(system, run.Parameters, k, second, x0[iT], mesh, run.Collocation)
+                        : new PeriodicOrbitProblem(system, run.Parameters, k, mesh, run.Collocation);
                     if (second >= 0) x0[iT] = run.Parameters[second];
                     x0[problem.ParameterComponent] = run.Parameters[k];
                     problem.Accept(x0);

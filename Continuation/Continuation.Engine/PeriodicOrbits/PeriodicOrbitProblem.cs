@@ -80,7 +80,7 @@ public sealed record CollocationOptions
 /// de Boor &amp; Swartz (1973) for the collocation; test functions for PD and NS on the multipliers
 /// (Kuznetsov, ch. 10): Π(1 + μ_i) and Π_{i&lt;j}(μ_i μ_j − 1) over the nontrivial multipliers.
 /// </remarks>
-public sealed class PeriodicOrbitProblem : IContinuationProblem
+public class PeriodicOrbitProblem : IContinuationProblem
 {
     static readonly PointKind[] Kinds = [PointKind.PD, PointKind.NS, PointKind.EP];
     readonly Derivatives _d;
@@ -91,17 +91,13 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     readonly CollocationOptions _options;
     int _accepted;
 
-    /// <param name="secondParameter">
-    /// When set, the period is frozen at <paramref name="fixedPeriod"/> and this second parameter
-    /// takes its place among the unknowns (x at <see cref="PeriodComponent"/>): the large-period
-    /// approximation of a homoclinic curve in two parameters.
-    /// </param>
-    public PeriodicOrbitProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter, CycleMesh mesh, CollocationOptions options,
-        int secondParameter = -1, double fixedPeriod = double.NaN)
+    /// <param name="system">The vector field.</param>
+    /// <param name="parameters">The full parameter vector (the continued one is overwritten from x).</param>
+    /// <param name="parameter">Index of the continued parameter.</param>
+    /// <param name="mesh">The discretisation (its size is NTST × NCOL).</param>
+    /// <param name="options">Mesh adaptation, period weight, threads.</param>
+    public PeriodicOrbitProblem(OdeSystem system, ReadOnlySpan<double> parameters, int parameter, CycleMesh mesh, CollocationOptions options)
     {
-        _second = secondParameter;
-        _fixedPeriod = fixedPeriod;
-        if (secondParameter >= 0 && !(fixedPeriod > 0)) throw new ArgumentException("a frozen period must be positive", nameof(fixedPeriod));
         System = system;
         Parameter = parameter;
         _options = options.Validate();
@@ -127,34 +123,49 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         Profiles.AddQuadratureWeights(Mesh, _n, _n, _quadrature);
     }
 
-    readonly int _second;
-    readonly double _fixedPeriod;
-
-    /// <summary>True when the period is frozen and a second parameter is continued instead.</summary>
-    public bool FixedPeriod => _second >= 0;
-
-    /// <summary>The period at x (the frozen one in fixed-period mode).</summary>
-    public double PeriodAt(ReadOnlySpan<double> x) => _second >= 0 ? _fixedPeriod : x[_iT];
+    /// <summary>The period at x.</summary>
+    public virtual double PeriodAt(ReadOnlySpan<double> x) => x[_iT];
 
     /// <summary>Copies the continued parameters of x into the parameter vector p.</summary>
-    void SetParameters(ReadOnlySpan<double> x, double[] p)
+    private protected virtual void SetParameters(ReadOnlySpan<double> x, double[] p) => p[Parameter] = x[_iL];
+
+    /// <summary>
+    /// The column of the unknown at <see cref="PeriodComponent"/> at one collocation point, from
+    /// <paramref name="f"/> = f(u, p) in place: ∂(u' − T f)/∂T = −f for the period.
+    /// </summary>
+    private protected virtual void PeriodColumn(Derivatives d, double[] u, double[] p, double period, double[] f)
     {
-        p[Parameter] = x[_iL];
-        if (_second >= 0) p[_second] = x[_iT];
+        for (int s = 0; s < f.Length; s++) f[s] = -f[s];
     }
 
+    /// <summary>Weight of the unknown at <see cref="PeriodComponent"/> in the arclength norm.</summary>
+    private protected virtual double PeriodWeight => _options.PeriodWeight;
+
+    /// <summary>A problem like this one at <paramref name="parameters"/> with <paramref name="options"/>, for a factorisation of its own.</summary>
+    private protected virtual PeriodicOrbitProblem Twin(double[] parameters, CollocationOptions options)
+        => new(System, parameters, Parameter, Mesh, options);
+
+    /// <summary>The vector field.</summary>
     public OdeSystem System { get; }
+    /// <summary>Index of the (first) continued parameter.</summary>
     public int Parameter { get; }
     /// <summary>The current discretisation (replaced when the mesh adapts).</summary>
     public CycleMesh Mesh { get; private set; }
+    /// <inheritdoc/>
     public int Dimension => _iL + 1;
+    /// <summary>Index of the continued parameter in x (the last unknown).</summary>
     public int ParameterComponent => _iL;
     /// <summary>Index of the period in x.</summary>
     public int PeriodComponent => _iT;
+    /// <inheritdoc/>
     public int DeterminantSign => _solver.DeterminantSign;
+    /// <inheritdoc/>
     public double LogAbsDeterminant => _solver.LogAbsDeterminant;
+    /// <summary>PD, NS and the Hopf arrival (EP), in the order of the values <see cref="Analyze"/> writes.</summary>
     public IReadOnlyList<PointKind> TestFunctionKinds => Kinds;
+    /// <inheritdoc/>
     public PointKind FoldKind => PointKind.LPC;
+    /// <inheritdoc/>
     public PointKind BranchPointKind => PointKind.BPC;
 
     /// <summary>The full parameter vector at x.</summary>
@@ -167,6 +178,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     int NodeOffset(int j, int k) => (j * _m + k) * _n;
 
+    /// <inheritdoc/>
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         x.CopyTo(_point);
@@ -215,6 +227,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     readonly double[] _residualBuffer;
 
+    /// <inheritdoc/>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
     {
         int n = _n;
@@ -354,7 +367,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             _jacobianShift?.Invoke(w.U, _p, w.Jac);
             if (!AllFinite(w.F) || !AllFinite(w.Jac) || !AllFinite(w.Fl)) { _nonFinite = true; return false; }
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
-            if (_second >= 0) w.D.ParameterDerivative(w.U, _p, _second, w.F); // the period's column holds the second parameter's
+            PeriodColumn(w.D, w.U, _p, T, w.F);
             for (int k = 0; k <= m; k++)
             {
                 int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
@@ -369,7 +382,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
             for (int s = 0; s < n; s++)
             {
                 var row = block.Slice(((c * n) + s) * cols, cols);
-                row[ni + 2 * n] = _second >= 0 ? -T * w.F[s] : -w.F[s];
+                row[ni + 2 * n] = w.F[s];
                 row[ni + 2 * n + 1] = -T * w.Fl[s];
             }
         }
@@ -382,8 +395,10 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return true;
     }
 
+    /// <inheritdoc/>
     public void Solve(Span<double> rhs) => _solver.Solve(rhs);
 
+    /// <inheritdoc/>
     public void Accept(ReadOnlySpan<double> x)
     {
         SetReference(x[.._iT]);
@@ -448,6 +463,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
 
     readonly double[] _quadrature;
 
+    /// <inheritdoc/>
     public PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details)
     {
         // A fold (or branch point) of cycles with (nearly) zero amplitude is where the family meets
@@ -500,21 +516,25 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         Profiles.PhaseCoefficients(Mesh, profile, _n, _phase);
     }
 
+    /// <summary>Quadrature weights for the profile, <see cref="PeriodWeight"/> for the period's slot, 1 for the parameter.</summary>
     public void FillWeights(Span<double> weights)
     {
         weights.Clear();
         Profiles.AddQuadratureWeights(Mesh, _n, _n, weights);
-        weights[_iT] = _second >= 0 ? 1 : _options.PeriodWeight;
+        weights[_iT] = PeriodWeight;
         weights[_iL] = 1;
     }
 
     /// <summary>Largest peak-to-peak excursion over the state variables (at the nodes).</summary>
     public double Amplitude(ReadOnlySpan<double> x) => Profiles.Amplitude(x, _nodes, _n, _n);
 
+    /// <inheritdoc/>
     public double[] Signature(ReadOnlySpan<double> x) => Profiles.Signature(x, _nodes, _n, _n, [x[_iL], x[_iT]]);
 
+    /// <summary>The mesh x lives on (kept with each point: adaptation replaces it).</summary>
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 
+    /// <inheritdoc/>
     public bool Adapt(double[] x, double[] tangent)
     {
         if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
@@ -549,6 +569,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         return best;
     }
 
+    /// <inheritdoc/>
     public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
     {
         // Called right after Factor at the same x: the solver holds the monodromy.
@@ -641,6 +662,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
         }
     }
 
+    /// <inheritdoc/>
     public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis)
     {
         var mu = analysis.Spectrum;
@@ -700,7 +722,7 @@ public sealed class PeriodicOrbitProblem : IContinuationProblem
     (double[] Parameters, double[] Monodromy) SeparateMonodromy(ReadOnlySpan<double> x)
     {
         var parameters = ParametersAt(x);
-        var own = new PeriodicOrbitProblem(System, parameters, Parameter, Mesh, _options with { MaxThreads = 1 }, _second, _fixedPeriod);
+        var own = Twin(parameters, _options with { MaxThreads = 1 });
         return (parameters, own.Monodromy(x));
     }
 

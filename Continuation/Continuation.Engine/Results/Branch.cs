@@ -6,7 +6,9 @@ namespace Continuation.Results;
 /// <summary>What kind of solutions a branch holds.</summary>
 public enum BranchKind
 {
+    /// <summary>Equilibria in one parameter.</summary>
     Equilibrium,
+    /// <summary>Periodic orbits (limit cycles) in one parameter.</summary>
     Periodic,
     /// <summary>Fold (saddle-node) curve of equilibria in two parameters.</summary>
     FoldCurve,
@@ -58,6 +60,7 @@ public sealed record BranchPoint(
     /// <summary>For cycles: the node values of the profile (n per node) on <see cref="Cycle"/>'s mesh.</summary>
     public ReadOnlySpan<double> Profile => Cycle is null ? default : Unknowns.AsSpan(0, Cycle.Nodes * State.Length);
 
+    /// <summary>True for a labelled point (any kind but <see cref="PointKind.Regular"/>).</summary>
     public bool IsSpecial => Kind != PointKind.Regular;
 }
 
@@ -70,17 +73,23 @@ public sealed record BranchEnd(StopReason Reason, string Note);
 /// </summary>
 public sealed class Branch
 {
+    /// <summary>Name of the branch (e.g. "fp", "lc"), as given by the run.</summary>
     public required string Name { get; init; }
+    /// <summary>What kind of solutions the branch holds.</summary>
     public required BranchKind Kind { get; init; }
+    /// <summary>The system whose solutions the branch holds.</summary>
     public required OdeSystem System { get; init; }
     /// <summary>Names of the parameters that vary along the branch.</summary>
     public required IReadOnlyList<string> ContinuedParameters { get; init; }
+    /// <summary>The points in order along the branch, special points included.</summary>
     public required IReadOnlyList<BranchPoint> Points { get; init; }
     /// <summary>One end per direction followed.</summary>
     public required IReadOnlyList<BranchEnd> Ends { get; init; }
+    /// <summary>Total Newton iterations, including those spent locating special points.</summary>
     public int NewtonIterations { get; init; }
     /// <summary>Factorisations of the (bordered) Jacobian, the dominant cost for large discretisations.</summary>
     public int Factorizations { get; init; }
+    /// <summary>Wall-clock time of the run, in milliseconds.</summary>
     public double WallMilliseconds { get; init; }
     /// <summary>What a reader must know besides the points: stability unknown somewhere, crossings not reported, and why.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -92,6 +101,7 @@ public sealed class Branch
     /// <summary>How the branch was asked for, when it was made through <see cref="Runs.Continue"/>: its start and settings.</summary>
     public Runs.BranchOrigin? Origin { get; internal set; }
 
+    /// <summary>The labelled points (<see cref="BranchPoint.IsSpecial"/>), in order along the branch.</summary>
     public IEnumerable<BranchPoint> SpecialPoints => Points.Where(p => p.IsSpecial);
 
     /// <summary>True if a half-branch ended because Newton failed, a value was not finite or the start failed.</summary>

@@ -12,9 +12,11 @@ public sealed record RunSettings
 {
     /// <summary>The branch's name (labels of later runs refer to it).</summary>
     public required string Name { get; init; }
+    /// <summary>Which way along the branch from the start (curves follow both ways unless given).</summary>
     public Direction Direction { get; init; } = Direction.Forward;
     /// <summary>The direction was chosen: a branch switched at a branch point otherwise follows both halves, and curves always do.</summary>
     public bool DirectionGiven { get; init; }
+    /// <summary>Step sizes, tolerances and what is detected.</summary>
     public ContinuationOptions Options { get; init; } = new();
     /// <summary>How cycles are discretised besides their size (mesh adaptation, period weight, threads).</summary>
     public CollocationOptions Collocation { get; init; } = new();

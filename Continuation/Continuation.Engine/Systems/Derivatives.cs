@@ -20,6 +20,7 @@ public sealed class Derivatives
     readonly int _n;
     readonly double[] _u, _p, _f1, _f2, _f3, _f4;
 
+    /// <summary>Derivatives of <paramref name="system"/>, with work buffers sized to it.</summary>
     public Derivatives(OdeSystem system)
     {
         _system = system;
@@ -29,6 +30,7 @@ public sealed class Derivatives
         _f1 = new double[_n]; _f2 = new double[_n]; _f3 = new double[_n]; _f4 = new double[_n];
     }
 
+    /// <summary>The system differentiated.</summary>
     public OdeSystem System => _system;
 
     /// <summary>Central-difference step for a variable of magnitude |x| (cube root of machine epsilon, scaled).</summary>

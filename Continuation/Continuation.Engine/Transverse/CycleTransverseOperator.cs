@@ -171,6 +171,7 @@ public sealed class CycleTransverseOperator
         internal readonly Buffers<double> Real;
         internal readonly Buffers<Complex> Complex;
 
+        /// <summary>Buffers sized for <paramref name="op"/>; use them with that operator only.</summary>
         public Workspace(CycleTransverseOperator op)
         {
             Real = new Buffers<double>(op._n, op._r);

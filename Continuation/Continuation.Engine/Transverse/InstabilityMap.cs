@@ -51,6 +51,7 @@ public sealed record MapOptions
     /// <summary>The state every line starts from (default: zero, as the paper's authors did).</summary>
     public double[]? InitialState { get; init; }
 
+    /// <summary>This, when every setting (the collocation settings included) is in range; otherwise an <see cref="ArgumentException"/>.</summary>
     public MapOptions Validate()
     {
         Collocation.Validate();
@@ -94,13 +95,21 @@ public sealed record MapCell(double X, double Y, MapState State, double MaxGrowt
 /// <summary>An instability map: cells row by row (<see cref="Y"/> outer, <see cref="X"/> inner).</summary>
 public sealed class MapResult
 {
+    /// <summary>The horizontal axis (inner: consecutive cells of a row).</summary>
     public required MapAxis X { get; init; }
+    /// <summary>The vertical axis (outer: one row, a grid line, per value).</summary>
     public required MapAxis Y { get; init; }
+    /// <summary>Every cell, row by row: cell (ix, iy) at index iy · X.Count + ix.</summary>
     public required IReadOnlyList<MapCell> Cells { get; init; }
+    /// <summary>Wall-clock time of the computation, in milliseconds.</summary>
     public required double WallMilliseconds { get; init; }
+    /// <summary>Grid lines computed at once (at most the number of lines).</summary>
     public required int Threads { get; init; }
     /// <summary>Cells whose attractor had to be searched by integration.</summary>
     public int Searches => Cells.Count(c => c.Found == "integrated");
+    /// <summary>The cell at grid indices (<paramref name="ix"/>, <paramref name="iy"/>).</summary>
+    /// <param name="ix">Index along <see cref="X"/> (0 … X.Count − 1).</param>
+    /// <param name="iy">Index along <see cref="Y"/> (0 … Y.Count − 1).</param>
     public MapCell At(int ix, int iy) => Cells[iy * X.Count + ix];
 }
 

@@ -251,7 +251,7 @@ public sealed class TransverseStability
             var mesh = _point.Cycle!;
             var options = new CollocationOptions();
             var problem = _second >= 0
-                ? new PeriodicOrbitProblem(system, _point.Parameters, _parameter, mesh, options, _second, _point.Period ?? double.NaN)
+                ? new FrozenPeriodProblem(system, _point.Parameters, _parameter, _second, _point.Period ?? double.NaN, mesh, options)
                 : new PeriodicOrbitProblem(system, _point.Parameters, _parameter, mesh, options);
             problem.Accept(unknowns);
             return problem;
