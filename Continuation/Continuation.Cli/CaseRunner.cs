@@ -33,6 +33,15 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
 
     public IReadOnlyList<Branch> Branches => _branches;
 
+    /// <summary>The case being run.</summary>
+    internal CaseFile Case => caseFile;
+    /// <summary>Where results go.</summary>
+    internal OutputWriter Writer => _writer;
+    /// <summary>Progress and messages (stderr).</summary>
+    internal TextWriter Log => log;
+    /// <summary>No progress or summaries on <see cref="Log"/> (errors still).</summary>
+    internal bool Quiet => quiet;
+
     /// <summary>Carries out every run in order (each run kind knows how: <see cref="RunKind.Execute"/>), writing as it goes; returns the exit code.</summary>
     public int Run(CancellationToken cancellation)
     {
@@ -59,7 +68,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
     }
 
     /// <summary>Stops the case on bad input found while running: the message, and a summary that says the case is incomplete.</summary>
-    bool Stop(CaseException e)
+    internal bool Stop(CaseException e)
     {
         log.WriteLine($"error: {e.Formatted}");
         _writer.WriteSummary(_branches, complete: false, stoppedBecause: e.Formatted, _clock.Elapsed.TotalMilliseconds);
@@ -134,7 +143,7 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         return Continue.Equilibria(caseFile.Model, parameters, run.Parameter, (double[])start.State.Clone(), settings, start.IntegrateUntil, progress, cancellation);
     }
 
-    static string LabelList(Branch b)
+    internal static string LabelList(Branch b)
     {
         var labels = b.SpecialPoints.Select(p => p.Label!).ToList();
         return labels.Count == 0 ? "none" : string.Join(", ", labels);

@@ -192,7 +192,7 @@ public sealed class TransverseCliTests : IDisposable
     [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "grid: { Iext: [1, 9, 4], eps: [11, 13, 2] }", "runs[0] (map).grid: unknown parameter 'Iext'")]
     [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] } }", "grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }, of: fp }", "runs[0] (map).of: not used by a transverse-map run")]
     [InlineData("grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] } }", "grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }, numerics: { ds: 0.1 } }", "runs[0] (map).numerics.ds: a transverse-map takes ntst, ncol and adapt")]
-    [InlineData("kind: transverse-map, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "kind: equilibrium, parameter: Iext_e, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "runs[0] (map).grid: only a transverse-map run takes a grid")]
+    [InlineData("kind: transverse-map, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "kind: equilibrium, parameter: Iext_e, grid: { Iext_e: [1, 9, 4], eps: [11, 13, 2] }", "runs[0] (map).grid: only a transverse-map run takes 'grid' (this run is equilibrium)")]
     public void BadMapInputIsOneCleanErrorWithItsLine(string original, string replacement, string expected)
     {
         WriteRing();

@@ -85,11 +85,12 @@ public sealed record RunSpec
     /// <summary>Bounds on the continued parameter, and for cycles on "period".</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     public IReadOnlyList<(string Name, double Value)> Values { get; init; } = [];
-    /// <summary>For a <c>transverse</c> run: the analysed branch and the dispersion points.</summary>
-    public TransverseSpec? Transverse { get; init; }
-    /// <summary>For a <c>transverse-map</c> run: the grid and the cycles' discretisation.</summary>
-    public MapSpec? Map { get; init; }
+    /// <summary>What only runs of its kind have (<see cref="TransverseSpec"/>, <see cref="MapSpec"/>); null for branches.</summary>
+    public RunDetails? Details { get; init; }
 }
+
+/// <summary>The settings only one kind of run has: each kind (<see cref="Runs.RunKind"/>) reads its own and reads them back.</summary>
+public abstract record RunDetails;
 
 /// <summary>A validated case file.</summary>
 public sealed record CaseFile

@@ -29,9 +29,6 @@ public sealed partial class CaseReader
                 $"{from} is {Continue.Article(label)} {label} point of the {source.Kind} run '{source.Name}'");
     }
 
-    /// <summary>The most cells an instability map may have (the paper's map at step 0.05 has 192 921).</summary>
-    public const long MaxMapCells = 4_000_000;
-
     /// <summary>
     /// The memory a run needs, roughly: for cycles, the collocation Jacobian's blocks (a few copies
     /// while it is factorised) and every stored point's unknowns, tangent and profile; two-parameter
@@ -44,13 +41,6 @@ public sealed partial class CaseReader
         for (int i = 0; i < runs.Count; i++)
         {
             var run = runs[i];
-            if (run.Map is { } map)
-            {
-                double cells = (double)map.X.Count * map.Y.Count;
-                if (cells > MaxMapCells)
-                    throw new CaseException(_file, run.Line, $"runs[{i}] ({run.Name}): the grid has {map.X.Count} × {map.Y.Count} = {cells:0} cells (at most {MaxMapCells}): use a coarser step, or split the map");
-                continue;
-            }
             if (run.Kind.Branch is not { } kind || !kind.CarriesCycles()) continue;
             double ntst = run.Discretisation.Intervals, ncol = run.Discretisation.Degree, n = dimension;
             double factor = kind is BranchKind.PdCurve or BranchKind.NsCurve or BranchKind.LpcCurve ? 2 : 1;

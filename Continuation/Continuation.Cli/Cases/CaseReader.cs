@@ -75,7 +75,7 @@ public sealed partial class CaseReader
     public static CaseFile Parse(string text, string path, Func<string, OdeSystem?> models)
         => new CaseReader(System.IO.Path.GetFileName(path), models).ParseDocument(text, path);
 
-    CaseException Error(YamlNode? node, string message) => new(_file, node is null ? 0 : (int)node.Start.Line, message);
+    internal CaseException Error(YamlNode? node, string message) => new(_file, node is null ? 0 : (int)node.Start.Line, message);
 
     CaseFile ParseDocument(string text, string path)
     {
@@ -141,7 +141,7 @@ public sealed partial class CaseReader
             runs.Add(ParseRun(runSeq.Children[i], i, model, numerics, runs));
 
         CheckResources(runs, model.Dimension); // CaseReader.Checks.cs
-        var connectivity = Get(root, "connectivity") is { } cnode ? ParseConnectivity(cnode, path) : null; // CaseReader.Transverse.cs
+        var connectivity = Get(root, "connectivity") is { } cnode ? ParseConnectivity(cnode, path) : null; // CaseReader.Connectivity.cs
         var window = Get(root, "plots") is { } plotsNode ? ParsePlots(plotsNode, model) : new Dictionary<string, (double, double)>();
         return new CaseFile { Path = path, Name = name, Model = model, Parameters = parameters, Start = start, Outputs = outputs, Runs = runs, Connectivity = connectivity, PlotWindow = window };
     }
@@ -170,7 +170,7 @@ public sealed partial class CaseReader
     {
         var (map, where, name, model, numerics, earlier) = (node.Map, node.Where, node.Name, node.Model, node.Numerics, node.Earlier);
         var kind = runKind.Kind;
-        RejectTransverseKeys(map, where, runKind.Name);
+        RejectOtherKindsKeys(map, where, runKind);
 
         bool curve = kind.ContinuedParameters() == 2;
         string parameter;
@@ -317,8 +317,17 @@ public sealed partial class CaseReader
 
     static string Shorten(string text) => CaseException.OneLine(text.Length <= 60 ? text : text[..57] + "...");
 
+    /// <summary>Keys that only another kind of run takes (<see cref="RunKind.OwnKeys"/>), on a run of <paramref name="kind"/>: an error.</summary>
+    void RejectOtherKindsKeys(YamlMappingNode map, string where, RunKind kind)
+    {
+        foreach (var other in RunKind.All)
+            foreach (var key in other.OwnKeys)
+                if (other != kind && map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: var v } && v == key) is { } stray)
+                    throw Error(stray, $"{where}.{key}: only a {other} run takes '{key}' (this run is {kind}{other.KeyHint})");
+    }
+
     /// <summary>A special point's label: a point kind (every <see cref="PointKind"/> but Regular) and its ordinal, e.g. HB2, R41.</summary>
-    static bool IsPointLabel(string label) => LabelKind(label) is not null;
+    internal static bool IsPointLabel(string label) => LabelKind(label) is not null;
 
     /// <summary>The point kind a label names (<c>LPC2</c> → LPC), or null when it is not a label.</summary>
     static PointKind? LabelKind(string label)
@@ -334,7 +343,7 @@ public sealed partial class CaseReader
         return null;
     }
 
-    StartSpec ParseStart(YamlNode node, OdeSystem model, string where)
+    internal StartSpec ParseStart(YamlNode node, OdeSystem model, string where)
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping with 'state' and/or 'integrate'");
         CheckKeys(map, StartKeys, where + ".");
@@ -378,7 +387,7 @@ public sealed partial class CaseReader
         return new StartSpec(state, tEnd);
     }
 
-    Numerics ParseNumerics(YamlNode node, Numerics baseline, string where)
+    internal Numerics ParseNumerics(YamlNode node, Numerics baseline, string where)
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping such as {{ ds: 0.01, ds_max: 0.1 }}");
         CheckKeys(map, NumericKeys, where + ".");
@@ -496,7 +505,7 @@ public sealed partial class CaseReader
         return result;
     }
 
-    Dictionary<string, double> ParameterMap(YamlNode node, OdeSystem model, string where)
+    internal Dictionary<string, double> ParameterMap(YamlNode node, OdeSystem model, string where)
     {
         if (node is not YamlMappingNode map) throw Error(node, $"{where}: expected a mapping of parameter names to numbers");
         var result = new Dictionary<string, double>();
@@ -509,10 +518,10 @@ public sealed partial class CaseReader
         return result;
     }
 
-    static string UnknownParameter(string name, OdeSystem model)
+    internal static string UnknownParameter(string name, OdeSystem model)
         => $"unknown parameter '{name}' (model {model.Name} has {string.Join(", ", model.Parameters.Select(p => p.Name))})";
 
-    void CheckKeys(YamlMappingNode map, string[] allowed, string prefix)
+    internal void CheckKeys(YamlMappingNode map, string[] allowed, string prefix)
     {
         var seen = new HashSet<string>();
         foreach (var key in map.Children.Keys)
@@ -524,26 +533,26 @@ public sealed partial class CaseReader
         }
     }
 
-    static YamlNode? Get(YamlMappingNode map, string key)
+    internal static YamlNode? Get(YamlMappingNode map, string key)
         => map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
 
-    string Scalar(YamlNode node, string where)
+    internal string Scalar(YamlNode node, string where)
         => node is YamlScalarNode { Value: { } v } ? v : throw Error(node, $"{where}: expected a single value, got a {Describe(node)}");
 
-    double Number(YamlNode node, string where)
+    internal double Number(YamlNode node, string where)
     {
         string s = Scalar(node, where);
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)) return v;
         throw Error(node, $"{where}: expected a number, got '{s}'");
     }
 
-    double Positive(YamlNode node, string where)
+    internal double Positive(YamlNode node, string where)
     {
         double v = Number(node, where);
         return v > 0 ? v : throw Error(node, $"{where}: must be positive, got {v.ToString(CultureInfo.InvariantCulture)}");
     }
 
-    int Int(YamlNode node, string where, int min, int max = int.MaxValue)
+    internal int Int(YamlNode node, string where, int min, int max = int.MaxValue)
     {
         string s = Scalar(node, where);
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
@@ -553,7 +562,7 @@ public sealed partial class CaseReader
         return v;
     }
 
-    List<double> Numbers(YamlNode node, string where)
+    internal List<double> Numbers(YamlNode node, string where)
     {
         if (node is YamlScalarNode) return [Number(node, where)];
         if (node is not YamlSequenceNode seq) throw Error(node, $"{where}: expected a list of numbers");

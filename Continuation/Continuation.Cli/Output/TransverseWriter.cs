@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Continuation.Cli.Cases;
+using Continuation.Cli.Runs;
 using Continuation.Results;
 using Continuation.Transverse;
 
@@ -98,7 +99,7 @@ public sealed partial class OutputWriter
     {
         w.WriteString("kind", run.Kind.Name);
         if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
-        var spec = run.Map!;
+        var spec = (MapSpec)run.Details!;
         foreach (var axis in new[] { spec.X, spec.Y })
         {
             w.WriteStartArray(axis.Parameter);
@@ -135,14 +136,14 @@ public sealed partial class OutputWriter
         {
             w.WriteStartObject();
             w.WriteString("name", run.Name);
-            if (run.Map is not null)
+            if (run.Details is MapSpec)
             {
                 WriteMapSummary(w, run, map, error);
                 w.WriteEndObject();
                 continue;
             }
             w.WriteString("kind", run.Kind.Name);
-            w.WriteString("of", run.Transverse!.Of);
+            w.WriteString("of", ((TransverseSpec)run.Details!).Of);
             if (_case.Connectivity is { } c) w.WriteString("connectivity", c.Key is null ? c.Path : $"{c.Path} [{c.Key}]");
             if (r is not null)
             {

@@ -6,8 +6,9 @@ namespace Continuation.Cli.Runs;
 
 /// <summary>
 /// A kind of run a case file can ask for (<c>kind:</c>): how a run of it is read and checked from
-/// its YAML mapping, and how it is carried out. Every kind is one class registered in
-/// <see cref="All"/>; nothing else in the front end compares kind names. Branch runs
+/// its YAML mapping, and how it is carried out. Every kind is one class (its settings a
+/// <see cref="RunDetails"/> record beside it) registered in <see cref="All"/>; nothing else in the
+/// front end compares kind names. <see cref="MapRun"/> is the example to copy. Branch runs
 /// (<see cref="BranchRun"/>) are one class for every <see cref="BranchKind"/>: the engine
 /// (<see cref="Continuation.Runs.Continue"/>) knows how each starts.
 /// </summary>
@@ -23,6 +24,12 @@ public abstract class RunKind
     public virtual bool NeedsConnectivity => false;
 
     public sealed override string ToString() => Name;
+
+    /// <summary>Keys only runs of this kind take: on a run of another kind they are an error that names this kind.</summary>
+    public virtual IReadOnlyList<string> OwnKeys => [];
+
+    /// <summary>Added to that error ("; use from: for a start point").</summary>
+    public virtual string KeyHint => "";
 
     /// <summary>Reads and checks a run of this kind (its name and kind already read) from <paramref name="node"/>.</summary>
     internal abstract RunSpec Read(CaseReader reader, RunNode node);
@@ -62,30 +69,4 @@ public sealed class BranchRun(BranchKind kind) : RunKind
     internal override RunSpec Read(CaseReader reader, RunNode node) => reader.ReadBranchRun(this, node);
 
     internal override bool Execute(CaseRunner runner, RunSpec run, CancellationToken cancellation) => runner.RunBranch(run, cancellation);
-}
-
-/// <summary>A <c>transverse</c> run: the transverse stability of every point of an earlier branch (CaseReader.Transverse.cs, TransverseRunner.cs).</summary>
-public sealed class TransverseRun : RunKind
-{
-    public override string Name => "transverse";
-
-    public override bool NeedsConnectivity => true;
-
-    internal override RunSpec Read(CaseReader reader, RunNode node) => reader.ReadTransverseRun(node);
-
-    internal override bool Execute(CaseRunner runner, RunSpec run, CancellationToken cancellation) => runner.RunTransverse(run, cancellation);
-
-    public override string Describe(RunSpec run) => $"{run.Name} ({Name} in {run.Parameter})";
-}
-
-/// <summary>A <c>transverse-map</c> run: the instability map of a parameter plane (CaseReader.Transverse.cs, TransverseRunner.cs).</summary>
-public sealed class MapRun : RunKind
-{
-    public override string Name => "transverse-map";
-
-    public override bool NeedsConnectivity => true;
-
-    internal override RunSpec Read(CaseReader reader, RunNode node) => reader.ReadMapRun(node);
-
-    internal override bool Execute(CaseRunner runner, RunSpec run, CancellationToken cancellation) => runner.RunMap(run, cancellation);
 }
