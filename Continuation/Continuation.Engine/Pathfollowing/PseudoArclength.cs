@@ -46,6 +46,8 @@ public sealed class PseudoArclength
     readonly BranchEvent[] _events;
     readonly int _slots;
     readonly double _cosMaxTurn;
+    readonly NewtonCorrector _newton;
+    readonly ArclengthStep _step;
 
     /// <summary>Halvings of one step for refinement before what is left is reported as it is.</summary>
     const int MaxRefinements = 24;
@@ -71,6 +73,12 @@ public sealed class PseudoArclength
         _direction = new double[_n];
         _nProblemTests = problem.TestFunctionKinds.Count;
         _cosMaxTurn = Math.Cos(options.MaxTurnDegrees * Math.PI / 180);
+        _newton = new NewtonCorrector(new NewtonRule
+        {
+            MaxIterations = options.MaxNewtonIterations, Tolerance = options.NewtonTolerance, Chord = options.ReuseJacobian,
+            RefactorRatio = 0.3, DivergenceAfter = 2, DivergenceRatio = 2, EstimateRemaining = true, ResidualFactor = 10,
+        });
+        _step = new ArclengthStep(problem, _border);
 
         var events = new List<BranchEvent> { new FoldEvent(0, problem.FoldKind), new BranchPointEvent(1, problem.BranchPointKind) };
         for (int i = 0; i < _nProblemTests; i++) events.Add(new ProblemEvent(events.Count, i, problem.TestFunctionKinds[i]));
@@ -82,10 +90,13 @@ public sealed class PseudoArclength
     }
 
     /// <summary>Total Newton iterations spent so far (including location of special points).</summary>
-    public int NewtonIterations { get; private set; }
+    public int NewtonIterations => _newton.Iterations + _otherIterations;
 
     /// <summary>Factorisations of the bordered Jacobian so far.</summary>
-    public int Factorizations { get; private set; }
+    public int Factorizations => _newton.Factorizations + _otherFactorizations;
+
+    // Iterations and factorisations outside the corrector: the start, polishing, tangents.
+    int _otherIterations, _otherFactorizations;
 
     /// <summary>
     /// Crossings of a test function that were not reported because what they rest on cannot be
@@ -98,9 +109,8 @@ public sealed class PseudoArclength
     /// <summary>Steps halved because the tangent turned too far, a test function threatened to cross twice, or the stability counts were not explained.</summary>
     public int Refinements { get; private set; }
 
-    // True while the problem holds a factorisation near the current point that a chord
-    // corrector may reuse (made at the base point or an earlier iterate).
-    bool _factorValid;
+    // _newton.FactorValid: true while the problem holds a factorisation near the current point
+    // that a chord corrector may reuse (made at the base point or an earlier iterate).
 
     // The tangent and step before the current base point, for the curvature term of the predictor.
     double[] _previousTangent = [];
@@ -266,7 +276,7 @@ public sealed class PseudoArclength
             if (_problem.Adapt(b.X, b.T))
             {
                 _adapted = true;
-                _factorValid = false;
+                _newton.FactorValid = false;
                 _problem.FillWeights(_weights);
                 _weights[_k] *= _options.ParameterWeight;
             }
@@ -297,13 +307,13 @@ public sealed class PseudoArclength
             for (int i = 0; i < _n; i++)
                 _trial[i] = a.X[i] + h * a.T[i] + (_curvatureValid ? 0.5 * h * h * (a.T[i] - _previousTangent[i]) / _previousStep : 0);
             var outcome = Correct(_trial, a.X, a.T, h, out int its);
-            if (outcome == Outcome.Converged)
+            if (outcome == NewtonOutcome.Converged)
             {
                 var b = Complete(_trial, a.T, its);
                 if (b is not null) return b;
-                outcome = Outcome.Failed;
+                outcome = NewtonOutcome.Failed;
             }
-            nonFinite |= outcome == Outcome.NonFinite;
+            nonFinite |= outcome == NewtonOutcome.NonFinite;
             h *= 0.5;
             if (h < _options.DsMin) return null;
         }
@@ -679,7 +689,7 @@ public sealed class PseudoArclength
         // less than 90° between them); a trial that is not lies on another branch through a branch point.
         double alignment = Math.Min(Along(direction, a.T), Along(direction, b.T)) - 0.1;
         // The factorisation held is bordered by the step's tangent; the trials share the chord's border.
-        _factorValid = false;
+        _newton.FactorValid = false;
         for (int it = 0; it < 100; it++)
         {
             if (Math.Abs(t1 - t0) <= tol) { converged = best is not null; break; }
@@ -741,7 +751,7 @@ public sealed class PseudoArclength
         }
         // The factorisation held now belongs to a trial point (near a branch point, nearly singular):
         // the next step must not start a chord corrector from it.
-        _factorValid = false;
+        _newton.FactorValid = false;
         if (best is null) return new Location(null, 0.5 * length, false, s0.X[_k], s1.X[_k]);
         return new Location(best, bestT * length, converged, s0.X[_k], s1.X[_k]);
     }
@@ -776,7 +786,7 @@ public sealed class PseudoArclength
         {
             for (int i = 0; i < _n; i++) x[i] = a.X[i] + theta * length * direction[i];
         }
-        if (Correct(x, a.X, direction, theta * length, out int its, polish) != Outcome.Converged) return null;
+        if (Correct(x, a.X, direction, theta * length, out int its, polish) != NewtonOutcome.Converged) return null;
         // Stay on this arc: the corrected point lies within one chord length of the chord.
         double off = 0;
         for (int i = 0; i < _n; i++)
@@ -827,64 +837,42 @@ public sealed class PseudoArclength
         => new((double[])s.X.Clone(), (double[])s.T.Clone(), kind, s.Analysis, s.Iterations, details, note ?? details?.Note, reason,
                _problem.Snapshot(s.X));
 
-    enum Outcome { Converged, Failed, NonFinite }
-
     /// <summary>
-    /// Newton on F(x) = 0, ⟨w∘t, x − origin⟩ = s, in place on <paramref name="x"/>, with t = <paramref name="along"/>.
+    /// Newton on F(x) = 0, ⟨w∘t, x − origin⟩ = s, in place on <paramref name="x"/>, with t = <paramref name="along"/>
+    /// (the corrector's rule: chord iterations, the remaining-error estimate, the residual confirmed).
     /// </summary>
-    Outcome Correct(double[] x, double[] origin, double[] along, double s, out int iterations, bool polish = false)
+    NewtonOutcome Correct(double[] x, double[] origin, double[] along, double s, out int iterations, bool polish = false)
     {
         for (int i = 0; i < _n; i++) _border[i] = _weights[i] * along[i];
-        iterations = 0;
-        double previousUpdate = double.PositiveInfinity;
-        for (int it = 1; it <= _options.MaxNewtonIterations; it++)
+        _step.Place(origin, s);
+        var outcome = _newton.Correct(_step, x, _residual, out iterations);
+        if (outcome == NewtonOutcome.Converged && polish) Polish(x, origin, s, _newton.LastUpdate);
+        return outcome;
+    }
+
+    /// <summary>F(x) = 0 bordered by the arclength condition ⟨border, x − origin⟩ = s.</summary>
+    sealed class ArclengthStep(IContinuationProblem problem, double[] border) : INewtonSystem
+    {
+        double[] _origin = [];
+        double _s;
+
+        /// <summary>Sets the base point and the step of the arclength condition.</summary>
+        public void Place(double[] origin, double s) => (_origin, _s) = (origin, s);
+
+        public int Equations => border.Length - 1;
+
+        public bool Residual(ReadOnlySpan<double> x, Span<double> r)
         {
-            iterations = it;
-            NewtonIterations++;
-            if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
-            double arc = -s;
-            for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - origin[i]);
-            _residual[_n - 1] = arc;
-            if (!_factorValid)
-            {
-                switch (_problem.Factor(x, _border))
-                {
-                    case Linearization.NonFinite: _factorValid = false; return Outcome.NonFinite;
-                    case Linearization.Singular: _factorValid = false; return Outcome.Failed;
-                }
-                Factorizations++;
-                _factorValid = _options.ReuseJacobian;
-            }
-            _problem.Solve(_residual);
-            double update = 0, scale = 1;
-            for (int i = 0; i < _n; i++)
-            {
-                x[i] -= _residual[i];
-                update = Math.Max(update, Math.Abs(_residual[i]));
-                scale = Math.Max(scale, Math.Abs(x[i]));
-            }
-            if (!double.IsFinite(update)) return Outcome.NonFinite;
-            // With linear (chord) convergence at rate ρ the remaining error is about update·ρ/(1−ρ).
-            double rate = update / previousUpdate;
-            double remaining = rate < 0.5 ? update * rate / (1 - rate) : update;
-            if (update <= _options.NewtonTolerance * scale || remaining <= 0.1 * _options.NewtonTolerance * scale)
-            {
-                if (!_problem.Residual(x, _residual)) return Outcome.NonFinite;
-                double r = 0;
-                for (int i = 0; i < _n - 1; i++) r = Math.Max(r, Math.Abs(_residual[i]));
-                if (r <= 10 * _options.NewtonTolerance * scale)
-                {
-                    if (polish) Polish(x, origin, s, update);
-                    return Outcome.Converged;
-                }
-            }
-            // Chord iterations with an old Jacobian: refactor when they stop contracting fast.
-            if (_factorValid && update > 0.3 * previousUpdate) _factorValid = false;
-            // Divergence guard: an update growing after the first iterations will not converge.
-            if (it > 2 && update > 2 * previousUpdate) { _factorValid = false; return Outcome.Failed; }
-            previousUpdate = update;
+            if (!problem.Residual(x, r)) return false;
+            double arc = -_s;
+            for (int i = 0; i < border.Length; i++) arc += border[i] * (x[i] - _origin[i]);
+            r[border.Length - 1] = arc;
+            return true;
         }
-        return Outcome.Failed;
+
+        public Linearization Factor(ReadOnlySpan<double> x) => problem.Factor(x, border);
+
+        public void Solve(Span<double> r) => problem.Solve(r);
     }
 
     /// <summary>
@@ -903,8 +891,8 @@ public sealed class PseudoArclength
             for (int i = 0; i < _n; i++) arc += _border[i] * (x[i] - origin[i]);
             _residual[_n - 1] = arc;
             if (_problem.Factor(x, _border) != Linearization.Factored) break;
-            Factorizations++;
-            NewtonIterations++;
+            _otherFactorizations++;
+            _otherIterations++;
             _problem.Solve(_residual);
             double next = 0;
             for (int i = 0; i < _n; i++) { x[i] -= _residual[i]; next = Math.Max(next, Math.Abs(_residual[i])); }
@@ -912,7 +900,7 @@ public sealed class PseudoArclength
             if (next > 0.5 * update) break;
             update = next;
         }
-        _factorValid = false;
+        _newton.FactorValid = false;
     }
 
     /// <summary>Tangent, analysis and test functions at a converged point; the tangent is oriented along <paramref name="guide"/>.</summary>
@@ -920,10 +908,10 @@ public sealed class PseudoArclength
     {
         var t = new double[_n];
         for (int i = 0; i < _n; i++) _border[i] = _weights[i] * guide[i];
-        Factorizations++;
-        if (_problem.Factor(x, _border) != Linearization.Factored) { _factorValid = false; return null; }
+        _otherFactorizations++;
+        if (_problem.Factor(x, _border) != Linearization.Factored) { _newton.FactorValid = false; return null; }
         // The next corrector may start from this factorisation (chord Newton).
-        _factorValid = _options.ReuseJacobian;
+        _newton.FactorValid = _options.ReuseJacobian;
         int detSign = _problem.DeterminantSign;
         double logDet = _problem.LogAbsDeterminant;
         t[_n - 1] = 1;
@@ -1040,8 +1028,8 @@ public sealed class PseudoArclength
         var estimate = Complete((double[])x0.Clone(), guide, iterations);
         if (estimate is null) return null;
         var x = (double[])x0.Clone();
-        _factorValid = false;
-        if (Correct(x, x0, estimate.T, 0, out int its) != Outcome.Converged) return null;
+        _newton.FactorValid = false;
+        if (Correct(x, x0, estimate.T, 0, out int its) != NewtonOutcome.Converged) return null;
         var state = Complete(x, estimate.T, its);
         return state is null ? null : Complete(x, state.T, its) ?? state;
     }
@@ -1057,8 +1045,8 @@ public sealed class PseudoArclength
         for (int it = 1; it <= Math.Max(20, _options.MaxNewtonIterations); it++)
         {
             its = it;
-            NewtonIterations++;
-            _factorValid = false;
+            _otherIterations++;
+            _newton.FactorValid = false;
             if (!_problem.Residual(x, _residual)) { failure = "non-finite right-hand side at the start point"; return null; }
             _residual[_n - 1] = 0;
             double r = 0, scale = 1;

@@ -771,40 +771,18 @@ file sealed class AttractorSearch
     /// </summary>
     bool Newton(PeriodicOrbitProblem problem, double[] x)
     {
-        int dim = problem.Dimension, iT = problem.PeriodComponent;
-        var rhs = new double[dim];
-        var border = new double[dim];
-        border[problem.ParameterComponent] = 1;
-        double previous = double.PositiveInfinity, moved = 0;
-        bool fresh = false;
-        for (int it = 0; it < MaxNewtonSteps; it++)
+        int iT = problem.PeriodComponent;
+        var system = new FixedParameterSystem(problem);
+        var newton = new NewtonCorrector(new NewtonRule
         {
-            _cancellation.ThrowIfCancellationRequested();
-            if (!fresh)
-            {
-                if (problem.Factor(x, border) != Linearization.Factored) return false;
-                fresh = true;
-                moved = 0;
-            }
-            if (!problem.Residual(x, rhs.AsSpan(0, dim - 1))) return false;
-            rhs[dim - 1] = 0;
-            problem.Solve(rhs);
-            double scale = 1 + MaxAbs(x.AsSpan(0, iT));
-            double step = Math.Max(MaxAbs(rhs.AsSpan(0, iT)) / scale, Math.Abs(rhs[iT]) / Math.Abs(x[iT]));
-            if (!double.IsFinite(step)) return false;
-            for (int i = 0; i < dim; i++) x[i] -= rhs[i];
-            moved += step;
-            if (step <= _options.NewtonTolerance)
-                // Multipliers from a factorisation this close to the solution are as good as at it.
-                return moved <= 1e-6 || problem.Factor(x, border) == Linearization.Factored;
-            if (step > 0.1 * previous)
-            {
-                if (step > previous && it >= 3) return false;
-                fresh = false;
-            }
-            previous = step;
-        }
-        return false;
+            MaxIterations = MaxNewtonSteps, Tolerance = _options.NewtonTolerance, Chord = true,
+            RefactorRatio = 0.1, DivergenceAfter = 3, DivergenceRatio = 1,
+            // The profile's correction relative to its size, the period's relative to the period.
+            Measure = (x, dx) => (Math.Max(MaxAbs(dx[..iT]) / (1 + MaxAbs(x[..iT])), Math.Abs(dx[iT]) / Math.Abs(x[iT])), 1),
+        });
+        if (newton.Correct(system, x, new double[problem.Dimension], out _, _cancellation) != NewtonOutcome.Converged) return false;
+        // Multipliers from a factorisation this close to the solution are as good as at it.
+        return newton.MovedSinceFactor <= 1e-6 || system.Factor(x) == Linearization.Factored;
     }
 
     /// <summary>True when u(τ + 1/j) = u(τ) at every node: the cycle is a j-fold cover of a shorter one.</summary>

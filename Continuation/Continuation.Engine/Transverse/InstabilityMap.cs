@@ -192,13 +192,17 @@ public static class InstabilityMap
         readonly OdeSystem _system;
         readonly ICoupledSystem _coupled;
         readonly MapOptions _options;
-        readonly Derivatives _d;
         readonly double[] _p;
         readonly int _ix, _iy, _n;
         readonly double _y;
-        readonly DenseLu _lu;
-        readonly double[] _f, _jac;
+        readonly double[] _f;
         readonly TransverseStability.EquilibriumWorker _equilibria;
+        // Plain Newton for equilibria; chord Newton at fixed parameter for cycles, its factorisation
+        // carried from cell to cell (the one at the previous cell's solution) while it contracts fast.
+        readonly NewtonCorrector _equilibriumNewton, _cycleNewton;
+        readonly EquilibriumNewtonSystem _equilibriumSystem;
+        FixedParameterSystem? _cycleSystem;
+        double[] _residual = [];
 
         // The attractor of the previous cell.
         double[]? _equilibrium, _equilibriumBefore;
@@ -216,16 +220,20 @@ public static class InstabilityMap
             _system = analysis.System;
             _coupled = (ICoupledSystem)analysis.System;
             _options = options;
-            _d = new Derivatives(_system);
             _p = (double[])parameters.Clone();
             _ix = ix;
             _iy = iy;
             _y = y;
             _p[iy] = y;
             _n = _system.Dimension;
-            _lu = new DenseLu(_n);
             _f = new double[_n];
-            _jac = new double[_n * _n];
+            _equilibriumSystem = new EquilibriumNewtonSystem(_system, _p);
+            _equilibriumNewton = new NewtonCorrector(new NewtonRule { MaxIterations = 12, Tolerance = options.NewtonTolerance });
+            _cycleNewton = new NewtonCorrector(new NewtonRule
+            {
+                MaxIterations = 15, Tolerance = options.NewtonTolerance, Chord = true,
+                RefactorRatio = 0.3, DivergenceAfter = 4, DivergenceRatio = 2, RestartRateOnFactor = true,
+            });
             _equilibria = new TransverseStability.EquilibriumWorker(analysis);
             _seed = options.InitialState is { } s ? (double[])s.Clone() : new double[_n];
         }
@@ -257,7 +265,7 @@ public static class InstabilityMap
                     _cycle[_cycleProblem.ParameterComponent] = x;
                     _cycleProblem.Accept(_cycle);
                     var mu = _cycleProblem.Multipliers(_cycle); // factors with the same border: the next chord's Jacobian
-                    _factorValid = true;
+                    _cycleNewton.FactorValid = true;
                     return CycleCell(x, "integrated", mu);
                 case Attractor.Other o:
                     _seed = o.FinalState;
@@ -274,7 +282,7 @@ public static class InstabilityMap
             _cycle = _cycleBefore = null;
             _cycleBeforeMesh = null;
             _cycleProblem = null;
-            _factorValid = false;
+            _cycleNewton.FactorValid = false;
         }
 
         // ------------------------------------------------------------ equilibria
@@ -291,26 +299,7 @@ public static class InstabilityMap
             return true;
         }
 
-        bool NewtonEquilibrium(double[] u)
-        {
-            for (int it = 0; it < 12; it++)
-            {
-                _d.Evaluate(u, _p, _f);
-                _d.StateJacobian(u, _p, _jac);
-                if (!_lu.Factor(_jac)) return false;
-                _lu.Solve(_f);
-                double update = 0, scale = 1;
-                for (int i = 0; i < _n; i++)
-                {
-                    u[i] -= _f[i];
-                    update = Math.Max(update, Math.Abs(_f[i]));
-                    scale = Math.Max(scale, Math.Abs(u[i]));
-                }
-                if (!double.IsFinite(update)) return false;
-                if (update <= _options.NewtonTolerance * scale) return true;
-            }
-            return false;
-        }
+        bool NewtonEquilibrium(double[] u) => _equilibriumNewton.Correct(_equilibriumSystem, u, _f, out _) == NewtonOutcome.Converged;
 
         bool StableEquilibrium(double[] u)
         {
@@ -352,8 +341,8 @@ public static class InstabilityMap
             // The same family: no collapse onto an equilibrium, no jump of the period.
             if (problem.Amplitude(x) < 1e-3 * amplitude || Math.Abs(x[iT] - period) > 0.25 * period) return false;
             // One factorisation at the solution: its multipliers, and the next cell's chord Jacobian.
-            if (problem.Factor(x, _border!) != Linearization.Factored) { _factorValid = false; return false; }
-            _factorValid = true;
+            if (SystemFor(problem).Factor(x) != Linearization.Factored) { _cycleNewton.FactorValid = false; return false; }
+            _cycleNewton.FactorValid = true;
             var mu = problem.MultipliersOfLastFactorization();
             if (!StableCycle(mu)) return false;
             _cycleBefore = _cycle;
@@ -362,57 +351,29 @@ public static class InstabilityMap
             _cycle = x;
             _multipliers = mu;
             // Redistribute the mesh now and then (the problem decides when); the secant and the chord restart after.
-            if (problem.Adapt(x, new double[x.Length])) _factorValid = false;
+            if (problem.Adapt(x, new double[x.Length])) _cycleNewton.FactorValid = false;
             return true;
         }
 
         Complex[]? _multipliers;
         int _argmax = -1;
-        double[]? _border, _residual;
-        bool _factorValid;
 
-        /// <summary>
-        /// Chord Newton at fixed parameter (the border row fixes it): the factorisation of the previous
-        /// cell's solution while the iterations contract fast, a new one when they do not.
-        /// </summary>
+        /// <summary>The fixed-parameter system of <paramref name="problem"/> (made again when the problem changes).</summary>
+        FixedParameterSystem SystemFor(PeriodicOrbitProblem problem)
+        {
+            if (_cycleSystem?.Problem != problem)
+            {
+                _cycleSystem = new FixedParameterSystem(problem);
+                _residual = new double[problem.Dimension];
+            }
+            return _cycleSystem;
+        }
+
+        /// <summary>Chord Newton at fixed parameter (<see cref="_cycleNewton"/>); a failure drops the factorisation.</summary>
         bool NewtonCycle(PeriodicOrbitProblem problem, double[] x)
         {
-            int dim = problem.Dimension;
-            if (_border is null || _border.Length != dim)
-            {
-                _border = new double[dim];
-                _residual = new double[dim];
-            }
-            Array.Clear(_border);
-            _border[problem.ParameterComponent] = 1;
-            var r = _residual!;
-            double previous = double.PositiveInfinity;
-            for (int it = 0; it < 15; it++)
-            {
-                if (!problem.Residual(x, r.AsSpan(0, dim - 1))) return false;
-                r[dim - 1] = 0;
-                if (!_factorValid)
-                {
-                    if (problem.Factor(x, _border) != Linearization.Factored) return false;
-                    _factorValid = true;
-                    previous = double.PositiveInfinity;
-                }
-                problem.Solve(r);
-                double update = 0, scale = 1;
-                for (int i = 0; i < dim; i++)
-                {
-                    x[i] -= r[i];
-                    update = Math.Max(update, Math.Abs(r[i]));
-                    scale = Math.Max(scale, Math.Abs(x[i]));
-                }
-                if (!double.IsFinite(update)) { _factorValid = false; return false; }
-                if (update <= _options.NewtonTolerance * scale) return true;
-                // Slow contraction: refactor at the next iterate; growth after a fresh factorisation: give up.
-                if (update > 0.3 * previous) _factorValid = false;
-                if (it > 3 && update > 2 * previous) { _factorValid = false; return false; }
-                previous = update;
-            }
-            _factorValid = false;
+            if (_cycleNewton.Correct(SystemFor(problem), x, _residual, out _) == NewtonOutcome.Converged) return true;
+            _cycleNewton.FactorValid = false;
             return false;
         }
 
