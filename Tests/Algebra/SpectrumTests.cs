@@ -61,4 +61,35 @@ public sealed class SpectrumTests
         Assert.Null(Spectrum.TryEigenvalues([1, double.NaN, 0, 1], 2));
         Assert.Null(Spectrum.TryEigenvalues([1, double.PositiveInfinity, 0, 1], 2));
     }
+
+    [Fact]
+    public void TheNearestEigenpairIsAnEigenpair()
+    {
+        // A real 3 × 3 matrix with eigenvalues −1, 2 ± i (a rotation-scaling block and a flip), conjugated by a shear.
+        double[] b = [2, -1, 0, 1, 2, 0, 0, 0, -1];
+        double[] s = [1, 0.5, 0.25, 0, 1, 0.5, 0, 0, 1];
+        var bm = Matrix<double>.Build.Dense(3, 3, (i, j) => b[i * 3 + j]);
+        var sm = Matrix<double>.Build.Dense(3, 3, (i, j) => s[i * 3 + j]);
+        var a = (sm * bm * sm.Inverse()).ToRowMajorArray();
+        var (flip, v) = Spectrum.TryNearest(a, 3, -1)!.Value;
+        Assert.True((flip + 1).Magnitude < 1e-12, $"{flip}");
+        var av = Matrix<double>.Build.Dense(3, 3, (i, j) => a[i * 3 + j]) * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(v);
+        for (int i = 0; i < 3; i++) Assert.Equal(-v[i], av[i], 12);
+        // The complex matrix of the same map: the pair near 2 + i, with its complex eigenvector.
+        var complex = a.Select(x => new Complex(x, 0)).ToArray();
+        var (mu, w) = Spectrum.TryNearest(complex, 3, new Complex(2, 0.9))!.Value;
+        Assert.True((mu - new Complex(2, 1)).Magnitude < 1e-12, $"{mu}");
+        var aw = Matrix<Complex>.Build.Dense(3, 3, (i, j) => complex[i * 3 + j]) * MathNet.Numerics.LinearAlgebra.Vector<Complex>.Build.Dense(w);
+        for (int i = 0; i < 3; i++) Assert.True((aw[i] - mu * w[i]).Magnitude < 1e-12);
+        Assert.Equal(3, Spectrum.TryEigenvalues(complex, 3)!.Count(z => (z - new Complex(2, 1)).Magnitude < 1e-12 || (z - new Complex(2, -1)).Magnitude < 1e-12 || (z + 1).Magnitude < 1e-12));
+    }
+
+    [Fact]
+    public void AComplexMatrixThatIsNotFiniteHasNoSpectrum()
+    {
+        var a = new Complex[] { 1, 2, new(double.NaN, 0), 4 };
+        Assert.Null(Spectrum.TryEigenvalues(a, 2));
+        Assert.Null(Spectrum.TryNearest(a, 2, 0));
+        Assert.Null(Spectrum.TryNearest(new[] { 1.0, double.PositiveInfinity, 0, 1 }, 2, 0));
+    }
 }

@@ -4,11 +4,13 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Continuation.Algebra;
 
 /// <summary>
-/// Eigenvalues of a real matrix that do not throw: Math.NET's Hessenberg QR first (balanced, real
-/// double shifts), then, should it not converge, the complex QZ of the pencil (A, I)
-/// (<see cref="GeneralizedEigenvalues"/>: a different reduction and different shifts); null when
-/// both fail or the matrix is not finite, so that a caller can say the spectrum is unknown there
-/// instead of ending a computation with an exception.
+/// The engine's eigenvalue service: every dense eigenproblem goes through here (the connectivity
+/// matrix's full decomposition aside, <see cref="Transverse.ConnectivitySpectrum"/>). Nothing
+/// throws: for a real matrix, Math.NET's Hessenberg QR first (balanced, real double shifts), then,
+/// should it not converge, the complex QZ of the pencil (A, I) (<see cref="GeneralizedEigenvalues"/>:
+/// a different reduction and different shifts); null when that fails too or the matrix is not
+/// finite, so that a caller can say the spectrum is unknown there instead of ending a computation
+/// with an exception. Matrices are row-major.
 /// </summary>
 public static class Spectrum
 {
@@ -26,6 +28,56 @@ public static class Spectrum
             // Fall through to the second method.
         }
         return ByQz(copy, n);
+    }
+
+    /// <summary>
+    /// The eigenvalues of the row-major complex n × n matrix <paramref name="a"/> (unsorted), or null
+    /// when an entry is not finite or the QR iteration does not converge (there is no second method
+    /// for complex matrices).
+    /// </summary>
+    public static Complex[]? TryEigenvalues(ReadOnlySpan<Complex> a, int n)
+    {
+        foreach (var v in a) if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) return null;
+        var copy = a.ToArray();
+        try { return Matrix<Complex>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
+        catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
+    }
+
+    /// <summary>
+    /// The eigenvalue of the row-major real n × n matrix <paramref name="a"/> nearest
+    /// <paramref name="target"/> (the first of equals) and its eigenvector — for a complex eigenvalue
+    /// the real part of its eigenvector; null when the decomposition cannot be computed.
+    /// </summary>
+    public static (Complex Value, double[] Vector)? TryNearest(ReadOnlySpan<double> a, int n, Complex target)
+    {
+        foreach (var v in a) if (!double.IsFinite(v)) return null;
+        var copy = a.ToArray();
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
+        try { evd = Matrix<double>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric); }
+        catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
+        int best = Nearest(evd.EigenValues.ToArray(), target);
+        return (evd.EigenValues[best], evd.EigenVectors.Column(best).ToArray());
+    }
+
+    /// <summary>As <see cref="TryNearest(ReadOnlySpan{double}, int, Complex)"/> for a row-major complex matrix.</summary>
+    public static (Complex Value, Complex[] Vector)? TryNearest(ReadOnlySpan<Complex> a, int n, Complex target)
+    {
+        foreach (var v in a) if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) return null;
+        var copy = a.ToArray();
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<Complex> evd;
+        try { evd = Matrix<Complex>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric); }
+        catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
+        int best = Nearest(evd.EigenValues.ToArray(), target);
+        return (evd.EigenValues[best], evd.EigenVectors.Column(best).ToArray());
+    }
+
+    /// <summary>Index of the value nearest <paramref name="target"/> (the first of equals).</summary>
+    static int Nearest(Complex[] values, Complex target)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if ((values[i] - target).Magnitude < (values[best] - target).Magnitude) best = i;
+        return best;
     }
 
     /// <summary>The second method alone: the eigenvalues of A as those of the pencil (A, I) by the complex QZ, or null.</summary>

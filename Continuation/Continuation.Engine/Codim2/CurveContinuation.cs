@@ -184,11 +184,9 @@ public static class CurveContinuation
                 var cycle = new PeriodicOrbitProblem(system, run.Parameters, a, mesh, collocation);
                 cycle.Accept(unknowns);
                 var mono = cycle.Monodromy(unknowns);
-                var evd = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j])
-                    .Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric);
-                int best = 0;
-                for (int i = 1; i < n; i++) if ((evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
-                v = cycle.Variation(unknowns, evd.EigenVectors.Column(best).ToArray());
+                var (_, flip) = Algebra.Spectrum.TryNearest(mono.AsSpan(0, n * n), n, -1)
+                    ?? throw new ArgumentException("the Floquet multipliers at the period-doubling point could not be computed");
+                v = cycle.Variation(unknowns, flip);
             }
             make = () => new CycleCurveProblem(system, run.Parameters, a, b, mesh, collocation, kind);
             first = p => ((CycleCurveProblem)p).Start(unknowns, v, beta);

@@ -142,7 +142,8 @@ public abstract class DenseAugmentedProblem : IContinuationProblem
     /// <summary>Eigenvalues sorted by decreasing real part, and the number with positive real part.</summary>
     protected static (Complex[] Values, int Unstable) Spectrum(Matrix<double> a)
     {
-        var ev = a.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric).EigenValues.ToArray();
+        var ev = Algebra.Spectrum.TryEigenvalues(a.ToRowMajorArray(), a.RowCount)
+            ?? throw new MathNet.Numerics.NonConvergenceException("the eigenvalues of the Jacobian could not be computed");
         Array.Sort(ev, (x, y) => y.Real.CompareTo(x.Real));
         return (ev, ev.Count(l => l.Real > 0));
     }

@@ -87,17 +87,9 @@ internal static class FloquetTests
     /// <summary>Eigenvalues of the row-major n×n monodromy, largest modulus first; NaN when not computable.</summary>
     public static Complex[] Multipliers(double[] monodromy, int n)
     {
-        var unknown = Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
-        foreach (var v in monodromy) if (!double.IsFinite(v)) return unknown;
-        try
-        {
-            var mu = Matrix<double>.Build.Dense(n, n, (i, j) => monodromy[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
-            Array.Sort(mu, (p, q) => q.Magnitude.CompareTo(p.Magnitude));
-            return mu;
-        }
-        catch (MathNet.Numerics.NonConvergenceException)
-        {
-            return unknown;
-        }
+        var mu = Algebra.Spectrum.TryEigenvalues(monodromy.AsSpan(0, n * n), n);
+        if (mu is null) return Enumerable.Repeat(new Complex(double.NaN, double.NaN), n).ToArray();
+        Array.Sort(mu, (p, q) => q.Magnitude.CompareTo(p.Magnitude));
+        return mu;
     }
 }

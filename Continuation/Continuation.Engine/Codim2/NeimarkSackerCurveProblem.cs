@@ -379,8 +379,8 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
     {
         int n = cycle.System.Dimension;
         var mono = cycle.Monodromy(unknowns);
-        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
-        var ev = m.Evd(Symmetricity.Asymmetric).EigenValues;
+        var ev = Algebra.Spectrum.TryEigenvalues(mono.AsSpan(0, n * n), n)
+            ?? throw new ArgumentException("the Floquet multipliers at the torus point could not be computed");
         int best = -1;
         for (int i = 0; i < n; i++)
         {
@@ -391,6 +391,7 @@ public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
             throw new ArgumentException($"the cycle has no complex pair of Floquet multipliers on the unit circle (multipliers {PeriodicOrbitProblem.Format(ev.ToArray())}): not a Neimark-Sacker point");
         var mu = ev[best];
         // The eigenvector: the right singular vector of M − μI of the smallest singular value.
+        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
         var shifted = m.ToComplex() - Matrix<Complex>.Build.DenseIdentity(n) * mu;
         var w = shifted.Svd(true).VT.Row(n - 1).Conjugate().ToArray();
         var vr = cycle.Variation(unknowns, w.Select(c => c.Real).ToArray());

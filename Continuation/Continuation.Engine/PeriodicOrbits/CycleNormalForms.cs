@@ -167,14 +167,9 @@ public static class CycleNormalForms
     /// <summary>The eigenvector of the eigenvalue closest to <paramref name="target"/>, or null when none is within 1e-2.</summary>
     static MathNet.Numerics.LinearAlgebra.Vector<Complex>? ComplexVector(Matrix<Complex> a, Complex target)
     {
-        MathNet.Numerics.LinearAlgebra.Factorization.Evd<Complex> evd;
-        try { evd = a.Evd(Symmetricity.Asymmetric); }
-        catch (MathNet.Numerics.NonConvergenceException) { return null; } // no coefficient: NaN
-        int best = -1;
-        for (int i = 0; i < a.RowCount; i++)
-            if (best < 0 || (evd.EigenValues[i] - target).Magnitude < (evd.EigenValues[best] - target).Magnitude) best = i;
-        if (best < 0 || (evd.EigenValues[best] - target).Magnitude > 1e-2) return null;
-        return evd.EigenVectors.Column(best);
+        if (Algebra.Spectrum.TryNearest(a.ToRowMajorArray(), a.RowCount, target) is not var (value, vector)) return null; // no coefficient: NaN
+        if ((value - target).Magnitude > 1e-2) return null;
+        return MathNet.Numerics.LinearAlgebra.Vector<Complex>.Build.Dense(vector);
     }
 
     /// <summary>
@@ -195,14 +190,9 @@ public static class CycleNormalForms
     /// <summary>The real eigenvector of the eigenvalue closest to −1, or null when none is within 1e-2.</summary>
     static MathNet.Numerics.LinearAlgebra.Vector<double>? FlipVector(Matrix<double> a)
     {
-        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
-        try { evd = a.Evd(Symmetricity.Asymmetric); }
-        catch (MathNet.Numerics.NonConvergenceException) { return null; } // no coefficient: NaN
-        int best = -1;
-        for (int i = 0; i < a.RowCount; i++)
-            if (best < 0 || (evd.EigenValues[i] + 1).Magnitude < (evd.EigenValues[best] + 1).Magnitude) best = i;
-        if (best < 0 || (evd.EigenValues[best] + 1).Magnitude > 1e-2 || Math.Abs(evd.EigenValues[best].Imaginary) > 1e-8) return null;
-        return evd.EigenVectors.Column(best);
+        if (Algebra.Spectrum.TryNearest(a.ToRowMajorArray(), a.RowCount, -1) is not var (value, vector)) return null; // no coefficient: NaN
+        if ((value + 1).Magnitude > 1e-2 || Math.Abs(value.Imaginary) > 1e-8) return null;
+        return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(vector);
     }
 
     /// <summary>D²P(v, v) by central second differences at two steps and Richardson extrapolation.</summary>

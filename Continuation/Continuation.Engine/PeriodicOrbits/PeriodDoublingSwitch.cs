@@ -34,19 +34,10 @@ public static class PeriodDoublingSwitch
         var problem = new PeriodicOrbitProblem(system, parameters, parameter, mesh, options);
         problem.Accept(x);
         var mono = problem.Monodromy(x);
-        var m = Matrix<double>.Build.Dense(n, n, (i, j) => mono[i * n + j]);
-        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
-        try { evd = m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Asymmetric); }
-        catch (MathNet.Numerics.NonConvergenceException)
-        {
-            throw new ArgumentException("the eigenvalues of the monodromy matrix at the period-doubling point could not be computed (the QR iteration did not converge)");
-        }
-        int best = 0;
-        var ev = evd.EigenValues;
-        for (int i = 1; i < n; i++) if ((ev[i] + 1).Magnitude < (ev[best] + 1).Magnitude) best = i;
-        if (Math.Abs(ev[best].Imaginary) > 1e-6 || (ev[best] + 1).Magnitude > 0.05)
-            throw new ArgumentException($"the cycle has no Floquet multiplier near −1 (closest: {ev[best]}): not a period-doubling point");
-        var v = evd.EigenVectors.Column(best).ToArray();
+        var (mu, v) = Algebra.Spectrum.TryNearest(mono.AsSpan(0, n * n), n, -1)
+            ?? throw new ArgumentException("the eigenvalues of the monodromy matrix at the period-doubling point could not be computed");
+        if (Math.Abs(mu.Imaginary) > 1e-6 || (mu + 1).Magnitude > 0.05)
+            throw new ArgumentException($"the cycle has no Floquet multiplier near −1 (closest: {mu}): not a period-doubling point");
         var xi = problem.Variation(x, v);
 
         // The doubled profile on a mesh of 2N intervals, then redistributed onto N.

@@ -310,25 +310,11 @@ public sealed class CycleTransverseOperator
         return Monodromy(kappa, w.Complex, out logScale) ? EigenvaluesOf(w.Complex.M) : null;
     }
 
-    /// <summary>Eigenvalues of a row-major n × n matrix (real or complex); null when the QR iteration failed.</summary>
+    /// <summary>Eigenvalues of a row-major n × n matrix (real or complex); null when they cannot be computed.</summary>
     Complex[]? EigenvaluesOf<T>(T[] m) where T : struct, INumberBase<T>
-    {
-        int n = _n;
-        try
-        {
-            if (typeof(T) == typeof(double))
-            {
-                var real = (double[])(object)m;
-                return Matrix<double>.Build.Dense(n, n, (i, j) => real[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
-            }
-            var complex = (Complex[])(object)m;
-            return Matrix<Complex>.Build.Dense(n, n, (i, j) => complex[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
-        }
-        catch (MathNet.Numerics.NonConvergenceException)
-        {
-            return null;
-        }
-    }
+        => typeof(T) == typeof(double)
+            ? Spectrum.TryEigenvalues(((double[])(object)m).AsSpan(0, _n * _n), _n)
+            : Spectrum.TryEigenvalues(((Complex[])(object)m).AsSpan(0, _n * _n), _n);
 
     /// <summary>
     /// Floquet multipliers of ξ' = T[J + κ DH]ξ (unsorted; NaN when they could not be computed).

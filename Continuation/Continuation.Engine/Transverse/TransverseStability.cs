@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using Eigen = Continuation.Algebra.Spectrum;
 using Continuation.PeriodicOrbits;
 using Continuation.Results;
 using Continuation.Systems;
@@ -122,21 +123,14 @@ public sealed class TransverseStability
             if (real)
             {
                 double c = _eps * (lambda.Real - 1);
-                // Math.NET's dense storage is column-major.
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < n; j++) _real[j * n + i] = _jac[i * n + j] + c * _dh[i * n + j];
-                var a = Matrix<double>.Build.Dense(n, n, (double[])_real.Clone());
-                try { return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
-                catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
+                for (int i = 0; i < n * n; i++) _real[i] = _jac[i] + c * _dh[i];
+                return Eigen.TryEigenvalues(_real, n) ?? Unknown(n);
             }
             else
             {
                 Complex c = _eps * (lambda - 1);
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j < n; j++) _complex[j * n + i] = _jac[i * n + j] + c * _dh[i * n + j];
-                var a = Matrix<Complex>.Build.Dense(n, n, (Complex[])_complex.Clone());
-                try { return a.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
-                catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
+                for (int i = 0; i < n * n; i++) _complex[i] = _jac[i] + c * _dh[i];
+                return Eigen.TryEigenvalues(_complex, n) ?? Unknown(n);
             }
         }
 
@@ -307,10 +301,11 @@ public sealed class TransverseStability
                         jac[(n + i) * n2 + n + j] += re * d;
                     }
             });
-            var m = Matrix<Complex>.Build.Dense(n, n, (i, j) => new Complex(m2[i * 2 * n + j], m2[(n + i) * 2 * n + j]));
-            foreach (var z in m.Enumerate()) if (!double.IsFinite(z.Real) || !double.IsFinite(z.Imaginary)) return Unknown(n);
-            try { return m.Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
-            catch (MathNet.Numerics.NonConvergenceException) { return Unknown(n); }
+            // The complex monodromy from the realified one's upper-left and lower-left blocks.
+            var m = new Complex[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) m[i * n + j] = new Complex(m2[i * 2 * n + j], m2[(n + i) * 2 * n + j]);
+            return Eigen.TryEigenvalues(m, n) ?? Unknown(n);
         }
 
         /// <summary>Growth of mode <paramref name="mode"/>; for the homogeneous mode also the trivial multiplier's distance from 1.</summary>
