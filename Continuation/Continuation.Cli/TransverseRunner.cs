@@ -4,7 +4,7 @@ using Continuation.Cli.Output;
 using Continuation.Pathfollowing;
 using Continuation.Results;
 using Continuation.Transverse;
-using Continuation.Transverse.Connectivity;
+using Continuation.Cli.Connectivity;
 
 namespace Continuation.Cli;
 

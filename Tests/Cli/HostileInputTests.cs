@@ -286,7 +286,7 @@ public sealed class HostileInputTests : IDisposable
         // A 3 × 3 matrix followed by 256 MB of zeros in the member: read as the 3 × 3 matrix.
         var head = NpyHeader(3, 3).Concat(new double[] { 0, 1, 1, 1, 0, 1, 1, 1, 0 }.SelectMany(BitConverter.GetBytes)).ToArray();
         string path = Archive("trailing.npz", head, 256L << 20);
-        var matrix = Continuation.Transverse.Connectivity.NpzReader.Read(path);
+        var matrix = Continuation.Cli.Connectivity.NpzReader.Read(path);
         Assert.Equal(3, matrix.Size);
     }
 

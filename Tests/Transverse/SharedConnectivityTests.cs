@@ -1,5 +1,5 @@
 using Continuation.Transverse;
-using Continuation.Transverse.Connectivity;
+using Continuation.Cli.Connectivity;
 using Xunit.Abstractions;
 
 namespace Tests.Transverse;

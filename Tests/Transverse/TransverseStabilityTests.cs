@@ -5,7 +5,7 @@ using Continuation.PeriodicOrbits;
 using Continuation.Results;
 using Continuation.Systems;
 using Continuation.Transverse;
-using Continuation.Transverse.Connectivity;
+using Continuation.Cli.Connectivity;
 using Models;
 using Xunit.Abstractions;
 

@@ -74,7 +74,7 @@ public sealed class ConnectivityMatrix
     }
 
     /// <summary>For readers: takes ownership of <paramref name="rowMajor"/> (no copy) and validates it.</summary>
-    internal static ConnectivityMatrix Create(double[] rowMajor, int rows, int columns, string? fileName, string? key = null) =>
+    public static ConnectivityMatrix Create(double[] rowMajor, int rows, int columns, string? fileName, string? key = null) =>
         new(rowMajor, rows, columns, fileName, key);
 
     /// <summary>Number of nodes N.</summary>

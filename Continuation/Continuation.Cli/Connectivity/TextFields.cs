@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>
 /// Line splitting shared by the text readers: blank lines and lines starting with <c>#</c> are

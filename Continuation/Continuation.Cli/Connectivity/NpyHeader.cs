@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>
 /// The header dictionary of a .npy array: <c>{'descr': '&lt;f8', 'fortran_order': False, 'shape': (90, 90), }</c>.

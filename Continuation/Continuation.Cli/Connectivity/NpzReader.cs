@@ -1,6 +1,8 @@
 using System.IO.Compression;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>
 /// Reads a square matrix from a NumPy <c>.npz</c> archive: a zip file (stored or deflated) of

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>How the rows of a weighted edge list fill the matrix.</summary>
 public enum EdgeListSymmetry

@@ -1,4 +1,6 @@
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>File formats a connectivity matrix can be read from.</summary>
 public enum ConnectivityFileFormat

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>
 /// Reads a dense square matrix from text: one row per line, entries separated by whitespace or by

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace Continuation.Transverse.Connectivity;
+using Continuation.Transverse;
+
+namespace Continuation.Cli.Connectivity;
 
 /// <summary>
 /// Reads a square matrix from a NumPy <c>.npy</c> file (format versions 1.0, 2.0 and 3.0).

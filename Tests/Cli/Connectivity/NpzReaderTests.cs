@@ -1,7 +1,8 @@
 using Continuation.Transverse;
-using Continuation.Transverse.Connectivity;
+using Continuation.Cli.Connectivity;
+using Tests.Transverse;
 
-namespace Tests.Transverse.Connectivity;
+namespace Tests.Cli.Connectivity;
 
 public sealed class NpzReaderTests : IDisposable
 {

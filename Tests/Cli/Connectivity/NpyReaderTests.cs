@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using Continuation.Transverse;
-using Continuation.Transverse.Connectivity;
+using Continuation.Cli.Connectivity;
+using Tests.Transverse;
 
-namespace Tests.Transverse.Connectivity;
+namespace Tests.Cli.Connectivity;
 
 public sealed class NpyReaderTests : IDisposable
 {
