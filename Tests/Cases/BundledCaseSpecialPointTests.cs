@@ -11,17 +11,31 @@ namespace Tests.Cases;
 /// </summary>
 public sealed class BundledCaseSpecialPointTests
 {
-    public static TheoryData<string> BundledCases()
+    /// <summary>Cases that take more than a few seconds (the two-parameter diagram, the seven-ε overlay, the map): <c>Category=Slow</c>.</summary>
+    static readonly string[] Slow = ["homogeneous-2d.yaml", "homogeneous-iext-overlay.yaml", "network-map.yaml"];
+
+    static TheoryData<string> Cases(bool slow)
     {
         var data = new TheoryData<string>();
         foreach (var path in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "Cases"), "*.yaml").Order())
-            data.Add(Path.GetFileName(path));
+            if (Slow.Contains(Path.GetFileName(path)) == slow) data.Add(Path.GetFileName(path));
         return data;
     }
 
+    public static TheoryData<string> QuickCases() => Cases(slow: false);
+
+    public static TheoryData<string> SlowCases() => Cases(slow: true);
+
     [Theory]
-    [MemberData(nameof(BundledCases))]
-    public void EverySpecialPointOfABundledCaseIsLocatedWithinItsTolerance(string caseFile)
+    [MemberData(nameof(QuickCases))]
+    public void EverySpecialPointOfABundledCaseIsLocatedWithinItsTolerance(string caseFile) => Check(caseFile);
+
+    [Theory]
+    [MemberData(nameof(SlowCases))]
+    [Trait("Category", "Slow")]
+    public void EverySpecialPointOfALongBundledCaseIsLocatedWithinItsTolerance(string caseFile) => Check(caseFile);
+
+    static void Check(string caseFile)
     {
         var yaml = new YamlStream();
         using (var reader = new StreamReader(RepositoryPaths.Case(caseFile))) yaml.Load(reader);

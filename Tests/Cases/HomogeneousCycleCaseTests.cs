@@ -143,6 +143,7 @@ public sealed class HomogeneousCycleCaseTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Eps30CycleIsTracedFromTheFirstHopfPointToTheSecondThroughItsFoldsAndDoublings()
     {
         // The paper's overlay at eps = 30 (Cases/homogeneous-iext-overlay.yaml): the cycle born at HB1 passes
