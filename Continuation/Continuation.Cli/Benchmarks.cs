@@ -42,7 +42,7 @@ static class Benchmarks
             {
                 Name = "fp", State = start, SettleTime = null,
                 Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.1, MaxSteps = 5000 },
-                Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, "Iext_e", -5, max)] },
+                Bounds = [new NamedBound("Iext_e", -5, max)],
             };
         }
 

@@ -52,7 +52,7 @@ public class CurveContinuationTests
         {
             Name = "fp", System = system, Parameters = p, Parameter = parameter, State = state, Direction = direction,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(system.Dimension, parameter, min, max)] },
+            Bounds = [new NamedBound(parameter, min, max)],
         });
         return eq.SpecialPoints.First(s => s.Kind == kind);
     }
@@ -149,7 +149,7 @@ public class NeuralMassCurveTests
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
-            Stops = new StopConditions { Bounds = [new ComponentBound(6, "Iext_e", -5, 20)] },
+            Bounds = [new NamedBound("Iext_e", -5, 20)],
         });
         return eq.Find(label)!;
     }
@@ -235,7 +235,7 @@ public class CycleCurveTests
         {
             Name = "fp", System = model, Parameters = [-1.0, 1.0], Parameter = "b1", State = [0, 0],
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
+            Bounds = [new NamedBound("b1", -1, 1)],
         });
         var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
         var collocation = CycleMesh.Uniform(20, 4);
@@ -289,7 +289,7 @@ public class CycleCurveTests
         {
             Name = "fp", System = model, Parameters = [-1.0, 0.0], Parameter = "b1", State = [0, 0],
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(2, "b1", -1, 1)] },
+            Bounds = [new NamedBound("b1", -1, 1)],
         });
         var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB);
         var collocation = CycleMesh.Uniform(20, 4);
@@ -327,7 +327,7 @@ public class CycleCurveTests
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
-            Stops = new StopConditions { Bounds = [new ComponentBound(6, "Iext_e", -5, 15)] },
+            Bounds = [new NamedBound("Iext_e", -5, 15)],
         });
         var hb = eq.Find("HB1")!;
         var collocation = CycleMesh.Uniform(40, 5);

@@ -53,7 +53,7 @@ public class NeimarkSackerCurveTests
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "fp", System = model, Parameters = model.DefaultParameters(), Parameter = "beta", State = state,
-            Stops = new StopConditions { Bounds = [new ComponentBound(n, "beta", -1, 0.5)] },
+            Bounds = [new NamedBound("beta", -1, 0.5)],
         });
         var hb = eq.Find("HB1")!;
         Assert.Equal(0.0, hb.Parameters[0], 1e-8);

@@ -11,10 +11,8 @@ public class EquilibriumContinuationTests
 {
     static Branch Continue(OdeSystem system, string parameter, double[] state, double[] parameters,
         double min, double max, Direction direction = Direction.Forward, ContinuationOptions? options = null,
-        IReadOnlyList<UserValue>? values = null)
+        IReadOnlyList<double>? values = null)
     {
-        int k = system.ParameterIndex(parameter);
-        int comp = system.Dimension;
         return EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "test",
@@ -24,11 +22,8 @@ public class EquilibriumContinuationTests
             State = state,
             Direction = direction,
             Options = options ?? new ContinuationOptions { Ds = 0.01, DsMax = 0.05 },
-            Stops = new StopConditions
-            {
-                Bounds = [new ComponentBound(comp, parameter, min, max)],
-                UserValues = values ?? [],
-            },
+            Bounds = [new NamedBound(parameter, min, max)],
+            Values = values ?? [],
         });
     }
 
@@ -92,7 +87,7 @@ public class EquilibriumContinuationTests
     public void UserValuesAreLocatedExactlyAndLabelledInOrder()
     {
         var branch = Continue(new FoldNormalForm(), "mu", [1.0], [1.0], 0.5, 3,
-            values: [new UserValue(1, "mu", 1.5), new UserValue(1, "mu", 2.5)]);
+            values: [1.5, 2.5]);
         var uz = branch.SpecialPoints.Where(p => p.Kind == PointKind.UZ).ToList();
         Assert.Equal(["UZ1", "UZ2"], uz.Select(p => p.Label));
         Assert.Equal(1.5, uz[0].Parameters[0]);

@@ -33,7 +33,7 @@ public sealed class SpecialPointCorpusTests
             Name = "fp", System = model, Parameters = p, Parameter = parameter, State = state, Direction = direction,
             BranchTangent = branchTangent,
             Options = new ContinuationOptions { Ds = Math.Min(0.01, dsMax), DsMax = dsMax, MaxSteps = maxSteps },
-            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, parameter, min, max)] },
+            Bounds = [new NamedBound(parameter, min, max)],
         });
     }
 

@@ -14,7 +14,7 @@ public class PeriodicOrbitContinuationTests
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "fp", System = system, Parameters = p, Parameter = parameter, State = state,
-            Stops = new StopConditions { Bounds = [new ComponentBound(system.Dimension, parameter, -10, max)] },
+            Bounds = [new NamedBound(parameter, -10, max)],
         });
         return Assert.Single(eq.SpecialPoints, s => s.Kind == PointKind.HB);
     }

@@ -22,7 +22,7 @@ static class ProductCycles
         var eq = EquilibriumContinuation.Run(new EquilibriumRun
         {
             Name = "fp", System = model, Parameters = parameters, Parameter = name, State = new double[model.Dimension],
-            Stops = new StopConditions { Bounds = [new ComponentBound(model.Dimension, name, -0.5, 0.5)] },
+            Bounds = [new NamedBound(name, -0.5, 0.5)],
         });
         var hb = eq.SpecialPoints.First(s => s.Kind == PointKind.HB && Math.Abs(s.Parameters[0]) < 1e-6);
         return PeriodicOrbitContinuation.Run(new PeriodicRun

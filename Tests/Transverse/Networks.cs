@@ -76,11 +76,8 @@ internal static class Networks
         {
             Name = "fp", State = start, SettleTime = null,
             Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.1, MaxSteps = 3000 },
-            Stops = new StopConditions
-            {
-                Bounds = [new ComponentBound(6, "Iext_e", -5, 15)],
-                UserValues = [new UserValue(6, "Iext_e", 2), new UserValue(6, "Iext_e", 8)],
-            },
+            Bounds = [new NamedBound("Iext_e", -5, 15)],
+            Values = [2, 8],
         });
     });
 

@@ -17,7 +17,9 @@ namespace Continuation.Cli.Cases;
 public sealed partial class CaseReader
 {
     static readonly string[] TopKeys = ["name", "model", "parameters", "start", "numerics", "outputs", "runs", "connectivity", "plots"];
-    static readonly string[] RunKeys = ["name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values", "of", "at", "grid"];
+    /// <summary>Keys a run may have: those of branch runs, and those only some kind takes (<see cref="RunKind.OwnKeys"/>), which that kind checks.</summary>
+    static readonly string[] RunKeys = [.. new[] { "name", "kind", "parameter", "direction", "from", "parameters", "start", "numerics", "stop", "values" }
+        .Concat(RunKind.All.SelectMany(k => k.OwnKeys)).Distinct()];
     static readonly string[] NumericKeys = ["ds", "ds_min", "ds_max", "max_steps", "newton_tolerance", "max_newton_iterations", "parameter_weight", "location_tolerance", "verification_tolerance", "max_turn", "ntst", "ncol", "adapt", "period_weight"];
     static readonly string[] StartKeys = ["state", "integrate"];
     static readonly string[] IntegrateKeys = ["t_end"];

@@ -34,8 +34,12 @@ public sealed record EquilibriumRun
     public Direction Direction { get; init; } = Direction.Forward;
     /// <summary>Step control and Newton settings.</summary>
     public ContinuationOptions Options { get; init; } = new();
-    /// <summary>Bounds, user values and closed-loop detection.</summary>
-    public StopConditions Stops { get; init; } = new();
+    /// <summary>Bounds on the continued parameter (by its name).</summary>
+    public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
+    /// <summary>Values of the continued parameter where a point is reported (UZ).</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+    /// <summary>End the branch where it comes round to its first point (a closed loop).</summary>
+    public bool DetectClosedLoop { get; init; } = true;
 }
 
 /// <summary>Facade: runs an <see cref="EquilibriumRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -55,6 +59,8 @@ public static class EquilibriumContinuation
         var clock = Stopwatch.StartNew();
         int k = run.System.ParameterIndex(run.Parameter);
         if (k < 0) throw new ArgumentException($"model {run.System.Name} has no parameter '{run.Parameter}'");
+        if (run.Bounds.FirstOrDefault(b => b.Name != run.Parameter) is { } stray)
+            throw new ArgumentException($"an equilibrium branch in {run.Parameter} has no bound on '{stray.Name}' (only on the continued parameter)");
         if (run.State.Length != run.System.Dimension)
             throw new ArgumentException($"start state has {run.State.Length} components, model {run.System.Name} has {run.System.Dimension}");
 
@@ -78,7 +84,13 @@ public static class EquilibriumContinuation
             start = _ => new HalfStart(problem, x0, forward, true);
             switchNote = $"branch switched at the branch point ({other.Method})";
         }
-        var followed = HalfBranches.Follow(run.Name, run.Direction, run.Options, _ => run.Stops, start, progress, cancellation);
+        var stops = new StopConditions
+        {
+            Bounds = run.Bounds.Select(b => new ComponentBound(run.System.Dimension, b.Name, b.Min, b.Max)).ToList(),
+            UserValues = run.Values.Select(v => new UserValue(run.System.Dimension, run.Parameter, v)).ToList(),
+            DetectClosedLoop = run.DetectClosedLoop,
+        };
+        var followed = HalfBranches.Follow(run.Name, run.Direction, run.Options, _ => stops, start, progress, cancellation);
         var path = followed.Points;
         var ends = followed.Ends;
         int newton = followed.NewtonIterations;

@@ -72,6 +72,12 @@ public sealed record ComponentBound(int Component, string Name, double Min, doub
 /// <summary>A user value: a UZ point is located wherever unknown <paramref name="Component"/> equals <paramref name="Value"/>.</summary>
 public sealed record UserValue(int Component, string Name, double Value);
 
+/// <summary>A name and an interval: a parameter's bounds, or "period" — how runs state their bounds.</summary>
+public sealed record NamedBound(string Name, double Min, double Max);
+
+/// <summary>A user value of a named parameter: a UZ point wherever the parameter takes it.</summary>
+public sealed record NamedValue(string Name, double Value);
+
 /// <summary>When a branch stops, besides Newton failure.</summary>
 public sealed record StopConditions
 {

@@ -20,11 +20,6 @@ public abstract record CycleStart
     public sealed record BranchPoint(CycleMesh Mesh, double[] Unknowns, double[] Tangent) : CycleStart;
 }
 
-/// <summary>A name and an interval: a parameter's bounds, or "period".</summary>
-public sealed record NamedBound(string Name, double Min, double Max);
-
-/// <summary>A user value of a named parameter: a UZ point wherever the parameter takes it.</summary>
-public sealed record NamedValue(string Name, double Value);
 
 /// <summary>A one-parameter continuation of periodic orbits.</summary>
 public sealed record PeriodicRun
@@ -212,7 +207,7 @@ public static class PeriodicOrbitContinuation
             Name = "hopf", System = system, Parameters = parameters, Parameter = run.Parameter, State = mean,
             Direction = Direction.Forward,
             Options = new ContinuationOptions { Ds = reach / 20, DsMin = reach * 1e-6, DsMax = reach / 5, MaxSteps = 200 },
-            Stops = new StopConditions { Bounds = [new ComponentBound(n, run.Parameter, lambda - reach, lambda + reach)], DetectClosedLoop = false },
+            Bounds = [new NamedBound(run.Parameter, lambda - reach, lambda + reach)], DetectClosedLoop = false,
         });
         var hopf = eq.SpecialPoints.Where(p => p.Kind == PointKind.HB).MinBy(p => Math.Abs(p.Parameters[k] - lambda));
         if (hopf?.Details?.Omega is not { } omega) return end;

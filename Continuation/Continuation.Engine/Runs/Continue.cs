@@ -185,16 +185,11 @@ public static class Continue
 
     static EquilibriumRun EquilibriumRunFor(OdeSystem system, double[] parameters, string parameter, double[] state, RunSettings settings)
     {
-        int comp = system.Dimension; // the continued parameter's slot among the unknowns
         return new EquilibriumRun
         {
             Name = settings.Name, System = system, Parameters = parameters, Parameter = parameter, State = state,
             Direction = settings.Direction, Options = settings.Options,
-            Stops = new StopConditions
-            {
-                Bounds = settings.Bounds.Select(b => new ComponentBound(comp, b.Name, b.Min, b.Max)).ToList(),
-                UserValues = settings.Values.Select(v => new UserValue(comp, v.Name, v.Value)).ToList(),
-            },
+            Bounds = settings.Bounds, Values = settings.Values.Where(v => v.Name == parameter).Select(v => v.Value).ToList(),
         };
     }
 
