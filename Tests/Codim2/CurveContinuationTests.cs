@@ -61,7 +61,7 @@ public class CurveContinuationTests
         => CurveContinuation.Run(new CurveRun
         {
             Name = "curve", System = system, Kind = kind, Parameters = start.Parameters, First = a, Second = b,
-            State = start.State, Omega = start.Details?.Omega ?? 0,
+            Start = kind == BranchKind.FoldCurve ? new CurveStart.Fold(start.State) : new CurveStart.Hopf(start.State, start.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 2000 },
             Bounds = [new NamedBound(a, lo, hi), new NamedBound(b, lo, hi)],
         });
@@ -157,7 +157,7 @@ public class NeuralMassCurveTests
     static Branch Curve(BranchKind kind, BranchPoint start) => CurveContinuation.Run(new CurveRun
     {
         Name = "curve", System = new global::Models.NextGenNeuralMassHomogeneous(), Kind = kind, Parameters = start.Parameters,
-        First = "Iext_e", Second = "eps", State = start.State, Omega = start.Details?.Omega ?? 0,
+        First = "Iext_e", Second = "eps", Start = kind == BranchKind.FoldCurve ? new CurveStart.Fold(start.State) : new CurveStart.Hopf(start.State, start.Details!.Omega!.Value),
         Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.5, MaxSteps = 3000 },
         Bounds = [new NamedBound("eps", -5, 130), new NamedBound("Iext_e", -10, 100)],
     });
@@ -251,7 +251,7 @@ public class CycleCurveTests
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
-            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Discretisation = collocation,
+            Start = new CurveStart.Cycle(lpc.Cycle!, lpc.Unknowns, lpc.Tangent), Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 300 },
             Bounds = [new NamedBound("b1", -2, 2), new NamedBound("b2", -2, 2)],
         });
@@ -306,7 +306,7 @@ public class CycleCurveTests
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "lpc", System = model, Kind = BranchKind.LpcCurve, Parameters = lpc.Parameters, First = "b1", Second = "b2",
-            State = lpc.State, Mesh = lpc.Cycle, Unknowns = lpc.Unknowns, Tangent = lpc.Tangent, Discretisation = collocation,
+            Start = new CurveStart.Cycle(lpc.Cycle!, lpc.Unknowns, lpc.Tangent), Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 400 },
             Bounds = [new NamedBound("b1", -1, 1), new NamedBound("b2", -1, 1)],
         });
@@ -343,7 +343,7 @@ public class CycleCurveTests
         var curve = CurveContinuation.Run(new CurveRun
         {
             Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pds[0].Parameters, First = "Iext_e", Second = "eps",
-            State = pds[0].State, Mesh = pds[0].Cycle, Unknowns = pds[0].Unknowns, Discretisation = collocation,
+            Start = new CurveStart.Cycle(pds[0].Cycle!, pds[0].Unknowns), Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2, MaxSteps = 600 },
             Bounds = [new NamedBound("eps", 0, 130), new NamedBound("Iext_e", -5, 20)],
         });

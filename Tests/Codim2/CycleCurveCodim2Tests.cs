@@ -65,7 +65,7 @@ public class CycleCurveCodim2Tests(ITestOutputHelper output)
     Branch Curve(CycleTimesBlocks model, BranchKind kind, BranchPoint start, string first, string second, double min, double max) => CurveContinuation.Run(new CurveRun
     {
         Name = kind == BranchKind.LpcCurve ? "lpc" : "pd", System = model, Kind = kind, Parameters = start.Parameters, First = first, Second = second,
-        State = start.State, Mesh = start.Cycle, Unknowns = start.Unknowns, Tangent = start.Tangent, Discretisation = Discretisation,
+        Start = new CurveStart.Cycle(start.Cycle!, start.Unknowns, start.Tangent), Discretisation = Discretisation,
         Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 300 },
         Bounds = [new NamedBound(first, -1.5, 1.5), new NamedBound(second, min, max)],
     });

@@ -80,7 +80,7 @@ public class NeimarkSackerCurveTests
     static Branch TorusCurve(CycleTimesFocus model, BranchPoint ns, double bMin, double bMax, double dsMax) => CurveContinuation.Run(new CurveRun
     {
         Name = "ns", System = model, Kind = BranchKind.NsCurve, Parameters = ns.Parameters, First = "a", Second = "b",
-        State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Discretisation = Discretisation,
+        Start = new CurveStart.Cycle(ns.Cycle!, ns.Unknowns), Discretisation = Discretisation,
         Options = new ContinuationOptions { Ds = 0.02, DsMax = dsMax, MaxSteps = 300 },
         Bounds = [new NamedBound("a", -1, 2), new NamedBound("b", bMin, bMax)],
     });

@@ -240,7 +240,7 @@ public sealed class SpecialPointCorpusTests
         CurveRun Curve(string name) => new()
         {
             Name = name, System = model, Kind = BranchKind.HopfCurve, Parameters = hb.Parameters, First = "a", Second = "p",
-            State = hb.State, Omega = hb.Details!.Omega!.Value, Direction = Direction.Both,
+            Start = new CurveStart.Hopf(hb.State, hb.Details!.Omega!.Value), Direction = Direction.Both,
             Options = new ContinuationOptions { Ds = 0.01, DsMax = dsMax, MaxSteps = 500 },
             Bounds = [new NamedBound("p", -1, 1), new NamedBound("a", -1, 1)],
         };
@@ -250,7 +250,7 @@ public sealed class SpecialPointCorpusTests
         var bp = Assert.Single(first.SpecialPoints, q => q.Kind == PointKind.BP);
         Assert.Equal(0, bp.Parameters[1], 1e-8);
 
-        var other = CurveContinuation.Run(Curve("hopf-other") with { Unknowns = bp.Unknowns, BranchTangent = bp.Tangent });
+        var other = CurveContinuation.Run(Curve("hopf-other") with { Start = new CurveStart.CurveBranchPoint(bp.Unknowns, bp.Tangent) });
         Assert.False(other.Failed);
         AssertAllLocated(other);
         Assert.All(other.Points, q => Assert.Equal(-q.Parameters[1], q.Parameters[0], 1e-9));

@@ -83,7 +83,7 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "pd", System = model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "a", Second = "b",
-            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Discretisation = Discretisation,
+            Start = new Continuation.Codim2.CurveStart.Cycle(pd.Cycle!, pd.Unknowns, pd.Tangent), Discretisation = Discretisation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
             Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.4, 0.4)],
         });

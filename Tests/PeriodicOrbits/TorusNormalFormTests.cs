@@ -78,7 +78,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "ns", System = model, Kind = BranchKind.NsCurve, Parameters = ns.Parameters, First = "a", Second = "b",
-            State = ns.State, Mesh = ns.Cycle, Unknowns = ns.Unknowns, Discretisation = Discretisation,
+            Start = new Continuation.Codim2.CurveStart.Cycle(ns.Cycle!, ns.Unknowns), Discretisation = Discretisation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 100 },
             Bounds = [new NamedBound("a", -1, 1), new NamedBound("b", -0.3, 0.45)],
         });

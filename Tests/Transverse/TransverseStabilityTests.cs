@@ -242,7 +242,7 @@ public class TransverseStabilityTests(ITestOutputHelper output)
         var curve = Continuation.Codim2.CurveContinuation.Run(new Continuation.Codim2.CurveRun
         {
             Name = "pd", System = Model, Kind = BranchKind.PdCurve, Parameters = pd.Parameters, First = "Iext_e", Second = "eps",
-            State = pd.State, Mesh = pd.Cycle, Unknowns = pd.Unknowns, Tangent = pd.Tangent, Discretisation = collocation,
+            Start = new Continuation.Codim2.CurveStart.Cycle(pd.Cycle!, pd.Unknowns, pd.Tangent), Discretisation = collocation,
             Options = new ContinuationOptions { Ds = 0.02, DsMax = 0.1, MaxSteps = 6 }, Direction = Direction.Forward,
         });
         Assert.True(curve.Points.Count >= 5);

@@ -6,6 +6,31 @@ using Continuation.Systems;
 
 namespace Continuation.Codim2;
 
+/// <summary>Where a two-parameter curve starts: one case per kind of start, each with what it needs.</summary>
+public abstract record CurveStart
+{
+    CurveStart() { }
+
+    /// <summary>A fold (LP) of equilibria: a fold curve starts at its state.</summary>
+    public sealed record Fold(double[] State) : CurveStart;
+
+    /// <summary>A Hopf point (HB) of equilibria with its frequency: a Hopf curve starts there.</summary>
+    public sealed record Hopf(double[] State, double Omega) : CurveStart;
+
+    /// <summary>
+    /// A branch point of an earlier fold or Hopf curve: its unknowns on that curve and that curve's
+    /// tangent there; the run follows the other curve through the point (<see cref="BranchSwitching"/>).
+    /// </summary>
+    public sealed record CurveBranchPoint(double[] Unknowns, double[] Tangent) : CurveStart;
+
+    /// <summary>
+    /// An LPC, PD or NS point of a cycle branch: its mesh, its unknowns (node values, T, the
+    /// parameter of its branch) and that branch's tangent there — required for a fold-of-cycles
+    /// curve, whose null vector (δu, δT) it gives.
+    /// </summary>
+    public sealed record Cycle(CycleMesh Mesh, double[] Unknowns, double[]? Tangent = null) : CurveStart;
+}
+
 /// <summary>
 /// A two-parameter continuation of a curve of codimension-one points from a point on it: folds or
 /// Hopf points of equilibria, folds (LPC), period doublings (PD) or torus bifurcations (NS) of cycles.
@@ -24,10 +49,12 @@ public sealed record CurveRun
     public required string First { get; init; }
     /// <summary>Name of the second continued parameter (<see cref="First"/> is the driver's primary one).</summary>
     public required string Second { get; init; }
-    /// <summary>The equilibrium at the start (an LP point for a fold curve, an HB point for a Hopf curve).</summary>
-    public required double[] State { get; init; }
-    /// <summary>Hopf frequency at the start (Hopf curves).</summary>
-    public double Omega { get; init; }
+    /// <summary>
+    /// Where it starts: <see cref="CurveStart.Fold"/> for a fold curve, <see cref="CurveStart.Hopf"/>
+    /// for a Hopf curve (or <see cref="CurveStart.CurveBranchPoint"/> for either), <see cref="CurveStart.Cycle"/>
+    /// for curves of cycles.
+    /// </summary>
+    public required CurveStart Start { get; init; }
     /// <summary>Which way to go from the start point (both ways by default).</summary>
     public Direction Direction { get; init; } = Direction.Both;
     /// <summary>Step control and Newton settings; the run sets fold and branch-point detection as the curve needs.</summary>
@@ -36,25 +63,10 @@ public sealed record CurveRun
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>User values of either parameter (UZ points).</summary>
     public IReadOnlyList<NamedValue> Values { get; init; } = [];
-    /// <summary>For curves of cycles (LPC, PD, NS): the start cycle's mesh, unknowns and branch tangent.</summary>
-    public CycleMesh? Mesh { get; init; }
-    /// <summary>
-    /// For curves of cycles: the start cycle's unknowns (node values, T, the first parameter) on <see cref="Mesh"/>;
-    /// for a switch at a branch point (<see cref="BranchTangent"/>): the point's unknowns on the earlier curve.
-    /// </summary>
-    public double[]? Unknowns { get; init; }
-    /// <summary>For curves of cycles: the cycle branch's tangent at the start point; required for a fold-of-cycles curve, whose null vector (δu, δT) it gives.</summary>
-    public double[]? Tangent { get; init; }
     /// <summary>Collocation settings for curves of cycles.</summary>
     public CollocationOptions Collocation { get; init; } = new();
     /// <summary>For curves of cycles: NTST × NCOL to continue on; null: the start cycle's own.</summary>
     public CycleMesh? Discretisation { get; init; }
-    /// <summary>
-    /// For fold and Hopf curves: when set, <see cref="Unknowns"/> are those of a branch point of an
-    /// earlier curve of the same kind and this is that curve's tangent there: the run follows the
-    /// other curve through the point (<see cref="BranchSwitching"/>).
-    /// </summary>
-    public double[]? BranchTangent { get; init; }
 }
 
 /// <summary>Facade: runs a <see cref="CurveRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -77,8 +89,19 @@ public static class CurveContinuation
         var system = run.System;
         int a = system.ParameterIndex(run.First), b = system.ParameterIndex(run.Second);
         if (a < 0 || b < 0) throw new ArgumentException($"model {system.Name} has no parameter '{(a < 0 ? run.First : run.Second)}'");
-        if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve) return RunCycleCurve(run, a, b, progress, cancellation, clock);
+        if (run.Kind is BranchKind.LpcCurve or BranchKind.PdCurve or BranchKind.NsCurve)
+            return run.Start is CurveStart.Cycle cycle ? RunCycleCurve(run, cycle, a, b, progress, cancellation, clock)
+                : throw new ArgumentException($"a {run.Kind.Name()} starts from a point of a cycle branch");
         if (run.Kind is not (BranchKind.FoldCurve or BranchKind.HopfCurve)) throw new ArgumentException("a curve run is a fold or a Hopf curve");
+        bool fits = run.Start switch
+        {
+            CurveStart.CurveBranchPoint => true,
+            CurveStart.Fold => run.Kind == BranchKind.FoldCurve,
+            CurveStart.Hopf => run.Kind == BranchKind.HopfCurve,
+            _ => false,
+        };
+        if (!fits)
+            throw new ArgumentException($"a {run.Kind.Name()} starts from {(run.Kind == BranchKind.FoldCurve ? "a fold" : "a Hopf point")} of equilibria or a branch point of such a curve");
         int n = system.Dimension;
         // Turning points of the curve are no bifurcations; its branch points are where another curve
         // of the same kind crosses it (e.g. the Hopf curves of two equilibrium branches meeting at a
@@ -90,9 +113,8 @@ public static class CurveContinuation
             : new HopfCurveProblem(system, run.Parameters, a, b);
         string? switchNote = null;
         double[]? switched = null;
-        if (run.BranchTangent is { } known)
+        if (run.Start is CurveStart.CurveBranchPoint(var x0, var known))
         {
-            var x0 = run.Unknowns ?? throw new ArgumentException("a switch at a branch point of a curve needs the point's unknowns");
             var probe = Make();
             if (x0.Length != probe.Dimension || known.Length != probe.Dimension)
                 throw new ArgumentException($"the branch point has {x0.Length} unknowns, the curve {probe.Dimension}");
@@ -105,14 +127,19 @@ public static class CurveContinuation
         HalfStart Start(int sign)
         {
             var problem = Make();
-            if (switched is not null)
+            return run.Start switch
             {
-                problem.Accept(run.Unknowns!);
-                return new HalfStart(problem, (double[])run.Unknowns!.Clone(), switched, true);
-            }
-            return problem is FoldCurveProblem fold
-                ? new HalfStart(fold, fold.Start(run.State), null, false)
-                : new HalfStart(problem, ((HopfCurveProblem)problem).Start(run.State, run.Omega), null, false);
+                CurveStart.CurveBranchPoint bp => Accepted(problem, bp.Unknowns, switched!),
+                CurveStart.Fold fold => new HalfStart(problem, ((FoldCurveProblem)problem).Start(fold.State), null, false),
+                CurveStart.Hopf hopf => new HalfStart(problem, ((HopfCurveProblem)problem).Start(hopf.State, hopf.Omega), null, false),
+                _ => throw new ArgumentException("unknown start"),
+            };
+        }
+
+        static HalfStart Accepted(DenseAugmentedProblem problem, double[] unknowns, double[] tangent)
+        {
+            problem.Accept(unknowns);
+            return new HalfStart(problem, (double[])unknowns.Clone(), tangent, true);
         }
 
         StopConditions Stops(IContinuationProblem p) => new()
@@ -137,13 +164,11 @@ public static class CurveContinuation
     }
 
     /// <summary>A fold-of-cycles, period-doubling or torus curve from a located LPC, PD or NS point of a cycle branch.</summary>
-    static Branch RunCycleCurve(CurveRun run, int a, int b, IProgress<BranchProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    static Branch RunCycleCurve(CurveRun run, CurveStart.Cycle start, int a, int b, IProgress<BranchProgress>? progress, CancellationToken cancellation, Stopwatch clock)
     {
         var system = run.System;
         int n = system.Dimension;
-        var mesh = run.Mesh ?? throw new ArgumentException("a curve of cycles starts from a cycle");
-        var startUnknowns = run.Unknowns ?? throw new ArgumentException("a curve of cycles starts from a cycle");
-        var startTangent = run.Tangent;
+        var (mesh, startUnknowns, startTangent) = start;
         var collocation = run.Collocation;
         if (run.Discretisation is { } size && !mesh.SameSize(size))
         {

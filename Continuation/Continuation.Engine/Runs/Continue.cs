@@ -127,8 +127,8 @@ public static class Continue
                 return CurveContinuation.Run(new CurveRun
                 {
                     Name = settings.Name, System = system, Kind = kind, Parameters = parameters, First = parameter, Second = second!,
-                    State = point.State, Omega = point.Details?.Omega ?? 0,
-                    Unknowns = curveSwitch ? point.Unknowns : null, BranchTangent = curveSwitch ? point.Tangent : null,
+                    Start = curveSwitch ? new CurveStart.CurveBranchPoint(point.Unknowns, point.Tangent)
+                        : kind == BranchKind.FoldCurve ? new CurveStart.Fold(point.State) : new CurveStart.Hopf(point.State, point.Details?.Omega ?? 0),
                     Direction = settings.Direction, Options = settings.Options, Bounds = settings.Bounds, Values = values,
                 }, progress, cancellation);
             }
@@ -136,7 +136,7 @@ public static class Continue
                 return CurveContinuation.Run(new CurveRun
                 {
                     Name = settings.Name, System = system, Kind = kind, Parameters = parameters, First = parameter, Second = second!,
-                    State = point.State, Mesh = point.Cycle, Unknowns = point.Unknowns, Tangent = point.Tangent,
+                    Start = new CurveStart.Cycle(point.Cycle!, point.Unknowns, point.Tangent),
                     Collocation = settings.Collocation, Discretisation = settings.Discretisation,
                     Direction = settings.Direction, Options = settings.Options, Bounds = settings.Bounds, Values = values,
                 }, progress, cancellation);
