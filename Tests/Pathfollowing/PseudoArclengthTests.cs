@@ -1,0 +1,72 @@
+using Continuation.Algebra;
+using Continuation.Pathfollowing;
+
+namespace Tests.Pathfollowing;
+
+/// <summary>
+/// The driver on its own, without a model or a facade: the unit circle x² + λ² = 1 in the
+/// parameter λ, whose folds sit at λ = ±1 (x = 0) and which closes on itself. Its folds are found
+/// and located on the chord to the location tolerance whatever the largest step, and the branch
+/// ends where it comes round to its first point.
+/// </summary>
+public sealed class PseudoArclengthTests
+{
+    /// <summary>F(x, λ) = x² + λ² − r², bordered and factored densely.</summary>
+    sealed class Circle(double radius) : IContinuationProblem
+    {
+        readonly DenseLu _lu = new(2);
+        public int Dimension => 2;
+        public int ParameterComponent => 1;
+        public int DeterminantSign => _lu.DeterminantSign;
+        public IReadOnlyList<PointKind> TestFunctionKinds => [];
+
+        public bool Residual(ReadOnlySpan<double> x, Span<double> r)
+        {
+            r[0] = x[0] * x[0] + x[1] * x[1] - radius * radius;
+            return true;
+        }
+
+        public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+            => _lu.Factor([2 * x[0], 2 * x[1], border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
+
+        public void Solve(Span<double> rhs) => _lu.Solve(rhs);
+        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues) => new(x[0] < 0, x[0] > 0 ? 1 : 0, [2 * x[0]]);
+        public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
+        public void Accept(ReadOnlySpan<double> x) { }
+    }
+
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(0.2)]
+    [InlineData(0.7)]
+    public void TheCirclesFoldsAreLocatedWhateverTheLargestStepAndItClosesOnItself(double dsMax)
+    {
+        var options = new ContinuationOptions { Ds = 0.01, DsMax = dsMax, MaxSteps = 2000 };
+        var driver = new PseudoArclength(new Circle(1), options);
+        var path = driver.Follow([0.9, 0.0], +1).ToList();
+
+        // Started at λ = 0 on x = 1 (corrected at fixed λ), going up in λ.
+        Assert.Equal(1.0, path[0].X[0], 12);
+        var folds = path.Where(p => p.Kind == PointKind.LP).ToList();
+        Assert.Equal(2, folds.Count);
+        Assert.Equal(1.0, folds[0].X[1], 8);
+        Assert.Equal(-1.0, folds[1].X[1], 8);
+        Assert.All(folds, f => Assert.True(Math.Abs(f.X[0]) < 1e-4, $"x = {f.X[0]} at the fold"));
+        // Every point is on the circle, to the corrector's residual check (10 · newton_tolerance · scale).
+        Assert.All(path, p => Assert.True(Math.Abs(p.X[0] * p.X[0] + p.X[1] * p.X[1] - 1) <= 10 * options.NewtonTolerance, $"({p.X[0]}, {p.X[1]})"));
+        // It ends where it began: a closed loop, not the step limit.
+        Assert.Equal(StopReason.ClosedLoop, path[^1].StopReason);
+        Assert.True(driver.NewtonIterations >= path.Count - 1 && driver.Factorizations <= driver.NewtonIterations + 2 * path.Count);
+    }
+
+    [Fact]
+    public void AStartThatIsNoSolutionAtAnyNearbyParameterEndsAtOnceAndSaysWhy()
+    {
+        // Outside the circle's parameter range: at λ = 2 there is no x with x² = 1 − λ², nor along a tangent.
+        var driver = new PseudoArclength(new Circle(1), new ContinuationOptions { MaxSteps = 10 });
+        var path = driver.Follow([0.0, 2.0], +1).ToList();
+        var end = Assert.Single(path);
+        Assert.Equal(StopReason.StartFailed, end.StopReason);
+        Assert.False(string.IsNullOrEmpty(end.Note));
+    }
+}
