@@ -26,7 +26,7 @@ namespace Continuation.Algebra;
 /// the last mesh node at N·m·n, then the globals. Equations in natural order: the n·m
 /// collocation rows of each interval, then the n boundary rows, then the border rows.
 /// </remarks>
-public sealed class CollocationSolver
+internal sealed class CollocationSolver
 {
     readonly int _n, _m, _N, _g;
     readonly int _ni;        // interior unknowns per interval, n(m−1)

@@ -4,7 +4,7 @@ namespace Continuation.Algebra;
 /// LU factorisation with partial pivoting of a small dense square matrix, row-major, in
 /// buffers owned by the instance: factor once, solve many, no allocation after construction.
 /// </summary>
-public sealed class DenseLu
+internal sealed class DenseLu
 {
     readonly double[] _a;
     readonly int[] _pivot;

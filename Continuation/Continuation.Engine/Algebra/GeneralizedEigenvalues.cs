@@ -45,7 +45,7 @@ namespace Continuation.Algebra;
 /// (a_jj·sign b_jj, |b_jj|). Cost O(n³): O(n³) for the reduction, O(n²) per sweep, typically a few
 /// sweeps per eigenvalue; no allocation beyond four n × n work arrays, one n-vector and the result.</para>
 /// </remarks>
-public static class GeneralizedEigenvalues
+internal static class GeneralizedEigenvalues
 {
     /// <summary>Default cap on QZ sweeps, per eigenvalue: the iteration gives up after this many times n sweeps.</summary>
     public const int DefaultSweepsPerEigenvalue = 30;

@@ -27,7 +27,7 @@ namespace Continuation.Codim2;
 /// functions and their description.</para>
 /// <para>Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6.</para>
 /// </remarks>
-public abstract class AugmentedCycleProblem : IContinuationProblem
+internal abstract class AugmentedCycleProblem : IContinuationProblem
 {
     /// <summary>State dimension n, values per node (1 + k) n, degree m, intervals N, nodes N m + 1, number of globals.</summary>
     private protected readonly int _n, _stride, _m, _N, _nodes, _globals;

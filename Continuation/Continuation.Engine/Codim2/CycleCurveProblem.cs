@@ -6,7 +6,7 @@ using Continuation.Systems;
 namespace Continuation.Codim2;
 
 /// <summary>Which bifurcation of cycles a <see cref="CycleCurveProblem"/> follows.</summary>
-public enum CycleCurveKind
+internal enum CycleCurveKind
 {
     /// <summary>Fold of cycles: a null vector (v, β) of the cycle's Jacobian in (u, T).</summary>
     FoldOfCycles,
@@ -28,7 +28,7 @@ public enum CycleCurveKind
 /// generalised-Hopf point ends there).
 /// </summary>
 /// <remarks>Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6; AUTO-07p ISW = 2.</remarks>
-public sealed class CycleCurveProblem : AugmentedCycleProblem
+internal sealed class CycleCurveProblem : AugmentedCycleProblem
 {
     readonly PointKind[] _kinds;
     readonly CycleCurveKind _kind;

@@ -11,7 +11,7 @@ namespace Continuation.Codim2;
 /// unknowns x = (u, p_a, p_b, extra…), a residual written by the subclass, and its Jacobian by
 /// central differences of the residual with a dense LU (the systems have size ~3n).
 /// </summary>
-public abstract class DenseAugmentedProblem : IContinuationProblem
+internal abstract class DenseAugmentedProblem : IContinuationProblem
 {
     readonly double[] _r1, _r2, _xh;
     readonly DenseLu _lu;

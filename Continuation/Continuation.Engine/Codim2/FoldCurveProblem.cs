@@ -12,7 +12,7 @@ namespace Continuation.Codim2;
 /// double) and zero-Hopf (ZH: a pair of the other eigenvalues with zero sum, purely imaginary).
 /// </summary>
 /// <remarks>Kuznetsov, Elements of Applied Bifurcation Theory, ch. 8 and 10.2; Govaerts (2000), ch. 4.</remarks>
-public sealed class FoldCurveProblem : DenseAugmentedProblem
+internal sealed class FoldCurveProblem : DenseAugmentedProblem
 {
     static readonly PointKind[] Kinds = [PointKind.CP, PointKind.BT, PointKind.ZH];
     readonly double[] _vRef;

@@ -14,7 +14,7 @@ namespace Continuation.Codim2;
 /// system cannot represent: the branch ends there with a note).
 /// </summary>
 /// <remarks>Kuznetsov, Elements of Applied Bifurcation Theory, ch. 8 and 10.2.</remarks>
-public sealed class HopfCurveProblem : DenseAugmentedProblem
+internal sealed class HopfCurveProblem : DenseAugmentedProblem
 {
     static readonly PointKind[] Kinds = [PointKind.GH, PointKind.ZH, PointKind.HH, PointKind.BT];
     readonly double[] _qrRef, _qiRef;

@@ -32,7 +32,7 @@ namespace Continuation.Codim2;
 /// ISW = 2 for torus bifurcations); Kuznetsov, Elements of Applied Bifurcation Theory, ch. 9 for the
 /// codimension-two bifurcations of the Poincaré map (strong resonances, fold–NS, flip–NS).
 /// </remarks>
-public sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
+internal sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
 {
     static readonly PointKind[] Kinds = [PointKind.R1, PointKind.R2, PointKind.R3, PointKind.R4, PointKind.LPNS, PointKind.PDNS, PointKind.EP, PointKind.CH];
     readonly int _iTheta;

@@ -13,7 +13,7 @@ namespace Continuation.Equilibria;
 /// eigenvalues), which also vanishes at neutral saddles; those are rejected in <see cref="Describe"/>.
 /// </summary>
 /// <remarks>Govaerts, Numerical Methods for Bifurcations of Dynamical Equilibria (SIAM 2000), ch. 4.</remarks>
-public sealed class EquilibriumProblem : IContinuationProblem
+internal sealed class EquilibriumProblem : IContinuationProblem
 {
     static readonly PointKind[] Kinds = [PointKind.HB];
     readonly Derivatives _derivatives;

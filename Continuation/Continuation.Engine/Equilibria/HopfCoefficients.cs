@@ -7,7 +7,7 @@ using CVector = MathNet.Numerics.LinearAlgebra.Vector<System.Numerics.Complex>;
 namespace Continuation.Equilibria;
 
 /// <summary>Normal-form coefficients at an Andronov–Hopf point.</summary>
-public static class HopfCoefficients
+internal static class HopfCoefficients
 {
     /// <summary>
     /// The critical eigenvector q (A q = iω q) of the row-major n×n Jacobian, with ⟨q, q⟩ = 1 and

@@ -20,7 +20,7 @@ namespace Continuation.Pathfollowing;
 /// larger ones (cycles) the other branch leaves along φ, AUTO-07p's switch, exact for the pitchfork
 /// of a symmetry-breaking bifurcation and transversal to the known branch otherwise.
 /// </remarks>
-public static class BranchSwitching
+internal static class BranchSwitching
 {
     /// <summary>Largest problem for which the branching equation is solved with dense algebra.</summary>
     public const int DenseLimit = 400;

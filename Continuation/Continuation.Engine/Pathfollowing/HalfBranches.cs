@@ -7,10 +7,10 @@ public readonly record struct BranchProgress(string Branch, int Points, double P
 
 /// <summary>The start of one half-branch: a fresh problem, its first point and (optionally) tangent.</summary>
 /// <param name="Given">The first point is taken as it is (see <see cref="PseudoArclength.Follow"/>).</param>
-public sealed record HalfStart(IContinuationProblem Problem, double[] X, double[]? Tangent, bool Given);
+internal sealed record HalfStart(IContinuationProblem Problem, double[] X, double[]? Tangent, bool Given);
 
 /// <summary>The path of a branch in both directions, joined, with its ends and statistics.</summary>
-public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, int Factorizations, IContinuationProblem LastProblem)
+internal sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, int NewtonIterations, int Factorizations, IContinuationProblem LastProblem)
 {
     /// <summary>Crossings not reported because what they rest on could not be trusted (see <see cref="PseudoArclength.Suppressed"/>).</summary>
     public List<SuppressedPoint> Suppressed { get; init; } = [];
@@ -44,7 +44,7 @@ public sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends, 
 }
 
 /// <summary>Runs the driver in one or both directions and joins the halves.</summary>
-public static class HalfBranches
+internal static class HalfBranches
 {
     /// <param name="start">Makes a fresh start for a direction (+1 forward, −1 backward), so that
     /// discretisation changes in one half do not leak into the other.</param>

@@ -190,7 +190,7 @@ public sealed class NewtonCorrector(NewtonRule rule)
 /// e_k (k = <see cref="IContinuationProblem.ParameterComponent"/>) with right-hand side 0, so that
 /// Newton leaves the parameter where it is.
 /// </summary>
-public sealed class FixedParameterSystem : INewtonSystem
+internal sealed class FixedParameterSystem : INewtonSystem
 {
     readonly IContinuationProblem _problem;
     readonly double[] _border;
@@ -225,7 +225,7 @@ public sealed class FixedParameterSystem : INewtonSystem
 }
 
 /// <summary>Equilibria f(u, p) = 0 at fixed parameters, with the exact state Jacobian and a dense LU.</summary>
-public sealed class EquilibriumNewtonSystem(OdeSystem system, double[] parameters) : INewtonSystem
+internal sealed class EquilibriumNewtonSystem(OdeSystem system, double[] parameters) : INewtonSystem
 {
     readonly Derivatives _d = new(system);
     readonly double[] _jac = new double[system.Dimension * system.Dimension];

@@ -33,7 +33,7 @@ namespace Continuation.PeriodicOrbits;
 /// t = 0) and the normalisation |q| = 1; its sign does not.
 /// </para>
 /// </remarks>
-public static class CycleNormalForms
+internal static class CycleNormalForms
 {
     /// <summary>
     /// c at a period-doubling cycle through <paramref name="x0"/> with period <paramref name="period"/>

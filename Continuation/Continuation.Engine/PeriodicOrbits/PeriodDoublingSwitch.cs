@@ -11,7 +11,7 @@ namespace Continuation.PeriodicOrbits;
 /// is a branch point of the doubled problem, and the doubled branch leaves it along ξ over
 /// [0, T] followed by −ξ over [T, 2T] (Doedel, Keller, Kernévez 1991, section 7).
 /// </remarks>
-public static class PeriodDoublingSwitch
+internal static class PeriodDoublingSwitch
 {
     /// <summary>
     /// The doubled cycle at a period-doubling point and its tangent: the cycle traversed twice plus the

@@ -5,7 +5,7 @@ namespace Continuation.PeriodicOrbits;
 /// (the cycle itself, and the augmented curves of cycle bifurcations whose nodes carry the cycle
 /// in their first <c>n</c> of <c>stride</c> components).
 /// </summary>
-public static class Profiles
+internal static class Profiles
 {
     /// <summary>Largest peak-to-peak excursion over the first n components of each node.</summary>
     public static double Amplitude(ReadOnlySpan<double> x, int nodes, int stride, int n)

@@ -3,7 +3,7 @@ using Continuation.Pathfollowing;
 namespace Continuation.Results;
 
 /// <summary>Joins half-branches and labels special points in order along the branch.</summary>
-public static class BranchAssembly
+internal static class BranchAssembly
 {
     /// <summary>
     /// Joins a backward and a forward half-branch that share their first point into one list in
