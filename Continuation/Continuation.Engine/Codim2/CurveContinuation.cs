@@ -194,10 +194,10 @@ public static class CurveContinuation
         }
         else
         {
-            var kind = run.Kind == BranchKind.LpcCurve ? CycleCurveKind.FoldOfCycles : CycleCurveKind.PeriodDoubling;
             double[] v;
             double beta = 0;
-            if (kind == CycleCurveKind.FoldOfCycles)
+            bool fold = run.Kind == BranchKind.LpcCurve;
+            if (fold)
             {
                 // At a fold of cycles the branch tangent (δu, δT, δλ) has δλ = 0: (δu, δT) spans the null space.
                 var t = startTangent ?? throw new ArgumentException("a fold-of-cycles curve needs the branch tangent at the LPC point");
@@ -213,7 +213,8 @@ public static class CurveContinuation
                     ?? throw new ArgumentException("the Floquet multipliers at the period-doubling point could not be computed");
                 v = cycle.Variation(unknowns, flip);
             }
-            make = () => new CycleCurveProblem(system, run.Parameters, a, b, mesh, collocation, kind);
+            make = fold ? () => new FoldOfCyclesCurveProblem(system, run.Parameters, a, b, mesh, collocation)
+                        : () => new PeriodDoublingCurveProblem(system, run.Parameters, a, b, mesh, collocation);
             first = p => ((CycleCurveProblem)p).Start(unknowns, v, beta);
         }
         // Turning points of an LPC curve are located, and kept where they are cusps (CPC).

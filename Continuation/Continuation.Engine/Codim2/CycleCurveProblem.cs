@@ -5,15 +5,6 @@ using Continuation.Systems;
 
 namespace Continuation.Codim2;
 
-/// <summary>Which bifurcation of cycles a <see cref="CycleCurveProblem"/> follows.</summary>
-internal enum CycleCurveKind
-{
-    /// <summary>Fold of cycles: a null vector (v, β) of the cycle's Jacobian in (u, T).</summary>
-    FoldOfCycles,
-    /// <summary>Period doubling: an anti-periodic solution v of the variational equation.</summary>
-    PeriodDoubling,
-}
-
 /// <summary>
 /// Folds of cycles (LPC) and period doublings (PD) continued in two parameters by standard
 /// augmented boundary-value problems of twice the state dimension, discretised by the same
@@ -27,13 +18,16 @@ internal enum CycleCurveKind
 /// The branch ends where the cycles shrink to an equilibrium (an LPC curve born at a
 /// generalised-Hopf point ends there).
 /// </summary>
-/// <remarks>Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6; AUTO-07p ISW = 2.</remarks>
-internal sealed class CycleCurveProblem : AugmentedCycleProblem
+/// <remarks>
+/// Doedel, Keller, Kernévez, Int. J. Bifurcation and Chaos 1 (1991), part II, section 6; AUTO-07p ISW = 2.
+/// What differs between the two curves (the sign of v's boundary condition, β, the pinned multipliers,
+/// the codimension-two tests) is in <see cref="FoldOfCyclesCurveProblem"/> and <see cref="PeriodDoublingCurveProblem"/>.
+/// </remarks>
+internal abstract class CycleCurveProblem : AugmentedCycleProblem
 {
     readonly PointKind[] _kinds;
-    readonly CycleCurveKind _kind;
     /// <summary>Index in x of β (LPC; −1 for PD).</summary>
-    readonly int _iB;
+    private protected readonly int _iB;
 
     /// <param name="system">The model.</param>
     /// <param name="parameters">Every model parameter at the start (the two continued ones included).</param>
@@ -41,17 +35,33 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
     /// <param name="second">Index of the second continued parameter.</param>
     /// <param name="mesh">The discretisation of the start cycle.</param>
     /// <param name="options">Collocation settings.</param>
-    /// <param name="kind">Fold of cycles or period doubling.</param>
-    public CycleCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options, CycleCurveKind kind)
-        : base(system, parameters, first, second, mesh, options, copies: 1, globals: kind == CycleCurveKind.FoldOfCycles ? 4 : 3)
+    /// <param name="withBeta">The unknowns include β (a fold of cycles).</param>
+    /// <param name="kinds">The end at zero amplitude first (its index is used below), then the codimension-two points.</param>
+    private protected CycleCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options,
+        bool withBeta, PointKind[] kinds)
+        : base(system, parameters, first, second, mesh, options, copies: 1, globals: withBeta ? 4 : 3)
     {
-        _kind = kind;
-        _iB = kind == CycleCurveKind.FoldOfCycles ? _iT + 1 : -1;
-        // The end at zero amplitude first (its index is used below), then the codimension-two points.
-        _kinds = kind == CycleCurveKind.FoldOfCycles
-            ? [PointKind.GH, PointKind.R1, PointKind.LPPD, PointKind.LPNS]
-            : [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS, PointKind.GPD];
+        _iB = withBeta ? _iT + 1 : -1;
+        _kinds = kinds;
     }
+
+    /// <summary>v(0) = −sign · v(1): −1 for the periodic v of a fold, +1 for the anti-periodic v of a flip.</summary>
+    private protected abstract double BoundarySign { get; }
+
+    /// <summary>The multipliers pinned by the curve: the trivial one and the critical one.</summary>
+    private protected abstract (int A, int B) Pinned(Complex[] mu);
+
+    /// <summary>Test values 1, 2 and those after the torus product (index 3), from the monodromy and its multipliers.</summary>
+    private protected abstract void CurveTests(double[] monodromy, double scale, ReadOnlySpan<double> x, Span<double> testValues);
+
+    /// <summary>The note of the end where the cycles shrink to an equilibrium.</summary>
+    private protected abstract string EndNote { get; }
+
+    /// <summary>Where the further multiplier of an LPPD point lies: −1 on a fold-of-cycles curve, +1 on a period-doubling curve.</summary>
+    private protected abstract double FoldFlipPartner { get; }
+
+    /// <summary>The note of a torus point (LPNS or PDNS) at angle <paramref name="angle"/>.</summary>
+    private protected abstract string TorusNote(string angle);
 
     /// <summary>
     /// First the end where the cycles shrink to an equilibrium (amplitude below a tenth of the largest so
@@ -115,7 +125,7 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
     private protected override void ConditionResidual(ReadOnlySpan<double> x, Span<double> boundary, Span<double> integral)
     {
         int n = _n, n2 = _stride, last = _iT - n2;
-        double vSign = _kind == CycleCurveKind.PeriodDoubling ? 1 : -1;
+        double vSign = BoundarySign;
         for (int s = 0; s < n; s++) boundary[n + s] = x[n + s] + vSign * x[last + n + s];
         int e = 0;
         if (_iB >= 0) integral[e++] = PhaseOfV(x);
@@ -170,7 +180,7 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
     private protected override void LinearizeConditions(ReadOnlySpan<double> x, Span<double> boundary, Span<double> border)
     {
         int n = _n, n2 = _stride, bcols = BoundaryColumns;
-        double vSign = _kind == CycleCurveKind.PeriodDoubling ? 1 : -1;
+        double vSign = BoundarySign;
         for (int s = 0; s < n; s++) { boundary[(n + s) * bcols + n + s] = 1; boundary[(n + s) * bcols + n2 + n + s] = vSign; }
         int total = Dimension, row = 1;
         if (_iB >= 0)
@@ -194,34 +204,9 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
         if (_iB >= 0) border[row * total + _iB] = 2 * x[_iB];
     }
 
-    /// <summary>
-    /// A turning point of the curve in the first parameter is kept only where the second
-    /// parameter turns too: a cusp of the curve in the parameter plane — for a fold-of-cycles curve
-    /// the cusp of cycles (CPC).
-    /// </summary>
+    /// <summary>Turning points of the curve are no bifurcations (a fold-of-cycles curve keeps its cusps).</summary>
     public override PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, ref SpecialPointDetails? details)
-    {
-        if (kind != PointKind.LP || _kind != CycleCurveKind.FoldOfCycles) return PointKind.Regular;
-        double plane = Math.Sqrt(tangent[_iP1] * tangent[_iP1] + tangent[_iP2] * tangent[_iP2]);
-        if (plane > 1e-3) return PointKind.Regular;
-        details = new SpecialPointDetails(Period: x[_iT], Note: "cusp of cycles: two folds of cycles meet");
-        return PointKind.CPC;
-    }
-
-    /// <summary>
-    /// The multipliers pinned by the curve: the trivial one and the fold's (both near +1) on an LPC
-    /// curve; the trivial one and the flip's (near −1) on a PD curve.
-    /// </summary>
-    (int A, int B) Pinned(Complex[] mu)
-    {
-        if (_kind == CycleCurveKind.FoldOfCycles)
-        {
-            int a = FloquetTests.Closest(mu, 1);
-            return (a, FloquetTests.Closest(mu, 1, i => i == a));
-        }
-        int flip = FloquetTests.Closest(mu, -1);
-        return (FloquetTests.Closest(mu, 1, i => i == flip), flip);
-    }
+        => PointKind.Regular;
 
     /// <remarks>
     /// Test functions (Kuznetsov, ch. 10.3; the characteristic polynomial p of the cycle's monodromy
@@ -247,19 +232,8 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
         double scale = FloquetTests.Scale(mu);
         int unstable = 0;
         for (int i = 0; i < mu.Length; i++) if (i != a && i != b && mu[i].Magnitude > 1) unstable++;
-        if (_kind == CycleCurveKind.FoldOfCycles)
-        {
-            testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 2) / scale;
-            testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 0) / scale;
-        }
-        else
-        {
-            testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
-            testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
-        }
         testValues[3] = FloquetTests.TorusProduct(mu, i => i == a || i == b);
-        if (_kind == CycleCurveKind.PeriodDoubling)
-            testValues[4] = CycleNormalForms.PeriodDoubling(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
+        CurveTests(monodromy, scale, x, testValues);
         return new PointAnalysis(unstable == 0, unstable, mu);
     }
 
@@ -274,9 +248,7 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
         string multipliers = mu.Length > 0 ? "; multipliers " + PeriodicOrbitProblem.Format(mu) : "";
         if (testFunction == 0)
             return new(Period: T, EndsBranch: true,
-                Note: _kind == CycleCurveKind.FoldOfCycles
-                    ? "the folding cycles shrink to an equilibrium: the curve ends at a generalised-Hopf point of the Hopf curve (parameters extrapolated to zero amplitude)"
-                    : "the period-doubling cycles shrink to an equilibrium");
+                Note: EndNote);
         if (mu.Length == 0) return null;
         var (a, b) = Pinned(mu);
         bool Excluded(int i) => i == a || i == b;
@@ -290,8 +262,8 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
             }
             case PointKind.LPPD:
             {
-                int c = _kind == CycleCurveKind.FoldOfCycles ? FloquetTests.Closest(mu, -1, Excluded) : FloquetTests.Closest(mu, 1, Excluded);
-                double target = _kind == CycleCurveKind.FoldOfCycles ? -1 : 1;
+                double target = FoldFlipPartner;
+                int c = FloquetTests.Closest(mu, target, Excluded);
                 if (c < 0 || (mu[c] - target).Magnitude > 1e-3) return null;
                 return new(Period: T, Note: "fold-flip (LPPD): multipliers at +1 and -1; the fold-of-cycles and period-doubling curves meet" + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
@@ -311,10 +283,80 @@ internal sealed class CycleCurveProblem : AugmentedCycleProblem
                     if (!Excluded(i) && mu[i].Imaginary > 1e-6 && (c < 0 || Math.Abs(mu[i].Magnitude - 1) < Math.Abs(mu[c].Magnitude - 1))) c = i;
                 if (c < 0 || Math.Abs(mu[c].Magnitude - 1) > 1e-3) return null;
                 string angle = "theta = " + mu[c].Phase.ToString("G8", global::System.Globalization.CultureInfo.InvariantCulture);
-                return _kind == CycleCurveKind.FoldOfCycles
-                    ? new(Period: T, Note: $"fold-torus (LPNS): a complex pair on the unit circle, {angle}; a torus curve meets the fold-of-cycles curve" + multipliers) { ListsMultipliers = mu.Length > 0 }
-                    : new(Period: T, Note: $"flip-torus (PDNS): a complex pair on the unit circle, {angle}; a torus curve crosses the period-doubling curve" + multipliers) { ListsMultipliers = mu.Length > 0 };
+                return new(Period: T, Note: TorusNote(angle) + multipliers) { ListsMultipliers = mu.Length > 0 };
             }
         }
+    }
+}
+
+/// <summary>Folds of cycles (LPC) in two parameters: v periodic with β, a null vector (v, β) of the cycle's Jacobian in (u, T).</summary>
+internal sealed class FoldOfCyclesCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options)
+    : CycleCurveProblem(system, parameters, first, second, mesh, options, withBeta: true, [PointKind.GH, PointKind.R1, PointKind.LPPD, PointKind.LPNS])
+{
+    private protected override double BoundarySign => -1;
+
+    private protected override double FoldFlipPartner => -1;
+
+    private protected override string EndNote
+        => "the folding cycles shrink to an equilibrium: the curve ends at a generalised-Hopf point of the Hopf curve (parameters extrapolated to zero amplitude)";
+
+    private protected override string TorusNote(string angle)
+        => $"fold-torus (LPNS): a complex pair on the unit circle, {angle}; a torus curve meets the fold-of-cycles curve";
+
+    /// <summary>The trivial multiplier and the fold's, both near +1.</summary>
+    private protected override (int A, int B) Pinned(Complex[] mu)
+    {
+        int a = FloquetTests.Closest(mu, 1);
+        return (a, FloquetTests.Closest(mu, 1, i => i == a));
+    }
+
+    /// <summary>R1: p''(1)/2; LPPD: p(−1).</summary>
+    private protected override void CurveTests(double[] monodromy, double scale, ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 2) / scale;
+        testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 0) / scale;
+    }
+
+    /// <summary>
+    /// A turning point of the curve in the first parameter is kept only where the second
+    /// parameter turns too: a cusp of the curve in the parameter plane — for a fold-of-cycles curve
+    /// the cusp of cycles (CPC).
+    /// </summary>
+    public override PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, ref SpecialPointDetails? details)
+    {
+        if (kind != PointKind.LP) return PointKind.Regular;
+        double plane = Math.Sqrt(tangent[_iP1] * tangent[_iP1] + tangent[_iP2] * tangent[_iP2]);
+        if (plane > 1e-3) return PointKind.Regular;
+        details = new SpecialPointDetails(Period: x[_iT], Note: "cusp of cycles: two folds of cycles meet");
+        return PointKind.CPC;
+    }
+}
+
+/// <summary>Period doublings (PD) in two parameters: v anti-periodic, no β.</summary>
+internal sealed class PeriodDoublingCurveProblem(OdeSystem system, ReadOnlySpan<double> parameters, int first, int second, CycleMesh mesh, CollocationOptions options)
+    : CycleCurveProblem(system, parameters, first, second, mesh, options, withBeta: false, [PointKind.EP, PointKind.LPPD, PointKind.R2, PointKind.PDNS, PointKind.GPD])
+{
+    private protected override double BoundarySign => 1;
+
+    private protected override double FoldFlipPartner => 1;
+
+    private protected override string EndNote => "the period-doubling cycles shrink to an equilibrium";
+
+    private protected override string TorusNote(string angle)
+        => $"flip-torus (PDNS): a complex pair on the unit circle, {angle}; a torus curve crosses the period-doubling curve";
+
+    /// <summary>The trivial multiplier (near +1) and the flip's (near −1).</summary>
+    private protected override (int A, int B) Pinned(Complex[] mu)
+    {
+        int flip = FloquetTests.Closest(mu, -1);
+        return (FloquetTests.Closest(mu, 1, i => i == flip), flip);
+    }
+
+    /// <summary>LPPD: p'(1); R2: p'(−1); GPD: the flip's normal-form coefficient.</summary>
+    private protected override void CurveTests(double[] monodromy, double scale, ReadOnlySpan<double> x, Span<double> testValues)
+    {
+        testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
+        testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
+        testValues[4] = CycleNormalForms.PeriodDoubling(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
     }
 }
