@@ -71,8 +71,34 @@ public sealed partial class CaseRunner
     /// <summary>The transverse analysis of the case's model on its connectivity (runs that need the connectivity).</summary>
     internal TransverseStability Transverse => _transverse ?? throw new InvalidOperationException("no connectivity was prepared");
 
-    /// <summary>Records that an analysis failed numerically: the case ends with exit code 1.</summary>
-    internal void MarkAnalysisFailed() => _transverseFailed = true;
+    /// <summary>
+    /// Carries out an analysis that is not a branch (<paramref name="body"/>): bad input found on the way
+    /// stops the case (false; reported, summary written); a numerical failure is reported and recorded
+    /// (the case ends with exit code 1), nothing half-written; a cancellation is left to the run loop.
+    /// </summary>
+    /// <param name="what">"transverse run", for the message.</param>
+    internal bool Analyse(RunSpec run, string what, Action body)
+    {
+        try
+        {
+            body();
+        }
+        catch (CaseException e)
+        {
+            return Stop(e);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run loop sees the cancellation and ends the case.
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
+        {
+            log.WriteLine($"error: {what} {run.Name} failed: {e.Message}");
+            _writer.RecordFailedTransverse(run, e.Message);
+            _transverseFailed = true;
+        }
+        return true;
+    }
 
     /// <summary>Reads the connectivity before any computation so that a bad matrix costs nothing. False: bad input (reported, summary written).</summary>
     bool PrepareTransverse()

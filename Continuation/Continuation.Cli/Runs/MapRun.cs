@@ -108,7 +108,7 @@ public sealed class MapRun : RunKind
         if (!quiet)
             log.WriteLine($"[{run.Name}] transverse map: {spec.X.Count} x {spec.Y.Count} = {cells} cells ({spec.X.Parameter} along each of {lines} lines of {spec.Y.Parameter}), " +
                 $"{runner.Transverse.Spectrum.Size} modes per cell");
-        try
+        return runner.Analyse(run, "transverse map", () =>
         {
             var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "transverse map", lines, "lines", every: 10);
             var result = InstabilityMap.Compute(runner.Transverse, parameters, spec.X, spec.Y, options, progress, cancellation);
@@ -122,17 +122,6 @@ public sealed class MapRun : RunKind
                     $"[{run.Name}] {cells} cells in {result.WallMilliseconds / 1000:F1} s ({result.WallMilliseconds / cells:F2} ms per cell, {result.Threads} thread(s)): " +
                     $"{eq} equilibria, {cy} cycles, {cells - eq - cy} other; {unstable} transversally unstable; {result.Searches} attractor searches by integration"));
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The run loop sees the cancellation and ends the case; no half map is written.
-        }
-        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
-        {
-            log.WriteLine($"error: transverse map {run.Name} failed: {e.Message}");
-            writer.RecordFailedTransverse(run, e.Message);
-            runner.MarkAnalysisFailed();
-        }
-        return true;
+        });
     }
 }

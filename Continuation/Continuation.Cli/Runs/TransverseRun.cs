@@ -89,7 +89,7 @@ public sealed class TransverseRun : RunKind
         var spec = (TransverseSpec)run.Details!;
         string file = Path.GetFileName(caseFile.Path);
         var branch = runner.Branches.FirstOrDefault(b => b.Name == spec.Of);
-        try
+        return runner.Analyse(run, "transverse run", () =>
         {
             if (branch is null) throw new CaseException(file, spec.OfLine, $"runs ({run.Name}).of: branch '{spec.Of}' has not been computed");
             var at = DispersionPoints(file, run, spec, branch);
@@ -98,22 +98,7 @@ public sealed class TransverseRun : RunKind
             progress?.Finish();
             writer.WriteTransverse(run, result, at);
             if (!quiet) Report(log, run, result);
-        }
-        catch (CaseException e)
-        {
-            return runner.Stop(e);
-        }
-        catch (OperationCanceledException)
-        {
-            // The run loop sees the cancellation and ends the case.
-        }
-        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
-        {
-            log.WriteLine($"error: transverse run {run.Name} failed: {e.Message}");
-            writer.RecordFailedTransverse(run, e.Message);
-            runner.MarkAnalysisFailed();
-        }
-        return true;
+        });
     }
 
     /// <summary>The points whose dispersion relation is written: those named by <c>at:</c>, else every labelled point but EP.</summary>

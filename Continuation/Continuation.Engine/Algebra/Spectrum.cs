@@ -51,21 +51,21 @@ public static class Spectrum
     public static (Complex Value, double[] Vector)? TryNearest(ReadOnlySpan<double> a, int n, Complex target)
     {
         foreach (var v in a) if (!double.IsFinite(v)) return null;
-        var copy = a.ToArray();
-        MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd;
-        try { evd = Matrix<double>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric); }
-        catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
-        int best = Nearest(evd.EigenValues.ToArray(), target);
-        return (evd.EigenValues[best], evd.EigenVectors.Column(best).ToArray());
+        return Nearest(a.ToArray(), n, target);
     }
 
     /// <summary>As <see cref="TryNearest(ReadOnlySpan{double}, int, Complex)"/> for a row-major complex matrix.</summary>
     public static (Complex Value, Complex[] Vector)? TryNearest(ReadOnlySpan<Complex> a, int n, Complex target)
     {
         foreach (var v in a) if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) return null;
-        var copy = a.ToArray();
-        MathNet.Numerics.LinearAlgebra.Factorization.Evd<Complex> evd;
-        try { evd = Matrix<Complex>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric); }
+        return Nearest(a.ToArray(), n, target);
+    }
+
+    /// <summary>The eigenpair of the row-major <paramref name="a"/> nearest <paramref name="target"/>; null when QR does not converge.</summary>
+    static (Complex Value, T[] Vector)? Nearest<T>(T[] a, int n, Complex target) where T : struct, IEquatable<T>, IFormattable
+    {
+        MathNet.Numerics.LinearAlgebra.Factorization.Evd<T> evd;
+        try { evd = Matrix<T>.Build.Dense(n, n, (i, j) => a[i * n + j]).Evd(Symmetricity.Asymmetric); }
         catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
         int best = Nearest(evd.EigenValues.ToArray(), target);
         return (evd.EigenValues[best], evd.EigenVectors.Column(best).ToArray());
