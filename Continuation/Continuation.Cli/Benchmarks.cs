@@ -81,6 +81,18 @@ static class Benchmarks
             $"{lc.NewtonIterations} Newton iterations, {lc.Factorizations} factorisations, " +
             $"{lc.SpecialPoints.Count(s => s.Kind == PointKind.PD)} period doublings; median {lcMedian:F0} ms (min {lcMin:F0} ms), " +
             $"{lcMedian / lc.Points.Count:F2} ms per step (min {lcMin / lc.Points.Count:F2})");
+        // The same branch at NCOL 4 and 7 on one and on two threads: ms per step and Newton iterations per step.
+        if (only is "all" or "cycles")
+        foreach (int ncol in new[] { 4, 7 })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var run = cycleRun with { Discretisation = CycleMesh.Uniform(100, ncol), Collocation = new CollocationOptions { MaxThreads = threads } };
+                var (median, min) = Time(repeat, () => PeriodicOrbitContinuation.Run(run), out var b);
+                stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"cycles, eps = 12, NTST = 100, NCOL = {ncol}, {threads} thread(s): {b.Points.Count} points, " +
+                    $"{median / b.Points.Count:F2} ms per step (min {min / b.Points.Count:F2}), " +
+                    $"{(double)b.NewtonIterations / b.Points.Count:F2} Newton iterations and {(double)b.Factorizations / b.Points.Count:F2} factorisations per step"));
+            }
         if (only is "all" or "transverse") BenchTransverse(model, lc, repeat, stdout);
         if (only != "all") return 0;
 

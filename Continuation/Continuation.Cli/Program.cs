@@ -259,7 +259,7 @@ public static class Program
         return ExitCodes.Success;
     }
 
-    /// <summary><c>cont bench [--repeat N] [--only transverse|map]</c>: see <see cref="Benchmarks"/>.</summary>
+    /// <summary><c>cont bench [--repeat N] [--only cycles|transverse|map]</c>: see <see cref="Benchmarks"/>.</summary>
     static int Bench(string[] args, TextWriter stdout)
     {
         var (extra, options) = ParseArguments(args, ["--repeat", "--only"], []);
@@ -268,8 +268,8 @@ public static class Program
         if (options.TryGetValue("--repeat", out var r) && !(int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is > 0 and <= 1000))
             throw new UsageException($"--repeat: expected a number of runs from 1 to 1000, got '{r}'");
         string only = options.TryGetValue("--only", out var o) && o is not null ? o : "all";
-        if (only is not ("all" or "transverse" or "map"))
-            throw new UsageException($"--only: expected transverse or map, got '{only}'");
+        if (only is not ("all" or "cycles" or "transverse" or "map"))
+            throw new UsageException($"--only: expected cycles, transverse or map, got '{only}'");
         return Benchmarks.Run(repeat, only, stdout);
     }
 }

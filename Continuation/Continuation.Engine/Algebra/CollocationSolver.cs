@@ -59,7 +59,7 @@ internal sealed class CollocationSolver
     /// <param name="maxThreads">Threads a factorisation may use (default: every core, at most 4); 1 when the caller is already parallel.</param>
     public CollocationSolver(int n, int m, int ntst, int globals, int maxThreads = 0)
     {
-        Workers = Math.Max(1, Math.Min(maxThreads > 0 ? maxThreads : Environment.ProcessorCount, 4));
+        Workers = Math.Max(1, Math.Min(maxThreads > 0 ? maxThreads : Environment.ProcessorCount, WorkerPool.MaxWorkers));
         if (n < 1 || m < 1 || ntst < 1 || globals < 0) throw new ArgumentOutOfRangeException(nameof(n));
         _n = n; _m = m; _N = ntst; _g = globals;
         _ni = n * (m - 1);
@@ -131,6 +131,13 @@ internal sealed class CollocationSolver
     /// <summary>Number of threads <see cref="Factor(IntervalFiller?)"/> may call a filler from at once.</summary>
     public int Workers { get; }
 
+    // The filler and worker count of the factorisation in progress, read by the cached delegate
+    // that gives each worker its share (no closure per call).
+    IntervalFiller? _fill;
+    int _activeWorkers;
+    Action<int>? _condenseShare;
+    Action<int> CondenseShare => _condenseShare ??= w => CondenseRange(w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers, w, _fill);
+
     /// <summary>
     /// Factors the system. Interval blocks are filled by <paramref name="fill"/> (if given) and
     /// condensed in the same pass, in contiguous ranges of intervals on <see cref="Workers"/> threads;
@@ -146,7 +153,12 @@ internal sealed class CollocationSolver
         // (1) Fill and condense the interior unknowns, interval by interval, on all workers.
         int workers = _N >= 8 ? Workers : 1;
         if (workers == 1) CondenseRange(0, _N, 0, fill);
-        else Parallel.For(0, workers, w => CondenseRange(w * _N / workers, (w + 1) * _N / workers, w, fill));
+        else
+        {
+            (_fill, _activeWorkers) = (fill, workers);
+            try { WorkerPool.Run(workers, CondenseShare); }
+            finally { _fill = null; }
+        }
         double logDet = 0;
         foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
         if (!ok) { _sign = 0; return false; }
