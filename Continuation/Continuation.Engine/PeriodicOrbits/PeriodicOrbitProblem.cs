@@ -184,8 +184,14 @@ public class PeriodicOrbitProblem : IContinuationProblem
         x.CopyTo(_point);
         SetParameters(x, _p);
         var res = _residualBuffer;
-        // Sequential: cheaper than a parallel loop at these sizes.
-        CollocationResiduals(res, 0, _N, 0);
+        // On the factorisation's workers (kept waiting, so cheap to call), in the same ranges.
+        int workers = _N >= 8 ? _workers.Length : 1;
+        if (workers == 1) CollocationResiduals(res, 0, _N, 0);
+        else
+        {
+            _residualWorkers = workers;
+            WorkerPool.Run(workers, _residualShare ??= w => CollocationResiduals(_residualBuffer, w * _N / _residualWorkers, (w + 1) * _N / _residualWorkers, w));
+        }
         int n = _n, bc = _N * _m * n;
         res.AsSpan(0, bc).CopyTo(r);
         for (int s = 0; s < n; s++) r[bc + s] = x[s] - x[_iT - n + s];
@@ -226,6 +232,8 @@ public class PeriodicOrbitProblem : IContinuationProblem
     }
 
     readonly double[] _residualBuffer;
+    int _residualWorkers;
+    Action<int>? _residualShare;
 
     /// <inheritdoc/>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
