@@ -438,9 +438,14 @@ internal sealed class CollocationSolver
         rhs.CopyTo(eq);
         var eqs = eq.AsSpan(0, rhs.Length);
 
-        // (1) Condensation on each interval's rows, then the border rows.
-        // (Sequential: at these sizes a parallel loop costs more than it saves.)
-        ForwardRange(eq, 0, N);
+        // (1) Condensation on each interval's rows (on the workers, as in the factorisation), then the border rows.
+        int workers = N >= 8 ? Workers : 1;
+        if (workers == 1) ForwardRange(eq, 0, N);
+        else
+        {
+            (_solveEq, _activeWorkers) = (eq, workers);
+            WorkerPool.Run(workers, ForwardShare);
+        }
         for (int j = 0; j < N; j++)
         {
             var r = eqs.Slice(j * _rows, _rows);
@@ -512,8 +517,15 @@ internal sealed class CollocationSolver
             }
         }
         // Interior unknowns of each interval.
-        BackSubstituteInteriors(eq, rhs);
+        BackSubstituteInteriors(eq, rhs, workers);
+        _solveEq = null;
     }
+
+    // The equations of the solve in progress, read by the cached delegates that give each worker its share.
+    double[]? _solveEq;
+    Action<int>? _forwardShare, _backShare;
+    Action<int> ForwardShare => _forwardShare ??= w => ForwardRange(_solveEq!, w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers);
+    Action<int> BackShare => _backShare ??= w => BackRange(_solveEq!, _backBuffer!, w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers);
 
 
     void ForwardRange(double[] eq, int from, int to)
@@ -534,11 +546,16 @@ internal sealed class CollocationSolver
         }
     }
 
-    void BackSubstituteInteriors(double[] eq, Span<double> x)
+    void BackSubstituteInteriors(double[] eq, Span<double> x, int workers)
     {
         var xs = _backBuffer ??= new double[Unknowns];
         x.CopyTo(xs);
-        BackRange(eq, xs, 0, _N);
+        if (workers == 1) BackRange(eq, xs, 0, _N);
+        else
+        {
+            (_solveEq, _activeWorkers) = (eq, workers);
+            WorkerPool.Run(workers, BackShare);
+        }
         xs.AsSpan(0, x.Length).CopyTo(x);
     }
 
