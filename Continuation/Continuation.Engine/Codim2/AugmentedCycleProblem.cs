@@ -200,24 +200,19 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
     public bool Residual(ReadOnlySpan<double> x, Span<double> r)
     {
         x.CopyTo(_point);
-        var w = _workers[0];
-        SetParameters(x, w.Params);
-        var mesh = Mesh.Mesh;
-        double T = x[_iT];
+        foreach (var worker in _workers) SetParameters(x, worker.Params);
         int n = _n, m = _m;
-        for (int j = 0; j < _N; j++)
+        // The collocation rows on the factorisation's workers, interval ranges as there.
+        int workers = _N >= 8 ? _workers.Length : 1;
+        _residualRows ??= new double[_N * m * _stride];
+        if (workers == 1) ResidualRange(0, _N, 0);
+        else
         {
-            double h = mesh[j + 1] - mesh[j];
-            for (int c = 0; c < m; c++)
-            {
-                Collocate(w, x, j, c, h, derivatives: true);
-                Evaluate(w);
-                var rows = r.Slice((j * m + c) * _stride, _stride);
-                for (int s = 0; s < n; s++) rows[s] = w.Du[s] - T * w.F[s];
-                VariationalResidual(w, x, rows);
-            }
+            _residualWorkers = workers;
+            WorkerPool.Run(workers, _residualShare ??= w => ResidualRange(w * _N / _residualWorkers, (w + 1) * _N / _residualWorkers, w));
         }
         int bc = _N * m * _stride, last = _iT - _stride;
+        _residualRows.AsSpan(0, bc).CopyTo(r);
         for (int s = 0; s < n; s++) r[bc + s] = x[s] - x[last + s];
         double phase = 0;
         for (int i = 0; i < _nodes; i++)
@@ -226,6 +221,33 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
         ConditionResidual(x, r.Slice(bc, _stride), r.Slice(bc + _stride + 1, _globals - 2));
         for (int i = 0; i < Dimension - 1; i++) if (!double.IsFinite(r[i])) return false;
         return true;
+    }
+
+    double[]? _residualRows;
+    int _residualWorkers;
+    Action<int>? _residualShare;
+
+    /// <summary>The collocation rows (u′ − T f and the variational rows) of intervals [from, to) at <see cref="_point"/>, by worker <paramref name="worker"/>.</summary>
+    void ResidualRange(int from, int to, int worker)
+    {
+        var w = _workers[worker];
+        var x = _point;
+        var mesh = Mesh.Mesh;
+        double T = x[_iT];
+        int n = _n, m = _m;
+        var r = _residualRows!;
+        for (int j = from; j < to; j++)
+        {
+            double h = mesh[j + 1] - mesh[j];
+            for (int c = 0; c < m; c++)
+            {
+                Collocate(w, x, j, c, h, derivatives: true);
+                Evaluate(w);
+                var rows = r.AsSpan((j * m + c) * _stride, _stride);
+                for (int s = 0; s < n; s++) rows[s] = w.Du[s] - T * w.F[s];
+                VariationalResidual(w, x, rows);
+            }
+        }
     }
 
     /// <summary>Linearises at x and factors the bordered system with the structured <see cref="CollocationSolver"/> (no dense factorisation).</summary>
