@@ -211,22 +211,26 @@ public class PeriodicOrbitProblem : IContinuationProblem
         var x = _point;
         double T = PeriodAt(x);
         int n = _n, m = _m;
-        var du = w.Fl; // scratch of length n
+        var basis = scheme.Basis;
+        var derivative = scheme.BasisDerivative;
+        var u = w.U.AsSpan(0, n);
+        var du = w.Fl.AsSpan(0, n); // scratch of length n
+        var f = w.F.AsSpan(0, n);
         for (int j = from; j < to; j++)
         {
             double h = mesh[j + 1] - mesh[j];
             for (int c = 0; c < m; c++)
             {
-                Array.Clear(w.U); Array.Clear(du);
+                u.Clear(); du.Clear();
                 for (int k = 0; k <= m; k++)
                 {
-                    double b = scheme.Basis[c, k], d = scheme.BasisDerivative[c, k] / h;
-                    int off = NodeOffset(j, k);
-                    for (int s = 0; s < n; s++) { w.U[s] += b * x[off + s]; du[s] += d * x[off + s]; }
+                    double b = basis[c, k], d = derivative[c, k] / h;
+                    var xk = x.AsSpan(NodeOffset(j, k), n);
+                    for (int s = 0; s < xk.Length; s++) { u[s] += b * xk[s]; du[s] += d * xk[s]; }
                 }
                 w.D.Evaluate(w.U, _p, w.F);
-                int row = (j * m + c) * n;
-                for (int s = 0; s < n; s++) r[row + s] = du[s] - T * w.F[s];
+                var rows = r.AsSpan((j * m + c) * n, n);
+                for (int s = 0; s < rows.Length; s++) rows[s] = du[s] - T * f[s];
             }
         }
     }
@@ -360,15 +364,18 @@ public class PeriodicOrbitProblem : IContinuationProblem
         double T = PeriodAt(x);
         int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
         double h = mesh[j + 1] - mesh[j];
+        var basis = scheme.Basis;
+        var u = w.U.AsSpan(0, n);
+        var jac = w.Jac.AsSpan(0, n * n);
         // Every entry of the block is written below: no clearing needed.
         for (int c = 0; c < m; c++)
         {
-            Array.Clear(w.U);
+            u.Clear();
             for (int k = 0; k <= m; k++)
             {
-                double b = scheme.Basis[c, k];
-                int off = NodeOffset(j, k);
-                for (int s = 0; s < n; s++) w.U[s] += b * x[off + s];
+                double b = basis[c, k];
+                var xk = x.AsSpan(NodeOffset(j, k), n);
+                for (int s = 0; s < xk.Length; s++) u[s] += b * xk[s];
             }
             w.D.Evaluate(w.U, _p, w.F);
             w.D.StateJacobian(w.U, _p, w.Jac);
@@ -379,12 +386,13 @@ public class PeriodicOrbitProblem : IContinuationProblem
             for (int k = 0; k <= m; k++)
             {
                 int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
-                double d = scheme.BasisDerivative[c, k] / h, tb = T * scheme.Basis[c, k];
+                double d = scheme.BasisDerivative[c, k] / h, tb = T * basis[c, k];
                 for (int s = 0; s < n; s++)
                 {
-                    var row = block.Slice(((c * n) + s) * cols, cols);
-                    for (int q = 0; q < n; q++) row[col0 + q] = -tb * w.Jac[s * n + q];
-                    row[col0 + s] += d;
+                    var target = block.Slice(((c * n) + s) * cols + col0, n);
+                    var jrow = jac.Slice(s * n, n);
+                    for (int q = 0; q < target.Length; q++) target[q] = -tb * jrow[q];
+                    target[s] += d;
                 }
             }
             for (int s = 0; s < n; s++)
