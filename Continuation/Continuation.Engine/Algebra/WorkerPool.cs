@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Continuation.Algebra;
 
 /// <summary>
@@ -49,9 +51,10 @@ internal static class WorkerPool
             }
             catch (Exception e) { own = e; }
             Done.Wait();
-            if (own is not null) throw own;
+            // The first failure, with the stack trace of where it was thrown.
             for (int i = 0; i < used; i++)
-                if (Helpers[i].TakeFailure() is { } failure) throw new AggregateException(failure).Flatten().InnerExceptions[0];
+                if (Helpers[i].TakeFailure() is { } failure) own ??= failure;
+            if (own is not null) ExceptionDispatchInfo.Capture(own).Throw();
         }
         finally
         {
