@@ -106,8 +106,8 @@ public sealed partial class OutputWriter
             w.NumberValue(axis.From); w.NumberValue(axis.To); w.NumberValue(axis.Step);
             w.WriteEndArray();
         }
-        w.WriteNumber("ntst", spec.Discretisation.Intervals);
-        w.WriteNumber("ncol", spec.Discretisation.Degree);
+        w.WriteNumber("ntst", run.Discretisation.Intervals);
+        w.WriteNumber("ncol", run.Discretisation.Degree);
         if (map is not null)
         {
             int cells = map.Cells.Count;

@@ -8,10 +8,9 @@ using YamlDotNet.RepresentationModel;
 namespace Continuation.Cli.Runs;
 
 /// <summary>A <c>transverse-map</c> run: the grid (first axis inner, swept by continuation; second axis outer, one line per value).</summary>
-/// <param name="Discretisation">NTST × NCOL of the cells' cycles.</param>
-/// <param name="Collocation">How the cycles' discretisation is used (adaptation).</param>
+/// <remarks>The cells' cycles are discretised as the run says (<see cref="RunSpec.Discretisation"/>, <see cref="RunSpec.Collocation"/>).</remarks>
 /// <param name="InitialState">Where each line starts (the case's <c>start: state</c> or the run's own; zero by default).</param>
-public sealed record MapSpec(MapAxis X, MapAxis Y, CycleMesh Discretisation, CollocationOptions Collocation, double[]? InitialState) : RunDetails;
+public sealed record MapSpec(MapAxis X, MapAxis Y, double[]? InitialState) : RunDetails;
 
 /// <summary>
 /// A <c>transverse-map</c> run: the instability map of a parameter plane — what the homogeneous
@@ -92,7 +91,7 @@ public sealed class MapRun : RunKind
             Name = name, Kind = node.Kind, Line = (int)map.Start.Line,
             Parameter = axes[0].Parameter, SecondParameter = axes[1].Parameter,
             ParameterOverrides = overrides, Options = numerics.Continuation, Collocation = collocation, Discretisation = discretisation,
-            Details = new MapSpec(axes[0], axes[1], discretisation, collocation, initial),
+            Details = new MapSpec(axes[0], axes[1], initial),
         };
     }
 
@@ -103,7 +102,7 @@ public sealed class MapRun : RunKind
         var spec = (MapSpec)run.Details!;
         var parameters = (double[])caseFile.Parameters.Clone();
         foreach (var (name, value) in run.ParameterOverrides) parameters[caseFile.Model.ParameterIndex(name)] = value;
-        var options = new MapOptions { Discretisation = spec.Discretisation, Collocation = spec.Collocation, InitialState = spec.InitialState };
+        var options = new MapOptions { Discretisation = run.Discretisation, Collocation = run.Collocation, InitialState = spec.InitialState };
         int lines = spec.Y.Count, cells = lines * spec.X.Count;
         if (!quiet)
             log.WriteLine($"[{run.Name}] transverse map: {spec.X.Count} x {spec.Y.Count} = {cells} cells ({spec.X.Parameter} along each of {lines} lines of {spec.Y.Parameter}), " +

@@ -18,16 +18,15 @@ public static class Spectrum
     public static Complex[]? TryEigenvalues(ReadOnlySpan<double> a, int n)
     {
         foreach (var v in a) if (!double.IsFinite(v)) return null;
-        var copy = a.ToArray();
         try
         {
-            return Matrix<double>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
+            return ColumnMajor(a, n).Evd(Symmetricity.Asymmetric).EigenValues.ToArray();
         }
         catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException)
         {
             // Fall through to the second method.
         }
-        return ByQz(copy, n);
+        return ByQz(a, n);
     }
 
     /// <summary>
@@ -38,8 +37,7 @@ public static class Spectrum
     public static Complex[]? TryEigenvalues(ReadOnlySpan<Complex> a, int n)
     {
         foreach (var v in a) if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) return null;
-        var copy = a.ToArray();
-        try { return Matrix<Complex>.Build.Dense(n, n, (i, j) => copy[i * n + j]).Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
+        try { return ColumnMajor(a, n).Evd(Symmetricity.Asymmetric).EigenValues.ToArray(); }
         catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
     }
 
@@ -51,24 +49,33 @@ public static class Spectrum
     public static (Complex Value, double[] Vector)? TryNearest(ReadOnlySpan<double> a, int n, Complex target)
     {
         foreach (var v in a) if (!double.IsFinite(v)) return null;
-        return Nearest(a.ToArray(), n, target);
+        return Nearest(ColumnMajor(a, n), target);
     }
 
     /// <summary>As <see cref="TryNearest(ReadOnlySpan{double}, int, Complex)"/> for a row-major complex matrix.</summary>
     public static (Complex Value, Complex[] Vector)? TryNearest(ReadOnlySpan<Complex> a, int n, Complex target)
     {
         foreach (var v in a) if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) return null;
-        return Nearest(a.ToArray(), n, target);
+        return Nearest(ColumnMajor(a, n), target);
     }
 
-    /// <summary>The eigenpair of the row-major <paramref name="a"/> nearest <paramref name="target"/>; null when QR does not converge.</summary>
-    static (Complex Value, T[] Vector)? Nearest<T>(T[] a, int n, Complex target) where T : struct, IEquatable<T>, IFormattable
+    /// <summary>The eigenpair of <paramref name="a"/> nearest <paramref name="target"/>; null when QR does not converge.</summary>
+    static (Complex Value, T[] Vector)? Nearest<T>(Matrix<T> a, Complex target) where T : struct, IEquatable<T>, IFormattable
     {
         MathNet.Numerics.LinearAlgebra.Factorization.Evd<T> evd;
-        try { evd = Matrix<T>.Build.Dense(n, n, (i, j) => a[i * n + j]).Evd(Symmetricity.Asymmetric); }
+        try { evd = a.Evd(Symmetricity.Asymmetric); }
         catch (Exception e) when (e is MathNet.Numerics.NonConvergenceException or ArithmeticException) { return null; }
         int best = Nearest(evd.EigenValues.ToArray(), target);
         return (evd.EigenValues[best], evd.EigenVectors.Column(best).ToArray());
+    }
+
+    /// <summary>Math.NET's (column-major) matrix of the row-major n × n <paramref name="a"/>: one copy, the storage handed over.</summary>
+    static Matrix<T> ColumnMajor<T>(ReadOnlySpan<T> a, int n) where T : struct, IEquatable<T>, IFormattable
+    {
+        var storage = new T[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) storage[j * n + i] = a[i * n + j];
+        return Matrix<T>.Build.Dense(n, n, storage);
     }
 
     /// <summary>Index of the value nearest <paramref name="target"/> (the first of equals).</summary>
