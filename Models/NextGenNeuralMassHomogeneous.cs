@@ -107,6 +107,14 @@ public sealed class NextGenNeuralMassHomogeneous : OdeSystem, ICoupledSystem
         dh[vi * n + se] = 1.0;
     }
 
+    /// <summary>H(u) = s_e in the v_e and v_i equations (= ∂f/∂ε), zero elsewhere.</summary>
+    public void CouplingInput(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> h)
+    {
+        h[..6].Clear();
+        h[NextGenNeuralMassEquations.VE] = u[NextGenNeuralMassEquations.SE];
+        h[NextGenNeuralMassEquations.VI] = u[NextGenNeuralMassEquations.SE];
+    }
+
     private static NodeParameters Resolve(ReadOnlySpan<double> p) => new(
         IextE: p[IextE], IextI: p[IextI],
         TauE: p[TauE], TauI: p[TauI], TauSE: p[TauSE], TauSI: p[TauSI],

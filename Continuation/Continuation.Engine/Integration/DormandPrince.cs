@@ -40,6 +40,7 @@ public sealed class DormandPrince
     private readonly int _n;
     private double[] _k1, _k7;
     private readonly double[] _k2, _k3, _k4, _k5, _k6, _yStage, _yNew;
+    private DenseOutput? _dense;
 
     /// <summary>Creates an integrator for <paramref name="system"/>.</summary>
     /// <param name="system">The system to integrate.</param>
@@ -134,8 +135,26 @@ public sealed class DormandPrince
         return Run(parameters, state, t0, t1, outputTimes, onOutput, outputMode: true);
     }
 
+    /// <summary>
+    /// Integrates from <paramref name="t0"/> to <paramref name="t1"/> and hands every accepted step
+    /// to <paramref name="onStep"/> as a continuous solution over the step (order 4, exact at both
+    /// ends): sample it at any times inside the step without shortening steps to land on them.
+    /// </summary>
+    /// <param name="parameters">The parameter vector.</param>
+    /// <param name="state">On entry the initial state; on exit the final state.</param>
+    /// <param name="t0">Initial time.</param>
+    /// <param name="t1">Final time.</param>
+    /// <param name="onStep">Receives the step just accepted; the object is reused and valid only during the call.</param>
+    /// <returns>Exit condition and statistics.</returns>
+    public IntegrationResult Integrate(ReadOnlySpan<double> parameters, Span<double> state, double t0, double t1, Action<DenseOutput> onStep)
+    {
+        ArgumentNullException.ThrowIfNull(onStep);
+        _dense ??= new DenseOutput(_n);
+        return Run(parameters, state, t0, t1, default, null, dense: onStep);
+    }
+
     private IntegrationResult Run(ReadOnlySpan<double> p, Span<double> y, double t0, double t1,
-        ReadOnlySpan<double> outputs, Action<double, ReadOnlySpan<double>>? callback, bool outputMode = false)
+        ReadOnlySpan<double> outputs, Action<double, ReadOnlySpan<double>>? callback, bool outputMode = false, Action<DenseOutput>? dense = null)
     {
         if (y.Length != _n)
             throw new ArgumentException($"State has length {y.Length}; {_system.Name} has dimension {_n}.", "state");
@@ -215,6 +234,11 @@ public sealed class DormandPrince
                 double hNew = hStep / fac;
                 facOld = Math.Max(err, 1e-4);
                 accepted++;
+                if (dense is not null)
+                {
+                    _dense!.Load(t, landsOnTarget ? target : t + dir * hStep, dir * hStep, y, _yNew, _k1, _k3, _k4, _k5, _k6, _k7);
+                    dense(_dense);
+                }
 
                 (_k1, _k7) = (_k7, _k1);
                 _yNew.AsSpan().CopyTo(y);
@@ -318,5 +342,65 @@ public sealed class DormandPrince
         foreach (double x in v)
             if (!double.IsFinite(x)) return false;
         return true;
+    }
+}
+
+/// <summary>
+/// The continuous solution over one accepted step of <see cref="DormandPrince"/> (its order-4
+/// dense output), reused from step to step: valid only while the step is being handed out.
+/// </summary>
+public sealed class DenseOutput
+{
+    // Continuous extension of order 4 (Hairer, Nørsett and Wanner, section II.6: the coefficients of their DOPRI5's dense output).
+    const double D1 = -12715105075.0 / 11282082432.0, D3 = 87487479700.0 / 32700410799.0, D4 = -10690763975.0 / 1880347072.0,
+        D5 = 701980252875.0 / 199316789632.0, D6 = -1453857185.0 / 822651844.0, D7 = 69997945.0 / 29380423.0;
+    readonly double[] _r1, _r2, _r3, _r4, _r5;
+
+    internal DenseOutput(int n)
+    {
+        _r1 = new double[n]; _r2 = new double[n]; _r3 = new double[n]; _r4 = new double[n]; _r5 = new double[n];
+    }
+
+    /// <summary>Start of the step.</summary>
+    public double Start { get; private set; }
+
+    /// <summary>End of the step (the state there is the integrator's new state).</summary>
+    public double End { get; private set; }
+
+    /// <summary>Number of state variables.</summary>
+    public int Dimension => _r1.Length;
+
+    double _h;
+
+    internal void Load(double t0, double t1, double h, ReadOnlySpan<double> y, double[] yNew,
+        double[] k1, double[] k3, double[] k4, double[] k5, double[] k6, double[] k7)
+    {
+        Start = t0;
+        End = t1;
+        _h = h;
+        for (int i = 0; i < _r1.Length; i++)
+        {
+            double dy = yNew[i] - y[i], bspl = h * k1[i] - dy;
+            _r1[i] = y[i];
+            _r2[i] = dy;
+            _r3[i] = bspl;
+            _r4[i] = dy - h * k7[i] - bspl;
+            _r5[i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
+        }
+    }
+
+    /// <summary>Writes the solution at time <paramref name="t"/> (between <see cref="Start"/> and <see cref="End"/>) into <paramref name="u"/>.</summary>
+    public void Interpolate(double t, Span<double> u)
+    {
+        double theta = (t - Start) / _h, theta1 = 1 - theta;
+        for (int i = 0; i < _r1.Length; i++)
+            u[i] = _r1[i] + theta * (_r2[i] + theta1 * (_r3[i] + theta * (_r4[i] + theta1 * _r5[i])));
+    }
+
+    /// <summary>Component <paramref name="i"/> of the solution at time <paramref name="t"/>.</summary>
+    public double Interpolate(double t, int i)
+    {
+        double theta = (t - Start) / _h, theta1 = 1 - theta;
+        return _r1[i] + theta * (_r2[i] + theta1 * (_r3[i] + theta * (_r4[i] + theta1 * _r5[i])));
     }
 }

@@ -24,4 +24,11 @@ public interface ICoupledSystem
     /// parameters <paramref name="p"/>. It does not include the factor ε.
     /// </summary>
     void CouplingJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> dh);
+
+    /// <summary>
+    /// Writes H(u), the coupling input a node in state <paramref name="u"/> sends (length n), without
+    /// the factor ε. Since the system is F + ε H with F free of ε, this is ∂f/∂ε: the network
+    /// (<see cref="Network.NetworkSystem"/>) is built from it.
+    /// </summary>
+    void CouplingInput(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> h);
 }

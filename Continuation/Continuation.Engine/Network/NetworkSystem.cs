@@ -1,0 +1,198 @@
+using System.Buffers;
+using Continuation.Systems;
+using Continuation.Transverse;
+
+namespace Continuation.Network;
+
+/// <summary>
+/// The network of N identical nodes whose homogeneous reduction is a coupled system
+/// (<see cref="ICoupledSystem"/>): node k obeys x_k' = F(x_k) + ε Σ_j W_kj H(x_j), N·n states,
+/// node k's at k·n … k·n + n − 1 (names <c>r_e_0</c>, <c>v_e_0</c>, …).
+/// </summary>
+/// <remarks>
+/// <para>Built from the homogeneous system f = F + ε H alone: with Σ_j W_kj = 1, node k's right-hand
+/// side is f(x_k) + ε Σ_j W_kj (H(x_j) − H(x_k)). Written as differences, the coupling of nodes in
+/// the same state is exactly zero, so a network started on the homogeneous manifold stays on it to
+/// the last bit, whatever rounding the rows of W carry (the rows must sum to 1 within
+/// <see cref="ConnectivityMatrix.DefaultRowSumTolerance"/>: the homogeneous system assumes it).</para>
+/// <para>W is kept in compressed rows, and only the components of H that are not zero are summed
+/// (one or two for a neural-mass model), so an evaluation costs N·(node) + nnz(W)·(nonzero H
+/// components). The Jacobian has the structure block-diagonal + W ⊗ DH (<see cref="NetworkJacobian"/>);
+/// <see cref="StateJacobian"/> writes it densely for the <see cref="OdeSystem"/> contract.</para>
+/// </remarks>
+public sealed class NetworkSystem : OdeSystem
+{
+    readonly OdeSystem _node;
+    readonly ICoupledSystem _coupled;
+    readonly string[] _names;
+    readonly int _n, _nodes, _eps;
+    // W without its diagonal (it cancels in Σ_j W_kj (H_j − H_k)) in compressed rows; the off-diagonal row sums.
+    readonly int[] _rowStart, _columns;
+    readonly double[] _weights, _offDiagonal;
+
+    /// <summary>The network of <paramref name="node"/> (a homogeneous reduction: it must be an <see cref="ICoupledSystem"/>) on <paramref name="connectivity"/>.</summary>
+    /// <exception cref="ArgumentException">The node system declares no coupling, or a row of W does not sum to 1.</exception>
+    public NetworkSystem(OdeSystem node, ConnectivityMatrix connectivity)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(connectivity);
+        _coupled = node as ICoupledSystem
+            ?? throw new ArgumentException($"model {node.Name} declares no network coupling, so it cannot be networked", nameof(node));
+        _node = node;
+        _n = node.Dimension;
+        _nodes = connectivity.Size;
+        _eps = node.ParameterIndex(_coupled.CouplingParameter);
+        if (_eps < 0) throw new ArgumentException($"model {node.Name} names coupling parameter '{_coupled.CouplingParameter}', which it does not have", nameof(node));
+        var sums = connectivity.CheckRowSums();
+        if (!sums.AllRowsSumToOne)
+            throw new ArgumentException($"the connectivity's rows must sum to 1 (row {sums.FailingRows[0]} sums to {sums.Sums[sums.FailingRows[0]]:R}): normalise it first", nameof(connectivity));
+        Connectivity = connectivity;
+
+        _rowStart = new int[_nodes + 1];
+        var columns = new List<int>();
+        var weights = new List<double>();
+        _offDiagonal = new double[_nodes];
+        for (int k = 0; k < _nodes; k++)
+        {
+            var row = connectivity.Row(k);
+            for (int j = 0; j < _nodes; j++)
+            {
+                if (j == k || row[j] == 0) continue;
+                columns.Add(j);
+                weights.Add(row[j]);
+                _offDiagonal[k] += row[j];
+            }
+            _rowStart[k + 1] = columns.Count;
+        }
+        _columns = [.. columns];
+        _weights = [.. weights];
+        _names = new string[_n * _nodes];
+        for (int k = 0; k < _nodes; k++)
+            for (int s = 0; s < _n; s++) _names[k * _n + s] = $"{node.StateNames[s]}_{k}";
+    }
+
+    /// <summary>The node system (the homogeneous reduction).</summary>
+    public OdeSystem Node => _node;
+
+    /// <summary>The coupling W.</summary>
+    public ConnectivityMatrix Connectivity { get; }
+
+    /// <summary>Number of nodes N.</summary>
+    public int Nodes => _nodes;
+
+    /// <summary>States per node n.</summary>
+    public int NodeDimension => _n;
+
+    /// <summary>Index of ε in the parameter vector.</summary>
+    public int CouplingParameterIndex => _eps;
+
+    /// <summary>Number of nonzero off-diagonal entries of W.</summary>
+    public int Links => _columns.Length;
+
+    /// <inheritdoc/>
+    public override string Name => $"{_node.Name}.Network";
+
+    /// <inheritdoc/>
+    public override string Description => $"network of {_nodes} {_node.Name} nodes, {Dimension}-D";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> StateNames => _names;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _node.Parameters;
+
+    /// <inheritdoc/>
+    public override string? TimeUnit => _node.TimeUnit;
+
+    /// <inheritdoc/>
+    public override bool HasStateJacobian => true;
+
+    /// <summary>The network state with every node in the state <paramref name="node"/>.</summary>
+    public double[] Homogeneous(ReadOnlySpan<double> node)
+    {
+        var u = new double[Dimension];
+        for (int k = 0; k < _nodes; k++) node[.._n].CopyTo(u.AsSpan(k * _n, _n));
+        return u;
+    }
+
+    /// <inheritdoc/>
+    public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
+    {
+        int n = _n, size = n * _nodes;
+        for (int k = 0; k < _nodes; k++) _node.Evaluate(u.Slice(k * n, n), p, du.Slice(k * n, n));
+        double eps = p[_eps];
+        if (eps == 0) return;
+        double[]? rented = size > 4096 ? ArrayPool<double>.Shared.Rent(size) : null;
+        Span<double> h = rented is null ? stackalloc double[size] : rented.AsSpan(0, size);
+        for (int k = 0; k < _nodes; k++) _coupled.CouplingInput(u.Slice(k * n, n), p, h.Slice(k * n, n));
+        for (int i = 0; i < n; i++)
+        {
+            bool any = false;
+            for (int k = 0; k < _nodes && !any; k++) any = h[k * n + i] != 0;
+            if (!any) continue;
+            for (int k = 0; k < _nodes; k++)
+            {
+                double hk = h[k * n + i], sum = 0;
+                for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) sum += _weights[e] * (h[_columns[e] * n + i] - hk);
+                du[k * n + i] += eps * sum;
+            }
+        }
+        if (rented is not null) ArrayPool<double>.Shared.Return(rented);
+    }
+
+    /// <summary>The Jacobian at <paramref name="u"/> in its structured form (node blocks and coupling blocks).</summary>
+    public NetworkJacobian Jacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p)
+    {
+        var jac = new NetworkJacobian(this);
+        jac.Load(u, p);
+        return jac;
+    }
+
+    /// <summary>Writes the node blocks D_k = J(x_k) − ε (1 − W_kk) DH(x_k) and the coupling blocks DH(x_k), each n × n row-major, node after node.</summary>
+    internal void Blocks(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> diagonal, Span<double> coupling)
+    {
+        int n = _n, nn = n * n;
+        double eps = p[_eps];
+        for (int k = 0; k < _nodes; k++)
+        {
+            var x = u.Slice(k * n, n);
+            var d = diagonal.Slice(k * nn, nn);
+            var c = coupling.Slice(k * nn, nn);
+            if (_node.HasStateJacobian) _node.StateJacobian(x, p, d);
+            else new Derivatives(_node).FiniteDifferenceStateJacobian(x, p, d);
+            _coupled.CouplingJacobian(x, p, c);
+            double scale = eps * _offDiagonal[k];
+            if (scale != 0)
+                for (int e = 0; e < nn; e++) d[e] -= scale * c[e];
+        }
+    }
+
+    /// <summary>Off-diagonal entries of row <paramref name="k"/> of W: (columns, weights).</summary>
+    internal (ReadOnlyMemory<int> Columns, ReadOnlyMemory<double> Weights) OffDiagonalRow(int k)
+        => (_columns.AsMemory(_rowStart[k], _rowStart[k + 1] - _rowStart[k]), _weights.AsMemory(_rowStart[k], _rowStart[k + 1] - _rowStart[k]));
+
+    /// <inheritdoc/>
+    public override void StateJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> jac)
+    {
+        int n = _n, nn = n * n, size = Dimension;
+        var diagonal = new double[_nodes * nn];
+        var coupling = new double[_nodes * nn];
+        Blocks(u, p, diagonal, coupling);
+        double eps = p[_eps];
+        jac[..(size * size)].Clear();
+        for (int k = 0; k < _nodes; k++)
+        {
+            for (int i = 0; i < n; i++)
+                diagonal.AsSpan(k * nn + i * n, n).CopyTo(jac.Slice((k * n + i) * size + k * n, n));
+            if (eps == 0) continue;
+            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++)
+            {
+                int j = _columns[e];
+                double w = eps * _weights[e];
+                for (int i = 0; i < n; i++)
+                    for (int l = 0; l < n; l++)
+                        jac[(k * n + i) * size + j * n + l] += w * coupling[j * nn + i * n + l];
+            }
+        }
+    }
+}
