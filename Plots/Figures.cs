@@ -87,6 +87,7 @@ public static class Figures
             written.Add(Save(plot, data.Directory, $"two-parameter-{group.Key.Item1}-{group.Key.Item2}", format));
         }
         written.AddRange(TransverseFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
+        written.AddRange(NetworkFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
         return written;
     }
 

@@ -46,6 +46,7 @@ public static class Report
         sb.AppendLine();
         sb.AppendLine("Labels are the type and its ordinal within the branch, as `from:` uses them. For cycles the note lists the Floquet multipliers; `l1` is the first Lyapunov coefficient of a Hopf point (negative: supercritical); at a generalised Hopf point (GH) the note gives the second, `l2`, whose sign says on which side of GH the folds of cycles lie.");
         Transverse(data, sb);
+        Network(data, sb);
         if (figures.Count > 0)
         {
             sb.AppendLine();
@@ -92,6 +93,49 @@ public static class Report
                     $"{Get(r, "unstable_points")} points" + (r.TryGetProperty("max_growth", out _) ? $", largest growth {Get(r, "max_growth")} at point {Get(r, "max_growth_index")} (Λ = {Get(r, "argmax_lambda")})" : "") +
                     $"; {Get(r, "ms_per_point", "F2")} ms per point (`{Get(r, "file")}`).");
         }
+    }
+
+    /// <summary>The simulations and spectra, from summary.json's "simulations" and "spectra" lists.</summary>
+    static void Network(OutputData data, StringBuilder sb)
+    {
+        static string Get(System.Text.Json.JsonElement e, string key, string format = "G6") =>
+            !e.TryGetProperty(key, out var v) ? "" : v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble().ToString(format, CultureInfo.InvariantCulture) : v.ToString();
+        bool any = false;
+        void Heading()
+        {
+            if (any) return;
+            any = true;
+            sb.AppendLine();
+            sb.AppendLine("## Network dynamics");
+            sb.AppendLine();
+        }
+        if (data.Summary.TryGetProperty("simulations", out var sims))
+            foreach (var r in sims.EnumerateArray())
+            {
+                Heading();
+                string name = Get(r, "name");
+                if (r.TryGetProperty("failed", out _)) { sb.AppendLine($"- `{name}` failed: {Escape(Get(r, "error"))}"); continue; }
+                sb.AppendLine($"- `{name}`: {Get(r, "nodes")} nodes ({Get(r, "variables")} variables) from {Escape(Get(r, "start"))}, {Escape(Get(r, "perturbation"))}; " +
+                    $"t = 0 … {Get(r, "t_end")}, {Get(r, "samples")} samples from {Get(r, "transient")} (`{Get(r, "file")}`); {Get(r, "steps")} steps in {Get(r, "wall_ms", "F0")} ms " +
+                    $"({Get(r, "simulated_per_wall_second", "G3")} time units per wall second); spread across nodes at the end {Get(r, "final_spread", "G3")}.");
+                if (r.TryGetProperty("prediction", out var p))
+                    sb.AppendLine(p.TryGetProperty("predicted_rate", out _)
+                        ? $"  Mode {Get(p, "mode")} (Λ = {Get(p, "lambda")}) on the homogeneous {Get(p, "state")}: growth rate predicted by the transverse analysis {Get(p, "predicted_rate")}, " +
+                          $"fitted to the simulation {Get(p, "fitted_rate")} (relative difference {Get(p, "relative_difference", "G2")}, {Get(p, "fit_samples")} samples from {Get(p, "fit_from", "G4")} to {Get(p, "fit_to", "G4")})."
+                        : $"  Mode {Get(p, "mode")} (Λ = {Get(p, "lambda")}): no prediction ({Escape(Get(p, "no_prediction"))}).");
+            }
+        if (data.Summary.TryGetProperty("spectra", out var specs))
+            foreach (var r in specs.EnumerateArray())
+            {
+                Heading();
+                string name = Get(r, "name");
+                if (r.TryGetProperty("failed", out _)) { sb.AppendLine($"- `{name}` failed: {Escape(Get(r, "error"))}"); continue; }
+                string unit = Get(r, "frequency_unit");
+                sb.AppendLine($"- `{name}`: spectra of {Get(r, "variable")} in `{Get(r, "of")}` (resolution {Get(r, "resolution", "G3")} {unit}, {Get(r, "segments")} segments): " +
+                    $"mean field dominant at {Get(r, "mean_field_dominant", "G4")} {unit}, median over regions {Get(r, "regions_dominant_median", "G4")} {unit}" +
+                    (r.TryGetProperty("mean_field_mi", out _) ? $"; phase–amplitude coupling (modulation index) of the mean field {Get(r, "mean_field_mi", "G3")} against a surrogate threshold {Get(r, "mean_field_mi_threshold", "G3")}, significant in {Get(r, "coupled_regions")} regions" : "") +
+                    $" (`{Get(r, "regions_file")}`).");
+            }
     }
 
     static string Number(Table t, int row, string column)

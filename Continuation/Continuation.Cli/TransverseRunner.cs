@@ -63,6 +63,9 @@ public static class TransverseSetup
 public sealed partial class CaseRunner
 {
     TransverseStability? _transverse;
+
+    /// <summary>The simulations finished so far, by run name (what a <c>spectrum</c> run reads).</summary>
+    internal Dictionary<string, Runs.SimulationRecord> Simulations { get; } = [];
     bool _transverseFailed;
 
     /// <summary>True when a transverse run failed numerically (the exit code is then 1, as for a failed branch).</summary>
@@ -94,7 +97,7 @@ public sealed partial class CaseRunner
         catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException or MathNet.Numerics.NonConvergenceException)
         {
             log.WriteLine($"error: {what} {run.Name} failed: {e.Message}");
-            _writer.RecordFailedTransverse(run, e.Message);
+            _writer.RecordFailed(run, e.Message);
             _transverseFailed = true;
         }
         return true;

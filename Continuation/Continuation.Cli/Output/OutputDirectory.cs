@@ -94,14 +94,17 @@ public sealed class OutputDirectory : IDisposable
         if (File.Exists(manifest)) File.Delete(manifest);
     }
 
+    /// <summary>The folders cont writes results into.</summary>
+    static readonly string[] ResultFolders = ["branches", "transverse", "simulations", "spectra"];
+
     /// <summary>The names figures are written under (Plots).</summary>
-    static readonly string[] FigurePrefixes = ["bifurcation-", "frequency-", "two-parameter-", "transverse-"];
+    static readonly string[] FigurePrefixes = ["bifurcation-", "frequency-", "two-parameter-", "transverse-", "simulation-", "spectrum-"];
 
     /// <summary>Lists the result files now in the directory as this run's (called after the run, and again after the figures).</summary>
     public void WriteManifest(IEnumerable<string>? extra = null)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var sub in new[] { "branches", "transverse" })
+        foreach (var sub in ResultFolders)
         {
             string d = System.IO.Path.Combine(Path, sub);
             if (Directory.Exists(d)) foreach (var f in Directory.GetFiles(d)) files.Add(sub + "/" + System.IO.Path.GetFileName(f));

@@ -238,6 +238,7 @@ public sealed partial class OutputWriter
             }
             w.WriteEndArray();
             WriteTransverseSummary(w); // TransverseWriter.cs
+            WriteNetworkSummary(w); // NetworkWriter.cs
             if (stoppedBecause is not null) w.WriteString("stopped", stoppedBecause);
             w.WriteBoolean("complete", complete);
             w.WriteEndObject();

@@ -25,6 +25,9 @@ public abstract class RunKind
 
     public sealed override string ToString() => Name;
 
+    /// <summary>The list of summary.json its results go in (<c>simulations</c>, <c>spectra</c>); null for branches and the transverse analyses (<c>transverse</c>).</summary>
+    public virtual string? SummarySection => null;
+
     /// <summary>Keys only runs of this kind take: on a run of another kind they are an error that names this kind.</summary>
     public virtual IReadOnlyList<string> OwnKeys => [];
 
@@ -42,7 +45,7 @@ public abstract class RunKind
         => $"{run.Name} ({Name} in {(run.SecondParameter is null ? run.Parameter : $"{run.Parameter} x {run.SecondParameter}")})";
 
     /// <summary>Every run kind: the branch kinds, then the network analyses.</summary>
-    public static IReadOnlyList<RunKind> All { get; } = [.. BranchKinds.All.Select(k => new BranchRun(k)), new TransverseRun(), new MapRun()];
+    public static IReadOnlyList<RunKind> All { get; } = [.. BranchKinds.All.Select(k => new BranchRun(k)), new TransverseRun(), new MapRun(), new SimulateRun(), new SpectrumRun()];
 
     /// <summary>The kind named <paramref name="name"/>, or null.</summary>
     public static RunKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
