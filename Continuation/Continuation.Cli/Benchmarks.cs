@@ -176,6 +176,49 @@ static class Benchmarks
     /// factorisation per mode, on the paper's connectivity spectrum when ../shared is present
     /// (90 modes spread over [−0.26, 0.74] otherwise).
     /// </summary>
+    /// <summary>
+    /// The 540-D network of the paper (ε = 12, I_ext^E = 8.6: a stable homogeneous gamma cycle whose
+    /// network modes grow) at the authors' tolerances (rtol = atol = 1e-6), from the homogeneous cycle
+    /// plus N(0, 0.01²) noise: 1000 ms after a 300 ms transient, sampled every 0.5 ms. Prints simulated
+    /// ms per wall second, steps, evaluations and µs per right-hand side; and, for comparison, the same
+    /// integration of the right-hand side alone (no samples). The scipy reference is
+    /// Continuation/Continuation.Cli/Benchmarks/network_scipy.py (see README).
+    /// </summary>
+    public static int Network(Transverse.ConnectivityMatrix w, int repeat, TextWriter stdout)
+    {
+        var model = new NextGenNeuralMassHomogeneous();
+        var network = new Network.NetworkSystem(model, w.Prepare(Transverse.ConnectivityNormalization.None));
+        var p = model.DefaultParameters();
+        p[NextGenNeuralMassHomogeneous.Eps] = 12;
+        p[NextGenNeuralMassHomogeneous.IextE] = 8.6;
+        // A point on the homogeneous cycle: settle the 6-D system.
+        var node = new double[6];
+        new Integration.DormandPrince(model, new Integration.DormandPrinceOptions { RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-12 }).Integrate(p, node, 0, 5000);
+        var initial = Continuation.Network.NetworkPerturbation.Random(network, node, 0.01, 1);
+        var options = new Network.SimulationOptions { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-6 };
+        var times = new List<double>();
+        Network.SimulationResult? last = null;
+        for (int i = 0; i <= repeat; i++)
+        {
+            var sink = new double[network.Dimension];
+            var grid = new Network.SampleGrid(300, 0.5, 2001, (_, _, u) => u.CopyTo(sink));
+            last = Continuation.Network.Simulation.Run(network, p, initial, 0, 1300, [grid], options);
+            if (i > 0) times.Add(last.WallMilliseconds); // the first is the warm-up
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        var f = new double[network.Dimension];
+        var clock = Stopwatch.StartNew();
+        int evaluations = 20000;
+        for (int i = 0; i < evaluations; i++) network.Evaluate(initial, p, f);
+        double perEvaluation = clock.Elapsed.TotalMilliseconds * 1000 / evaluations;
+        stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"network, 90 nodes x 6 = 540 variables, eps = 12, Iext_e = 8.6, rtol = atol = 1e-6, 1300 ms (300 transient) sampled every 0.5 ms: " +
+            $"median {median:F0} ms (min {times[0]:F0}), {1300 / (median / 1000):F0} simulated ms per wall second; {last!.Steps} steps, {last.Rejected} rejected, " +
+            $"{last.Evaluations} evaluations; {perEvaluation:F2} µs per right-hand side"));
+        return 0;
+    }
+
     static void BenchTransverse(NextGenNeuralMassHomogeneous model, Branch lc, int repeat, TextWriter stdout)
     {
         var points = lc.Points.Where((_, i) => i > 0 && i % Math.Max(1, lc.Points.Count / 8) == 0).Take(8).ToArray();

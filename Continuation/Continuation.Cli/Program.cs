@@ -259,17 +259,23 @@ public static class Program
         return ExitCodes.Success;
     }
 
-    /// <summary><c>cont bench [--repeat N] [--only cycles|transverse|map]</c>: see <see cref="Benchmarks"/>.</summary>
+    /// <summary><c>cont bench [--repeat N] [--only cycles|transverse|map|network] [--connectivity PATH]</c>: see <see cref="Benchmarks"/>.</summary>
     static int Bench(string[] args, TextWriter stdout)
     {
-        var (extra, options) = ParseArguments(args, ["--repeat", "--only"], []);
+        var (extra, options) = ParseArguments(args, ["--repeat", "--only", "--connectivity"], []);
         if (extra.Length > 0) throw new UsageException($"unexpected argument '{extra}'");
         int repeat = 5;
         if (options.TryGetValue("--repeat", out var r) && !(int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is > 0 and <= 1000))
             throw new UsageException($"--repeat: expected a number of runs from 1 to 1000, got '{r}'");
         string only = options.TryGetValue("--only", out var o) && o is not null ? o : "all";
-        if (only is not ("all" or "cycles" or "transverse" or "map"))
-            throw new UsageException($"--only: expected cycles, transverse or map, got '{only}'");
+        if (only is not ("all" or "cycles" or "transverse" or "map" or "network"))
+            throw new UsageException($"--only: expected cycles, transverse, map or network, got '{only}'");
+        if (only == "network")
+        {
+            string path = options.TryGetValue("--connectivity", out var c) && c is not null ? c : Path.Combine("..", "shared", "data", "NormalizedMatrix.npz");
+            if (!File.Exists(path)) throw new UsageException($"--connectivity: file not found: {Path.GetFullPath(path)} (the network benchmark runs on the paper's matrix)");
+            return Benchmarks.Network(Connectivity.ConnectivityReader.Read(path, new Connectivity.ConnectivityReadOptions()), repeat, stdout);
+        }
         return Benchmarks.Run(repeat, only, stdout);
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Continuation.Systems;
 
 namespace Continuation.Integration;
@@ -277,28 +279,57 @@ public sealed class DormandPrince
     {
         int n = _n;
         double[] k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _yStage, yn = _yNew;
+        // Stages in vector registers where they fill them, element by element after; each element is
+        // computed by the same operations in the same order either way, so the results do not depend
+        // on the machine's vector width.
+        var Y = MemoryMarshal.Cast<double, Vector<double>>(y);
+        var K1 = MemoryMarshal.Cast<double, Vector<double>>(k1.AsSpan(0, n));
+        var K2 = MemoryMarshal.Cast<double, Vector<double>>(k2.AsSpan(0, n));
+        var K3 = MemoryMarshal.Cast<double, Vector<double>>(k3.AsSpan(0, n));
+        var K4 = MemoryMarshal.Cast<double, Vector<double>>(k4.AsSpan(0, n));
+        var K5 = MemoryMarshal.Cast<double, Vector<double>>(k5.AsSpan(0, n));
+        var K6 = MemoryMarshal.Cast<double, Vector<double>>(k6.AsSpan(0, n));
+        var K7 = MemoryMarshal.Cast<double, Vector<double>>(k7.AsSpan(0, n));
+        var YS = MemoryMarshal.Cast<double, Vector<double>>(ys.AsSpan(0, n));
+        var YN = MemoryMarshal.Cast<double, Vector<double>>(yn.AsSpan(0, n));
+        int m = Y.Length, tail = m * Vector<double>.Count;
 
-        for (int i = 0; i < n; i++) ys[i] = y[i] + h * A21 * k1[i];
+        for (int v = 0; v < m; v++) YS[v] = Y[v] + h * A21 * K1[v];
+        for (int i = tail; i < n; i++) ys[i] = y[i] + h * A21 * k1[i];
         _system.Evaluate(ys, p, k2);
-        for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
+        for (int v = 0; v < m; v++) YS[v] = Y[v] + h * (A31 * K1[v] + A32 * K2[v]);
+        for (int i = tail; i < n; i++) ys[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
         _system.Evaluate(ys, p, k3);
-        for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+        for (int v = 0; v < m; v++) YS[v] = Y[v] + h * (A41 * K1[v] + A42 * K2[v] + A43 * K3[v]);
+        for (int i = tail; i < n; i++) ys[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
         _system.Evaluate(ys, p, k4);
-        for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+        for (int v = 0; v < m; v++) YS[v] = Y[v] + h * (A51 * K1[v] + A52 * K2[v] + A53 * K3[v] + A54 * K4[v]);
+        for (int i = tail; i < n; i++) ys[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
         _system.Evaluate(ys, p, k5);
-        for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+        for (int v = 0; v < m; v++) YS[v] = Y[v] + h * (A61 * K1[v] + A62 * K2[v] + A63 * K3[v] + A64 * K4[v] + A65 * K5[v]);
+        for (int i = tail; i < n; i++) ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
         _system.Evaluate(ys, p, k6);
-        for (int i = 0; i < n; i++) yn[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
+        for (int v = 0; v < m; v++) YN[v] = Y[v] + h * (A71 * K1[v] + A73 * K3[v] + A74 * K4[v] + A75 * K5[v] + A76 * K6[v]);
+        for (int i = tail; i < n; i++) yn[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
         _system.Evaluate(yn, p, k7);
 
-        double sum = 0;
-        for (int i = 0; i < n; i++)
+        // Scaled errors element by element (vectorised), summed in order.
+        var R = MemoryMarshal.Cast<double, Vector<double>>(ys.AsSpan(0, n));
+        var vatol = new Vector<double>(atol);
+        for (int v = 0; v < m; v++)
+        {
+            var e = h * (E1 * K1[v] + E3 * K3[v] + E4 * K4[v] + E5 * K5[v] + E6 * K6[v] + E7 * K7[v]);
+            var sk = vatol + rtol * Vector.Max(Vector.Abs(Y[v]), Vector.Abs(YN[v]));
+            R[v] = e / sk;
+        }
+        for (int i = tail; i < n; i++)
         {
             double e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
             double sk = atol + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yn[i]));
-            double r = e / sk;
-            sum += r * r;
+            ys[i] = e / sk;
         }
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += ys[i] * ys[i];
         return n == 0 ? 0.0 : Math.Sqrt(sum / n);
     }
 
@@ -372,26 +403,39 @@ public sealed class DenseOutput
 
     double _h;
 
+    double[] _yNew = [], _k1 = [], _k3 = [], _k4 = [], _k5 = [], _k6 = [], _k7 = [];
+    bool _ready;
+
+    /// <summary>Takes the step's stages; the interpolation coefficients are formed when first asked for (most steps are never sampled).</summary>
     internal void Load(double t0, double t1, double h, ReadOnlySpan<double> y, double[] yNew,
         double[] k1, double[] k3, double[] k4, double[] k5, double[] k6, double[] k7)
     {
         Start = t0;
         End = t1;
         _h = h;
+        y.CopyTo(_r1); // the integrator overwrites its state after the step
+        (_yNew, _k1, _k3, _k4, _k5, _k6, _k7) = (yNew, k1, k3, k4, k5, k6, k7);
+        _ready = false;
+    }
+
+    void Prepare()
+    {
+        double h = _h;
         for (int i = 0; i < _r1.Length; i++)
         {
-            double dy = yNew[i] - y[i], bspl = h * k1[i] - dy;
-            _r1[i] = y[i];
+            double dy = _yNew[i] - _r1[i], bspl = h * _k1[i] - dy;
             _r2[i] = dy;
             _r3[i] = bspl;
-            _r4[i] = dy - h * k7[i] - bspl;
-            _r5[i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
+            _r4[i] = dy - h * _k7[i] - bspl;
+            _r5[i] = h * (D1 * _k1[i] + D3 * _k3[i] + D4 * _k4[i] + D5 * _k5[i] + D6 * _k6[i] + D7 * _k7[i]);
         }
+        _ready = true;
     }
 
     /// <summary>Writes the solution at time <paramref name="t"/> (between <see cref="Start"/> and <see cref="End"/>) into <paramref name="u"/>.</summary>
     public void Interpolate(double t, Span<double> u)
     {
+        if (!_ready) Prepare();
         double theta = (t - Start) / _h, theta1 = 1 - theta;
         for (int i = 0; i < _r1.Length; i++)
             u[i] = _r1[i] + theta * (_r2[i] + theta1 * (_r3[i] + theta * (_r4[i] + theta1 * _r5[i])));
@@ -400,6 +444,7 @@ public sealed class DenseOutput
     /// <summary>Component <paramref name="i"/> of the solution at time <paramref name="t"/>.</summary>
     public double Interpolate(double t, int i)
     {
+        if (!_ready) Prepare();
         double theta = (t - Start) / _h, theta1 = 1 - theta;
         return _r1[i] + theta * (_r2[i] + theta1 * (_r3[i] + theta * (_r4[i] + theta1 * _r5[i])));
     }

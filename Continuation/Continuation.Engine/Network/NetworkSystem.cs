@@ -1,4 +1,3 @@
-using System.Buffers;
 using Continuation.Systems;
 using Continuation.Transverse;
 
@@ -31,6 +30,7 @@ public sealed class NetworkSystem : OdeSystem
     readonly double[] _weights, _offDiagonal;
     // W row-major when at least a third of it is nonzero (the paper's matrix is 98 % full): summed in vector registers.
     readonly double[]? _dense;
+    readonly double[] _rowSums;
 
     /// <summary>The network of <paramref name="node"/> (a homogeneous reduction: it must be an <see cref="ICoupledSystem"/>) on <paramref name="connectivity"/>.</summary>
     /// <exception cref="ArgumentException">The node system declares no coupling, or a row of W does not sum to 1.</exception>
@@ -69,6 +69,7 @@ public sealed class NetworkSystem : OdeSystem
         _columns = [.. columns];
         _weights = [.. weights];
         if (_columns.Length >= _nodes * (double)_nodes / 3) _dense = connectivity.Values.ToArray();
+        _rowSums = connectivity.RowSums();
         _names = new string[_n * _nodes];
         for (int k = 0; k < _nodes; k++)
             for (int s = 0; s < _n; s++) _names[k * _n + s] = $"{node.StateNames[s]}_{k}";
@@ -128,12 +129,13 @@ public sealed class NetworkSystem : OdeSystem
         // H(x_k) for every node, then per component i of H that is not zero everywhere, the column
         // c_j = H_i(x_j) and the sums Σ_j W_kj (c_j − c_k); a column equal to one already summed
         // (v_e and v_i both receive s_e) reuses its sums.
-        int scratch = size + 2 * nodes * n;
-        double[]? rented = scratch > 8192 ? ArrayPool<double>.Shared.Rent(scratch) : null;
-        Span<double> work = rented is null ? stackalloc double[scratch] : rented.AsSpan(0, scratch);
+        int scratch = size + 2 * nodes * n + nodes;
+        var buffer = t_scratch is { } b && b.Length >= scratch ? b : (t_scratch = new double[Math.Max(scratch, 2 * (t_scratch?.Length ?? 0))]);
+        var work = buffer.AsSpan(0, scratch);
         var h = work[..size];
         var columns = work.Slice(size, nodes * n);
         var sums = work.Slice(size + nodes * n, nodes * n);
+        var differences = work.Slice(size + 2 * nodes * n, nodes);
         for (int k = 0; k < nodes; k++) _coupled.CouplingInput(u.Slice(k * n, n), p, h.Slice(k * n, n));
         Span<int> summed = stackalloc int[n];
         int done = 0;
@@ -149,44 +151,72 @@ public sealed class NetworkSystem : OdeSystem
             if (same < 0)
             {
                 same = done++;
-                CouplingSums(c, sums.Slice(same * nodes, nodes));
+                CouplingSums(c, sums.Slice(same * nodes, nodes), differences);
             }
             var sum = sums.Slice(same * nodes, nodes);
             for (int k = 0; k < nodes; k++) du[k * n + i] += eps * sum[k];
         }
-        if (rented is not null) ArrayPool<double>.Shared.Return(rented);
     }
 
+    /// <summary>Work space of <see cref="Evaluate"/>, one per thread (evaluations run on several threads at once).</summary>
+    [ThreadStatic] static double[]? t_scratch;
+
     /// <summary>
-    /// sum_k = Σ_j W_kj (c_j − c_k): exactly zero when every c_j is equal. Dense rows are summed
-    /// in vector registers, sparse ones over their nonzero entries.
+    /// sum_k = Σ_j W_kj (c_j − c_k), as Σ_j W_kj d_j − r_k d_k with d_j = c_j − c_0 and r_k the row
+    /// sum: every d_j is exactly zero when every c_j is equal, so the sums are too, and the rest is one
+    /// matrix–vector product (dense rows four at a time in vector registers; sparse rows over their
+    /// nonzero entries).
     /// </summary>
-    void CouplingSums(ReadOnlySpan<double> c, Span<double> sum)
+    void CouplingSums(ReadOnlySpan<double> c, Span<double> sum, Span<double> d)
     {
         int nodes = _nodes;
+        double reference = c[0];
+        for (int j = 0; j < nodes; j++) d[j] = c[j] - reference;
         if (_dense is { } w)
         {
-            int width = System.Numerics.Vector<double>.Count;
-            for (int k = 0; k < nodes; k++)
+            int width = System.Numerics.Vector<double>.Count, k = 0;
+            for (; k + 4 <= nodes; k += 4)
+            {
+                var r0 = w.AsSpan(k * nodes, nodes);
+                var r1 = w.AsSpan((k + 1) * nodes, nodes);
+                var r2 = w.AsSpan((k + 2) * nodes, nodes);
+                var r3 = w.AsSpan((k + 3) * nodes, nodes);
+                System.Numerics.Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+                var dv = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(d[..nodes]);
+                var v0 = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(r0);
+                var v1 = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(r1);
+                var v2 = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(r2);
+                var v3 = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(r3);
+                for (int v = 0; v < dv.Length; v++)
+                {
+                    var dj = dv[v];
+                    a0 += v0[v] * dj;
+                    a1 += v1[v] * dj;
+                    a2 += v2[v] * dj;
+                    a3 += v3[v] * dj;
+                }
+                int j = dv.Length * width;
+                double s0 = System.Numerics.Vector.Sum(a0), s1 = System.Numerics.Vector.Sum(a1), s2 = System.Numerics.Vector.Sum(a2), s3 = System.Numerics.Vector.Sum(a3);
+                for (; j < nodes; j++) { s0 += r0[j] * d[j]; s1 += r1[j] * d[j]; s2 += r2[j] * d[j]; s3 += r3[j] * d[j]; }
+                sum[k] = s0 - _rowSums[k] * d[k];
+                sum[k + 1] = s1 - _rowSums[k + 1] * d[k + 1];
+                sum[k + 2] = s2 - _rowSums[k + 2] * d[k + 2];
+                sum[k + 3] = s3 - _rowSums[k + 3] * d[k + 3];
+            }
+            for (; k < nodes; k++)
             {
                 var row = w.AsSpan(k * nodes, nodes);
-                double ck = c[k];
-                var acc = System.Numerics.Vector<double>.Zero;
-                var vk = new System.Numerics.Vector<double>(ck);
-                int j = 0;
-                for (; j <= nodes - width; j += width)
-                    acc += new System.Numerics.Vector<double>(row.Slice(j, width)) * (new System.Numerics.Vector<double>(c.Slice(j, width)) - vk);
-                double s = System.Numerics.Vector.Sum(acc);
-                for (; j < nodes; j++) s += row[j] * (c[j] - ck);
-                sum[k] = s;
+                double s = 0;
+                for (int j = 0; j < nodes; j++) s += row[j] * d[j];
+                sum[k] = s - _rowSums[k] * d[k];
             }
             return;
         }
         for (int k = 0; k < nodes; k++)
         {
-            double ck = c[k], s = 0;
-            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) s += _weights[e] * (c[_columns[e]] - ck);
-            sum[k] = s;
+            double s = 0;
+            for (int e = _rowStart[k]; e < _rowStart[k + 1]; e++) s += _weights[e] * d[_columns[e]];
+            sum[k] = s - _offDiagonal[k] * d[k];
         }
     }
 
