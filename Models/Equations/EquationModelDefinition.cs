@@ -45,4 +45,19 @@ public sealed record EquationModelDefinition
 
     /// <summary>Source line of the whole model (for errors about it as a whole).</summary>
     public int Line { get; init; }
+
+    /// <summary>The network coupling the model declares (it is then the homogeneous reduction of a network); null for none.</summary>
+    public EquationCoupling? Coupling { get; init; }
 }
+
+/// <summary>
+/// A model's network coupling (<c>coupling: { parameter: eps, variable: s_e, enters: [v_e, v_i] }</c>):
+/// the model is the homogeneous system F + ε H of a network whose node k receives
+/// ε Σ_j W_kj H(x_j), with H a function of <paramref name="Variable"/> in the equations of
+/// <paramref name="Enters"/>. H is ∂f/∂ε, exactly; the declaration is checked against it.
+/// </summary>
+/// <param name="Parameter">The coupling strength ε.</param>
+/// <param name="Variable">The state variable a node sends.</param>
+/// <param name="Enters">The equations the coupling enters.</param>
+/// <param name="Line">Source line, for messages.</param>
+public sealed record EquationCoupling(string Parameter, string Variable, IReadOnlyList<string> Enters, int Line);

@@ -15,7 +15,7 @@ namespace Models.Equations;
 /// symbolic derivatives (<see cref="Differentiator"/>, <see cref="Simplifier"/>) of the right-hand
 /// sides with constants and definitions substituted.
 /// </remarks>
-public sealed class EquationSystem : OdeSystem
+public class EquationSystem : OdeSystem
 {
     readonly string _name;
     readonly string? _timeUnit;
@@ -30,7 +30,7 @@ public sealed class EquationSystem : OdeSystem
     readonly Lazy<(DirectionalKernel Second, DirectionalKernel Third)> _higher;
     readonly Func<string, Slot> _slots;
 
-    EquationSystem(EquationModelDefinition definition, ResolvedModel model)
+    private protected EquationSystem(EquationModelDefinition definition, ResolvedModel model)
     {
         _name = definition.Name;
         _timeUnit = definition.TimeUnit;
@@ -133,7 +133,8 @@ public sealed class EquationSystem : OdeSystem
     public static EquationSystem Create(EquationModelDefinition definition)
         => OnLargeStack(() =>
         {
-            var system = new EquationSystem(definition, ModelResolver.Resolve(definition));
+            var resolved = ModelResolver.Resolve(definition);
+            var system = definition.Coupling is null ? new EquationSystem(definition, resolved) : new CoupledEquationSystem(definition, resolved);
             system.CompileNow();
             return system;
         });
@@ -162,7 +163,7 @@ public sealed class EquationSystem : OdeSystem
     }
 
     /// <summary>Calls every kernel once (at zero), so that the JIT compiles them here, on the large stack, and not on the caller's first use.</summary>
-    void CompileNow()
+    private protected virtual void CompileNow()
     {
         var u = new double[_n];
         var p = new double[_np];
@@ -272,5 +273,87 @@ public sealed class EquationSystem : OdeSystem
         if (u.Length < _n) throw new ArgumentException($"state has {u.Length} components, {_name} needs {_n}", nameof(u));
         if (p.Length < _np) throw new ArgumentException($"parameter vector has {p.Length} components, {_name} needs {_np}", nameof(p));
         if (outputLength < needed) throw new ArgumentException($"output has room for {outputLength} values, {needed} are written");
+    }
+
+    /// <summary>Compiles <paramref name="entries"/> (over states and parameters) into a kernel named <paramref name="name"/>.</summary>
+    private protected Kernel CompileKernel(string name, IReadOnlyList<Expr> entries) => KernelCompiler.Compile($"{Sanitize(_name)}_{name}", entries, _slots);
+
+    /// <summary>Calls <paramref name="kernel"/> on (u, p) into <paramref name="result"/> (length checked).</summary>
+    private protected void Call(Kernel kernel, ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> result, int length)
+    {
+        Check(u, p, result.Length, length);
+        kernel(ref MemoryMarshal.GetReference(u), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(result));
+    }
+}
+
+/// <summary>
+/// A model written as equations that declares its network coupling: the homogeneous reduction of a
+/// network (<see cref="Continuation.Transverse.ICoupledSystem"/>). H = ∂f/∂ε and DH = ∂²f/∂ε∂u are
+/// the exact symbolic derivatives, compiled; the declaration (which variable couples, which
+/// equations it enters) is checked against them when the model is built.
+/// </summary>
+internal sealed class CoupledEquationSystem : EquationSystem, Continuation.Transverse.ICoupledSystem
+{
+    readonly int _eps;
+    readonly Kernel _dh;
+
+    internal CoupledEquationSystem(EquationModelDefinition definition, ResolvedModel model) : base(definition, model)
+    {
+        var c = definition.Coupling!;
+        int n = Dimension;
+        _eps = ParameterIndex(c.Parameter);
+        if (_eps < 0) throw new EquationModelException($"model.coupling.parameter: '{c.Parameter}' is not a parameter of the model (its parameters: {string.Join(", ", Parameters.Select(q => q.Name))})", c.Line);
+        int variable = StateIndex(c.Variable);
+        if (variable < 0) throw new EquationModelException($"model.coupling.variable: '{c.Variable}' is not a state variable (states: {string.Join(", ", StateNames)})", c.Line);
+        var enters = new HashSet<int>();
+        foreach (var e in c.Enters)
+        {
+            int i = StateIndex(e);
+            if (i < 0) throw new EquationModelException($"model.coupling.enters: '{e}' is not a state variable (states: {string.Join(", ", StateNames)})", c.Line);
+            if (!enters.Add(i)) throw new EquationModelException($"model.coupling.enters: '{e}' is listed twice", c.Line);
+        }
+        static bool Zero(Expr e) => e is Num { Value: 0 };
+        var entries = new Expr[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            var h = ParameterJacobianEntry(i, _eps); // H_i = ∂f_i/∂ε
+            string eq = StateNames[i];
+            if (!enters.Contains(i) && !Zero(h))
+                throw new EquationModelException($"model.coupling: {c.Parameter} appears in the equation of {eq}, which is not in enters: [{string.Join(", ", c.Enters)}] (∂f/∂{c.Parameter} = {Printer.Print(h)})", c.Line);
+            if (enters.Contains(i) && Zero(h))
+                throw new EquationModelException($"model.coupling.enters: the equation of {eq} does not contain {c.Parameter}: the coupling ε·H must appear in every equation it enters", c.Line);
+            if (!Zero(Differentiator.DifferentiateSimplified(h, c.Parameter)))
+                throw new EquationModelException($"model.coupling: the equation of {eq} is not linear in {c.Parameter} (the homogeneous system of a network is F + ε·H with F free of ε)", c.Line);
+            for (int j = 0; j < n; j++)
+            {
+                var d = Differentiator.DifferentiateSimplified(h, StateNames[j]);
+                if (j != variable && !Zero(d))
+                    throw new EquationModelException($"model.coupling: the coupling term of {eq} (∂f/∂{c.Parameter} = {Printer.Print(h)}) depends on {StateNames[j]}, not only on the declared variable {c.Variable}", c.Line);
+                entries[i * n + j] = d;
+            }
+        }
+        _dh = CompileKernel("dH", entries);
+        CouplingParameter = c.Parameter;
+        Declaration = c;
+    }
+
+    /// <summary>The declaration the model was written with.</summary>
+    public EquationCoupling Declaration { get; }
+
+    /// <inheritdoc/>
+    public string CouplingParameter { get; }
+
+    /// <inheritdoc/>
+    public void CouplingInput(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> h) => ParameterJacobian(u, p, _eps, h);
+
+    /// <inheritdoc/>
+    public void CouplingJacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> dh) => Call(_dh, u, p, dh, Dimension * Dimension);
+
+    private protected override void CompileNow()
+    {
+        base.CompileNow();
+        var u = new double[Dimension];
+        var p = new double[Parameters.Count];
+        CouplingJacobian(u, p, new double[Dimension * Dimension]);
     }
 }

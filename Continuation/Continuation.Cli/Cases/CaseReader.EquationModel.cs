@@ -11,7 +11,7 @@ namespace Continuation.Cli.Cases;
 /// </summary>
 public sealed partial class CaseReader
 {
-    static readonly string[] EquationModelKeys = ["name", "time_unit", "parameters", "constants", "states", "equations", "where", "aux", "initial"];
+    static readonly string[] EquationModelKeys = ["name", "time_unit", "parameters", "constants", "states", "equations", "where", "aux", "initial", "coupling"];
 
     /// <summary>The <c>initial:</c> state of an equation model, used where a start gives no <c>state:</c>.</summary>
     double[]? _initial;
@@ -44,6 +44,7 @@ public sealed partial class CaseReader
             States = Get(map, "states") is { } s ? Names(s, "model.states") : null,
             StatesLine = Get(map, "states") is { } sl ? (int)sl.Start.Line : 0,
             Line = (int)equationsNode.Start.Line,
+            Coupling = Get(map, "coupling") is { } cn ? ReadCoupling(cn) : null,
         };
 
         EquationSystem system;
@@ -99,6 +100,18 @@ public sealed partial class CaseReader
             list.Add(new NamedText(name, text, (int)valueNode.Start.Line));
         }
         return list;
+    }
+
+    /// <summary><c>coupling: { parameter: eps, variable: s_e, enters: [v_e, v_i] }</c>: the network coupling of a homogeneous system.</summary>
+    EquationCoupling ReadCoupling(YamlNode node)
+    {
+        var map = node as YamlMappingNode ?? throw Error(node, "model.coupling: expected a mapping such as { parameter: eps, variable: s_e, enters: [v_e, v_i] }");
+        CheckKeys(map, ["parameter", "variable", "enters"], "model.coupling.");
+        string Required(string key, string what) => Get(map, key) is { } v ? Scalar(v, $"model.coupling.{key}") : throw Error(map, $"model.coupling: missing key '{key}' ({what})");
+        string parameter = Required("parameter", "the coupling strength ε");
+        string variable = Required("variable", "the state variable a node sends to the others");
+        var entersNode = Get(map, "enters") ?? throw Error(map, "model.coupling: missing key 'enters' (the equations the coupling enters, e.g. [v_e, v_i])");
+        return new EquationCoupling(parameter, variable, Names(entersNode, "model.coupling.enters"), (int)node.Start.Line);
     }
 
     List<string> Names(YamlNode node, string where)

@@ -47,7 +47,8 @@ public sealed class MapRun : RunKind
             if (k is YamlScalarNode { Value: { } key } && !Keys.Contains(key))
                 throw reader.Error(k, $"{where}.{key}: not used by a transverse-map run (its keys: {string.Join(", ", Keys)})");
         if (model is not ICoupledSystem)
-            throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes");
+            throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes " +
+                "(a model written as equations declares it with coupling: { parameter, variable, enters })");
         if (earlier.FirstOrDefault(r => r.Kind is MapRun) is { } other)
             throw reader.Error(kindNode, $"{where}.kind: run '{other.Name}' is already a transverse-map (a case has one map: transverse/map.csv)");
         var gridNode = CaseReader.Get(map, "grid") ?? throw reader.Error(map, $"{where}: missing key 'grid' (e.g. grid: {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }})");

@@ -81,7 +81,8 @@ public sealed class SimulateRun : RunKind
             if (k is YamlScalarNode { Value: { } key } && !Keys.Contains(key))
                 throw reader.Error(k, $"{where}.{key}: not used by a simulate run (its keys: {string.Join(", ", Keys)})");
         if (model is not ICoupledSystem)
-            throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no network to simulate");
+            throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no network to simulate " +
+                "(a model written as equations declares it with coupling: { parameter, variable, enters })");
 
         PointReference? from = null;
         if (CaseReader.Get(map, "from") is { } fnode)

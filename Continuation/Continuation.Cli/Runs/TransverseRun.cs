@@ -47,7 +47,7 @@ public sealed class TransverseRun : RunKind
                 throw reader.Error(k, $"{where}.{key}: not used by a transverse run (its keys: {string.Join(", ", Keys)})");
         if (model is not ICoupledSystem)
             throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes " +
-                "(a model must name its coupling parameter and coupling Jacobian; NextGenNeuralMass.Homogeneous does)");
+                "(NextGenNeuralMass.Homogeneous does; a model written as equations declares it with coupling: { parameter: eps, variable: s_e, enters: [v_e, v_i] })");
         var ofNode = CaseReader.Get(map, "of") ?? throw reader.Error(map, $"{where}: missing key 'of' (the earlier branch to analyse, e.g. of: fp)");
         string of = reader.Scalar(ofNode, $"{where}.of");
         var source = earlier.FirstOrDefault(r => r.Name == of);
