@@ -24,7 +24,8 @@ public static class Program
           cont validate CASE [--connectivity PATH]
                                                 check a case file (and its connectivity matrix) without running it
           cont models                           list the built-in models and their parameters
-          cont bench [--repeat N]               time an equilibrium branch and a cycle branch of the neural-mass model
+          cont bench [--repeat N] [--only cycles|transverse|map|network] [--connectivity PATH]
+                                                time branches of the neural-mass model (network: the paper's 540-D network)
           cont peer [--only DEMO[,DEMO…]] [--dir DIR] [--keep OUT]
                                                 run the peer suite (AUTO-07p's demos, Tests/Peer) and compare
                                                 its special points with AUTO's; exit 1 if one does not match
