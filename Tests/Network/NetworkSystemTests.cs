@@ -150,3 +150,28 @@ public class NetworkSystemTests(ITestOutputHelper output)
         public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du) { du[0] = -u[1]; du[1] = u[0]; }
     }
 }
+
+/// <summary>A simulation allocates nothing per step: its cost does not grow with garbage collection.</summary>
+public class SimulationAllocationTests
+{
+    [Fact]
+    public void LongerSimulationsAllocateNoMore()
+    {
+        var model = new NextGenNeuralMassHomogeneous();
+        var network = new NetworkSystem(model, NetworkSystemTests.Paper.Value);
+        var point = Networks.Cycles12Far.Value.Find("UZ1")!;
+        var u = NetworkPerturbation.Random(network, point.State, 0.01, 2);
+        var sink = new double[network.Dimension];
+        long Allocated(double tEnd)
+        {
+            var grid = new SampleGrid(0, 0.5, (int)(tEnd / 0.5) + 1, (_, _, x) => x.CopyTo(sink));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var result = Simulation.Run(network, point.Parameters, u, 0, tEnd, [grid]);
+            Assert.True(result.Succeeded);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(20); // warm-up (JIT, thread-local work space)
+        long shortRun = Allocated(50), longRun = Allocated(250); // about 500 and 2500 steps
+        Assert.True(longRun - shortRun < 2048, $"{longRun - shortRun} bytes more for 2000 more steps");
+    }
+}
