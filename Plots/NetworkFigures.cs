@@ -167,8 +167,13 @@ public static class NetworkFigures
         return plot;
     }
 
-    /// <summary>Columns first, first + stride, … of a C-order float64 .npy file (as cont writes them).</summary>
-    internal static double[][] ReadColumns(string path, int first, int stride, int count)
+    /// <summary>
+    /// Columns <paramref name="first"/>, first + <paramref name="stride"/>, … (<paramref name="count"/> of
+    /// them) of a C-order float64 .npy file as cont writes them (<c>simulations/NAME.npy</c>), one array
+    /// per column: one region's variable over time.
+    /// </summary>
+    /// <exception cref="PlotInputException">Not such a file.</exception>
+    public static double[][] ReadColumns(string path, int first, int stride, int count)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var prefix = new byte[10];
@@ -181,6 +186,7 @@ public static class NetworkFigures
         if (open < 0 || !text.Contains("'<f8'", StringComparison.Ordinal)) throw new PlotInputException(path, 0, "expected a float64 array");
         var shape = text[(open + 10)..text.IndexOf(')', open)].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
         int rows = (int)shape[0], columns = (int)shape[1];
+        if (shape.Length != 2 || first + (long)(count - 1) * stride >= columns) throw new PlotInputException(path, 0, $"expected at least {first + (count - 1) * stride + 1} columns");
         var result = new double[count][];
         for (int c = 0; c < count; c++) result[c] = new double[rows];
         var row = new byte[columns * 8];

@@ -41,7 +41,7 @@ public sealed class NetworkCliTests : IDisposable
 
         // The samples: (t_end − transient)/dt + 1 rows of 540 variables, node-major, readable as .npy.
         string npy = Path.Combine(output, "simulations", "sim.npy");
-        var columns = NpyWriter.ReadColumns(npy, 0, 6, 90);
+        var columns = global::Plots.NetworkFigures.ReadColumns(npy, 0, 6, 90);
         Assert.Equal(1201, columns[0].Length);
         Assert.True(columns.All(c => c.All(double.IsFinite)));
         var mean = File.ReadAllLines(Path.Combine(output, "simulations", "sim-mean.csv"));

@@ -535,6 +535,14 @@ public sealed partial class CaseReader
         }
     }
 
+    /// <summary>Refuses a key that a run of <paramref name="kind"/> does not take, listing those it does.</summary>
+    internal void CheckRunKeys(YamlMappingNode map, string[] keys, string where, Runs.RunKind kind)
+    {
+        foreach (var k in map.Children.Keys)
+            if (k is YamlScalarNode { Value: { } key } && !keys.Contains(key))
+                throw Error(k, $"{where}.{key}: not used by a {kind} run (its keys: {string.Join(", ", keys)})");
+    }
+
     internal static YamlNode? Get(YamlMappingNode map, string key)
         => map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
 

@@ -140,36 +140,4 @@ public sealed class NpyWriter : IDisposable
         _stream.Dispose();
         if (!_done && File.Exists(_temporary)) File.Delete(_temporary);
     }
-
-    /// <summary>
-    /// Reads the columns <paramref name="first"/>, first + stride, … (<paramref name="count"/> of them)
-    /// of a float64 C-order file written by this class, as one array per column.
-    /// </summary>
-    public static double[][] ReadColumns(string path, int first, int stride, int count)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        Span<byte> prefix = stackalloc byte[10];
-        stream.ReadExactly(prefix);
-        if (!prefix[..6].SequenceEqual(Magic) || prefix[6] != 1) throw new InvalidDataException($"{path}: not a version 1 .npy file");
-        int headerLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..]);
-        var header = new byte[headerLength];
-        stream.ReadExactly(header);
-        string text = Encoding.ASCII.GetString(header);
-        int open = text.IndexOf("'shape': (", StringComparison.Ordinal);
-        if (open < 0 || !text.Contains("'<f8'", StringComparison.Ordinal) || !text.Contains("False", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: expected a C-order float64 array");
-        var shape = text[(open + 10)..text.IndexOf(')', open)].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(long.Parse).ToArray();
-        long rows = shape[0];
-        int columns = (int)shape[1];
-        if (first + (long)(count - 1) * stride >= columns) throw new ArgumentException($"{path} has {columns} columns");
-        var result = new double[count][];
-        for (int c = 0; c < count; c++) result[c] = new double[rows];
-        var row = new byte[columns * 8];
-        for (long r = 0; r < rows; r++)
-        {
-            stream.ReadExactly(row);
-            for (int c = 0; c < count; c++) result[c][r] = BinaryPrimitives.ReadDoubleLittleEndian(row.AsSpan((first + c * stride) * 8));
-        }
-        return result;
-    }
 }

@@ -43,9 +43,7 @@ public sealed class MapRun : RunKind
     internal override RunSpec Read(CaseReader reader, RunNode node)
     {
         var (map, kindNode, where, name, model, numerics, earlier) = (node.Map, node.KindNode, node.Where, node.Name, node.Model, node.Numerics, node.Earlier);
-        foreach (var k in map.Children.Keys)
-            if (k is YamlScalarNode { Value: { } key } && !Keys.Contains(key))
-                throw reader.Error(k, $"{where}.{key}: not used by a transverse-map run (its keys: {string.Join(", ", Keys)})");
+        reader.CheckRunKeys(map, Keys, where, node.Kind);
         if (model is not ICoupledSystem)
             throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes " +
                 "(a model written as equations declares it with coupling: { parameter, variable, enters })");

@@ -47,9 +47,7 @@ public sealed class SpectrumRun : RunKind
     internal override RunSpec Read(CaseReader reader, RunNode node)
     {
         var (map, where, name, model, earlier) = (node.Map, node.Where, node.Name, node.Model, node.Earlier);
-        foreach (var k in map.Children.Keys)
-            if (k is YamlScalarNode { Value: { } key } && !Keys.Contains(key))
-                throw reader.Error(k, $"{where}.{key}: not used by a spectrum run (its keys: {string.Join(", ", Keys)})");
+        reader.CheckRunKeys(map, Keys, where, node.Kind);
         var ofNode = CaseReader.Get(map, "of") ?? throw reader.Error(map, $"{where}: missing key 'of' (the simulate run to analyse)");
         string of = reader.Scalar(ofNode, $"{where}.of");
         var source = earlier.FirstOrDefault(r => r.Name == of)
@@ -127,7 +125,7 @@ public sealed class SpectrumRun : RunKind
         int index = model.StateIndex(variable);
         var (scale, unit) = FrequencyUnit(model.TimeUnit);
         double rate = scale / sim.SampleEvery;
-        var regions = NpyWriter.ReadColumns(sim.File, index, sim.NodeDimension, sim.Nodes);
+        var regions = Plots.NetworkFigures.ReadColumns(sim.File, index, sim.NodeDimension, sim.Nodes);
         var meanField = new double[sim.Samples];
         foreach (var r in regions) for (int t = 0; t < meanField.Length; t++) meanField[t] += r[t] / regions.Length;
 

@@ -42,9 +42,7 @@ public sealed class TransverseRun : RunKind
     internal override RunSpec Read(CaseReader reader, RunNode node)
     {
         var (map, kindNode, where, name, model, earlier) = (node.Map, node.KindNode, node.Where, node.Name, node.Model, node.Earlier);
-        foreach (var k in map.Children.Keys)
-            if (k is YamlScalarNode { Value: { } key } && !Keys.Contains(key))
-                throw reader.Error(k, $"{where}.{key}: not used by a transverse run (its keys: {string.Join(", ", Keys)})");
+        reader.CheckRunKeys(map, Keys, where, node.Kind);
         if (model is not ICoupledSystem)
             throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no transverse modes " +
                 "(NextGenNeuralMass.Homogeneous does; a model written as equations declares it with coupling: { parameter: eps, variable: s_e, enters: [v_e, v_i] })");
