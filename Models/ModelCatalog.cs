@@ -15,6 +15,7 @@ public static class ModelCatalog
         new HopfNormalForm(),
         new PitchforkNormalForm(),
         new Brusselator(),
+        new Lorenz(),
     ];
 
     /// <summary>Finds a built-in model by its exact (case-sensitive) name.</summary>

@@ -88,6 +88,14 @@ public sealed class DormandPrince
         => Run(parameters, state, t0, t1, default, null);
 
     /// <summary>
+    /// As <see cref="Integrate(ReadOnlySpan{double}, Span{double}, double, double)"/>, trying
+    /// <paramref name="firstStep"/> as the first step (e.g. the last step of the integration this one
+    /// continues, <see cref="IntegrationResult.LastStepSize"/>) instead of estimating one.
+    /// </summary>
+    public IntegrationResult Integrate(ReadOnlySpan<double> parameters, Span<double> state, double t0, double t1, double firstStep)
+        => Run(parameters, state, t0, t1, default, null, firstStep: firstStep > 0 && double.IsFinite(firstStep) ? firstStep : null);
+
+    /// <summary>
     /// Integrates from <paramref name="t0"/> to <paramref name="t1"/>, calling
     /// <paramref name="onStep"/> with the initial point and after every accepted step.
     /// </summary>
@@ -156,7 +164,7 @@ public sealed class DormandPrince
     }
 
     private IntegrationResult Run(ReadOnlySpan<double> p, Span<double> y, double t0, double t1,
-        ReadOnlySpan<double> outputs, Action<double, ReadOnlySpan<double>>? callback, bool outputMode = false, Action<DenseOutput>? dense = null)
+        ReadOnlySpan<double> outputs, Action<double, ReadOnlySpan<double>>? callback, bool outputMode = false, Action<DenseOutput>? dense = null, double? firstStep = null)
     {
         if (y.Length != _n)
             throw new ArgumentException($"State has length {y.Length}; {_system.Name} has dimension {_n}.", "state");
@@ -191,7 +199,7 @@ public sealed class DormandPrince
         evaluations++;
         if (!AllFinite(_k1)) return new(IntegrationStatus.NonFinite, t, 0, 0, evaluations, 0);
 
-        double h = Options.InitialStep ?? InitialStep(p, y, dir, hMax, rtol, atol, ref evaluations);
+        double h = firstStep ?? Options.InitialStep ?? InitialStep(p, y, dir, hMax, rtol, atol, ref evaluations);
         h = Math.Min(h, hMax);
 
         double facOld = 1e-4;
