@@ -27,8 +27,15 @@ public abstract record Perturbation
 /// <param name="From">The homogeneous state: a labelled point of an earlier equilibrium or cycle branch; null to start from <c>Start</c> or the case's start.</param>
 /// <param name="Start">A start of the homogeneous system (<c>state</c>, <c>integrate</c>) when there is no <c>from:</c>.</param>
 /// <param name="Show">The variable the figures show across regions (default the first state variable).</param>
-public sealed record SimulateSpec(PointReference? From, StartSpec? Start, Perturbation Perturbation, double TEnd, double Transient, double SampleEvery,
-    SimulationOptions Integration, string Show) : RunDetails;
+public sealed record SimulateSpec(NetworkStart Start, double TEnd, double Transient, double SampleEvery,
+    SimulationOptions Integration, string Show) : RunDetails
+{
+    /// <summary>The start's branch point, if any.</summary>
+    public PointReference? From => Start.From;
+
+    /// <summary>The perturbation.</summary>
+    public Perturbation Perturbation => Start.Perturbation;
+}
 
 /// <summary>What a finished simulation left for later runs (a <c>spectrum</c>): where its samples are and how they are laid out.</summary>
 /// <param name="File">Absolute path of the .npy file (samples × N·n, node-major).</param>
@@ -82,53 +89,8 @@ public sealed class SimulateRun : RunKind
             throw reader.Error(kindNode, $"{where}.kind: model {model.Name} declares no network coupling, so it has no network to simulate " +
                 "(a model written as equations declares it with coupling: { parameter, variable, enters })");
 
-        PointReference? from = null;
-        if (CaseReader.Get(map, "from") is { } fnode)
-        {
-            string text = reader.Scalar(fnode, $"{where}.from");
-            int dot = text.LastIndexOf('.');
-            if (dot <= 0 || dot == text.Length - 1) throw reader.Error(fnode, $"{where}.from: expected <branch>.<label> such as lc1.UZ2, got '{text}'");
-            string branch = text[..dot], label = text[(dot + 1)..];
-            var source = earlier.FirstOrDefault(r => r.Name == branch)
-                ?? throw reader.Error(fnode, $"{where}.from: no earlier run named '{branch}'" + (earlier.Count > 0 ? $" (earlier runs: {string.Join(", ", earlier.Select(r => r.Name))})" : ""));
-            if (source.Kind.Branch is null) throw reader.Error(fnode, $"{where}.from: '{branch}' is a {source.Kind} run, not a branch");
-            if (!CaseReader.IsPointLabel(label)) throw reader.Error(fnode, $"{where}.from: '{label}' is not a point label (UZ1, HB1, PD1 …)");
-            from = new PointReference(branch, label, (int)fnode.Start.Line);
-        }
-        StartSpec? start = null;
-        if (CaseReader.Get(map, "start") is { } snode)
-        {
-            if (from is not null) throw reader.Error(snode, $"{where}: give either 'from' or 'start', not both");
-            start = reader.ParseStart(snode, model, $"{where}.start");
-        }
+        var start = NetworkStart.Read(reader, node);
         var overrides = CaseReader.Get(map, "parameters") is { } ponode ? reader.ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
-
-        Perturbation perturbation = new Perturbation.None();
-        var randomNode = CaseReader.Get(map, "random");
-        var modeNode = CaseReader.Get(map, "mode");
-        if (randomNode is not null && modeNode is not null) throw reader.Error(modeNode, $"{where}: give either 'random' or 'mode', not both");
-        if (randomNode is not null)
-        {
-            var rmap = randomNode as YamlMappingNode ?? throw reader.Error(randomNode, $"{where}.random: expected a mapping such as {{ sigma: 0.01, seed: 1 }}");
-            reader.CheckKeys(rmap, ["sigma", "seed"], $"{where}.random.");
-            var sigmaNode = CaseReader.Get(rmap, "sigma") ?? throw reader.Error(rmap, $"{where}.random: missing key 'sigma' (the standard deviation per variable)");
-            double sigma = reader.Positive(sigmaNode, $"{where}.random.sigma");
-            int seed = CaseReader.Get(rmap, "seed") is { } seedNode ? reader.Int(seedNode, $"{where}.random.seed", 0) : 1;
-            perturbation = new Perturbation.Random(sigma, seed);
-        }
-        if (modeNode is not null)
-        {
-            var mmap = modeNode as YamlMappingNode ?? throw reader.Error(modeNode, $"{where}.mode: expected a mapping such as {{ lambda: -0.2, amplitude: 1.0e-8 }}");
-            reader.CheckKeys(mmap, ["index", "lambda", "amplitude"], $"{where}.mode.");
-            var indexNode = CaseReader.Get(mmap, "index");
-            var lambdaNode = CaseReader.Get(mmap, "lambda");
-            if ((indexNode is null) == (lambdaNode is null))
-                throw reader.Error(modeNode, $"{where}.mode: give the mode by 'index' (0 is the homogeneous mode, then by decreasing eigenvalue) or by 'lambda' (the nearest eigenvalue of W), one of them");
-            int? index = indexNode is null ? null : reader.Int(indexNode, $"{where}.mode.index", 0, ConnectivityMatrix.MaxNodes - 1);
-            double? lambda = lambdaNode is null ? null : reader.Number(lambdaNode, $"{where}.mode.lambda");
-            var ampNode = CaseReader.Get(mmap, "amplitude") ?? throw reader.Error(modeNode, $"{where}.mode: missing key 'amplitude' (the largest entry of the perturbation, e.g. 1.0e-8)");
-            perturbation = new Perturbation.Mode(index, lambda, reader.Positive(ampNode, $"{where}.mode.amplitude"), (int)modeNode.Start.Line);
-        }
 
         var tEndNode = CaseReader.Get(map, "t_end") ?? throw reader.Error(map, $"{where}: missing key 't_end' (how long to simulate, in the model's time unit)");
         double tEnd = reader.Positive(tEndNode, $"{where}.t_end");
@@ -156,7 +118,7 @@ public sealed class SimulateRun : RunKind
         {
             Name = name, Kind = node.Kind, Line = (int)map.Start.Line, Parameter = ((ICoupledSystem)model).CouplingParameter,
             ParameterOverrides = overrides, Options = node.Numerics.Continuation,
-            Details = new SimulateSpec(from, start, perturbation, tEnd, transient, every,
+            Details = new SimulateSpec(start, tEnd, transient, every,
                 new SimulationOptions { RelativeTolerance = rtol, AbsoluteTolerance = atol, MaxStep = maxStep }, show),
         };
     }
@@ -184,68 +146,8 @@ public sealed class SimulateRun : RunKind
         var network = new NetworkSystem(model, analysis.Spectrum.Matrix);
         int n = model.Dimension, nodes = network.Nodes, dimension = network.Dimension;
 
-        // The homogeneous state and the parameters.
-        BranchPoint? point = null;
-        Branch? source = null;
-        double[] parameters, node;
-        string startText;
-        if (spec.From is { } from)
-        {
-            source = runner.Branches.FirstOrDefault(b => b.Name == from.Branch)
-                ?? throw new CaseException(file, from.Line, $"runs ({run.Name}).from: branch '{from.Branch}' has not been computed");
-            point = source.Find(from.Label)
-                ?? throw new CaseException(file, from.Line, $"runs ({run.Name}).from: branch '{source.Name}' has no point '{from.Label}' (its labelled points: {CaseRunner.LabelList(source)})");
-            parameters = (double[])point.Parameters.Clone();
-            node = (double[])point.State.Clone();
-            startText = $"{from} ({(IsCycle(point) ? "cycle" : "equilibrium")})";
-        }
-        else
-        {
-            parameters = (double[])caseFile.Parameters.Clone();
-            var start = spec.Start ?? caseFile.Start;
-            node = (double[])start.State.Clone();
-            startText = start.IntegrateUntil is { } settle ? $"the homogeneous system integrated for {settle.ToString(CultureInfo.InvariantCulture)}" : "the given state";
-        }
-        foreach (var (name, value) in run.ParameterOverrides) parameters[model.ParameterIndex(name)] = value;
-        if (spec.From is null && (spec.Start ?? caseFile.Start).IntegrateUntil is { } tSettle)
-        {
-            var settled = new DormandPrince(model).Integrate(parameters, node, 0, tSettle);
-            if (!settled.IsSuccess) throw new ArithmeticException($"the homogeneous system's settling integration failed ({settled.Status})");
-        }
-
-        // The perturbation, and the probe that measures a mode's growth.
-        ModeProbe? probe = null;
-        string? noPrediction = null;
-        double[] initial;
-        int? mode = null;
-        switch (spec.Perturbation)
-        {
-            case Perturbation.Random r:
-                initial = NetworkPerturbation.Random(network, node, r.Sigma, r.Seed);
-                break;
-            case Perturbation.Mode m:
-            {
-                var modes = new NetworkModes(analysis.Spectrum);
-                if (m.Index is { } index && index >= modes.Count)
-                    throw new CaseException(file, m.Line, $"runs ({run.Name}).mode.index: the network has {modes.Count} modes (0 … {modes.Count - 1}), got {index}");
-                mode = m.Index ?? modes.Nearest(m.Lambda!.Value);
-                if (mode == analysis.Spectrum.HomogeneousMode) noPrediction = "the homogeneous mode (Λ = 1) is the homogeneous system's own stability, not a network mode";
-                else if (point is null) noPrediction = "a prediction needs from: an equilibrium or cycle point";
-                else if (run.ParameterOverrides.Count > 0) noPrediction = "parameters: moves the start off its branch point";
-                else if (Math.Abs(modes.Eigenvalue(mode.Value).Imaginary) > 1e-10) noPrediction = "the mode's eigenvalue is complex";
-                if (noPrediction is null)
-                    probe = IsCycle(point!)
-                        ? ModeProbe.ForCycle(analysis, modes, mode.Value, point!, model.ParameterIndex(source!.ContinuedParameters[0]))
-                        : ModeProbe.ForEquilibrium(analysis, modes, mode.Value, point!);
-                initial = probe is not null
-                    ? probe.Perturbed(network, node, m.Amplitude)
-                    : NetworkPerturbation.Mode(network, node, modes, mode.Value, Enumerable.Repeat(1.0, n).ToArray(), m.Amplitude);
-                break;
-            }
-            default:
-                initial = network.Homogeneous(node);
-                break;
-        }
+        var (parameters, node, point, source, startText) = spec.Start.Resolve(runner, run);
+        var (initial, probe, mode, noPrediction) = spec.Start.Perturb(runner, run, network, node, point, source);
 
         // Samples: to the .npy file, the mean field kept for its CSV.
         int count = (int)Math.Floor((spec.TEnd - spec.Transient) / spec.SampleEvery * (1 + 1e-12)) + 1;
@@ -354,14 +256,7 @@ public sealed class SimulateRun : RunKind
         public void Report(double t) => progress.Report((int)t);
     }
 
-    static bool IsCycle(BranchPoint point) => point.Period is not null && point.Cycle is not null;
-
-    static string Describe(Perturbation p, int? mode, TransverseStability analysis) => p switch
-    {
-        Perturbation.Random r => string.Create(CultureInfo.InvariantCulture, $"perturbed by N(0, {r.Sigma}²) per variable (seed {r.Seed})"),
-        Perturbation.Mode m => string.Create(CultureInfo.InvariantCulture, $"perturbed along mode {mode} (Λ = {analysis.Spectrum.Eigenvalues[mode!.Value].Real:G6}) with amplitude {m.Amplitude:G3}"),
-        _ => "unperturbed (on the homogeneous manifold)",
-    };
+    static string Describe(Perturbation p, int? mode, TransverseStability analysis) => NetworkStart.Describe(p, mode, analysis);
 
     static void WriteFiles(OutputWriter writer, RunSpec run, SimulateSpec spec, Systems.OdeSystem model, NetworkSystem network, double[] mean, int count,
         ModeProbe? probe, GrowthFit? fit)
