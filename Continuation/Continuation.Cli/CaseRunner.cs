@@ -42,6 +42,12 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
     /// <summary>No progress or summaries on <see cref="Log"/> (errors still).</summary>
     internal bool Quiet => quiet;
 
+    /// <summary>
+    /// Shard i of n (1-based) of the case's scans (<c>--shard i/n</c>): only runs that can be shared
+    /// out (<see cref="RunKind.Shardable"/>) are carried out, each computing its share of the cells.
+    /// </summary>
+    public (int Index, int Count)? Shard { get; init; }
+
     /// <summary>Carries out every run in order (each run kind knows how: <see cref="RunKind.Execute"/>), writing as it goes; returns the exit code.</summary>
     public int Run(CancellationToken cancellation)
     {
@@ -52,6 +58,11 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         foreach (var run in caseFile.Runs)
         {
             if (cancellation.IsCancellationRequested) break;
+            if (Shard is { } shard && !run.Kind.Shardable)
+            {
+                if (!quiet) log.WriteLine($"[{run.Name}] skipped: shard {shard.Index} of {shard.Count} computes only the case's scans");
+                continue;
+            }
             if (!run.Kind.Execute(this, run, cancellation)) return ExitCodes.BadInput;
         }
         bool cancelled = cancellation.IsCancellationRequested;

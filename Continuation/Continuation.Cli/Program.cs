@@ -16,11 +16,12 @@ public static class Program
 {
     const string Usage = """
         usage:
-          cont run CASE [--out DIR] [--quiet] [--no-plots] [--svg] [--connectivity PATH]
+          cont run CASE [--out DIR] [--quiet] [--no-plots] [--svg] [--connectivity PATH] [--shard i/n]
                                                 run a case file (default DIR: out/<case name>),
                                                 then draw its figures and write report.md;
                                                 --connectivity replaces the case's connectivity matrix
           cont plot DIR [--svg]                 redraw the figures and report.md of an output directory
+          cont merge DIR                        join the shards of a scan (cont run CASE --out DIR --shard i/n) into DIR
           cont validate CASE [--connectivity PATH]
                                                 check a case file (and its connectivity matrix) without running it
           cont models                           list the built-in models and their parameters
@@ -58,6 +59,7 @@ public static class Program
                 "plot" => Plot(args[1..], stdout, stderr),
                 "models" => args.Length == 1 ? ListModels(stdout) : throw new UsageException($"unexpected argument '{args[1]}' (cont models takes none)"),
                 "bench" => Bench(args[1..], stdout),
+                "merge" => Merge(args[1..], stdout, stderr),
                 "peer" => Peer(args[1..], stdout),
                 _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
             };
@@ -150,10 +152,23 @@ public static class Program
 
     static int RunCase(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
     {
-        var (path, options) = ParseArguments(args, ["--out", "--connectivity"], ["--quiet", "--no-plots", "--svg"]);
+        var (path, options) = ParseArguments(args, ["--out", "--connectivity", "--shard"], ["--quiet", "--no-plots", "--svg"]);
         var c = TransverseSetup.WithConnectivityOption(Load(path), options.GetValueOrDefault("--connectivity"));
         string dir = options.TryGetValue("--out", out var o) && o is not null ? o : Path.Combine("out", c.Name);
         if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory");
+        (int Index, int Count)? shard = null;
+        if (options.TryGetValue("--shard", out var sh))
+        {
+            var parts = (sh ?? "").Split('/');
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int si) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int sn)
+                || sn < 1 || si < 1 || si > sn || sn > 100_000)
+                throw new UsageException($"--shard: expected i/n with 1 <= i <= n (e.g. --shard 3/16), got '{sh}'");
+            if (!c.Runs.Any(r => r.Kind.Shardable))
+                throw new UsageException($"--shard: case {c.Name} has no scan to share out (a lyapunov-scan run)");
+            shard = (si, sn);
+            // Every shard writes its own directory: shards of one case may run at once on a cluster.
+            dir = Path.Combine(dir, "shards", $"{si}-of-{sn}");
+        }
         bool quiet = options.ContainsKey("--quiet");
         Output.OutputDirectory output;
         try
@@ -180,7 +195,7 @@ public static class Program
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        var runner = new CaseRunner(c, dir, stderr, quiet);
+        var runner = new CaseRunner(c, dir, stderr, quiet) { Shard = shard };
         int code;
         try
         {
@@ -194,7 +209,7 @@ public static class Program
         }
         // The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM).
         if (code == ExitCodes.Cancelled && terminated) code = ExitCodes.Terminated;
-        if (code is not (ExitCodes.BadInput or ExitCodes.Cancelled or ExitCodes.Terminated) && !options.ContainsKey("--no-plots"))
+        if (code is not (ExitCodes.BadInput or ExitCodes.Cancelled or ExitCodes.Terminated) && !options.ContainsKey("--no-plots") && shard is null)
         {
             // Figures are drawn from the files just written, exactly as `cont plot` does.
             try { output.WriteManifest(DrawFigures(dir, options.ContainsKey("--svg"), quiet ? TextWriter.Null : stderr)); }
@@ -257,6 +272,34 @@ public static class Program
         stdout.WriteLine();
         stdout.WriteLine("Any other ODE system can be written as equations in the case file (model: { name, parameters, equations, … });");
         stdout.WriteLine("its derivatives are exact and compiled. See README.md, \"Models written as equations\".");
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>cont merge DIR</c>: joins the shards of DIR/shards/ into the scan's outputs; exit 1 naming what is missing.</summary>
+    static int Merge(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (dir, _) = ParseArguments(args, [], []);
+        if (dir.Length == 0) throw new UsageException("merge needs the output directory the shards were run into (cont merge DIR)");
+        if (!Directory.Exists(dir)) throw new UsageException($"merge: no directory {dir}");
+        List<string> missing;
+        try
+        {
+            using var owned = Output.OutputDirectory.Acquire(dir);
+            missing = Runs.ShardCells.Merge(dir);
+            if (missing.Count == 0) owned.WriteManifest(["lyapunov/scan.csv"]);
+        }
+        catch (Exception e) when (e is Output.OutputDirectoryException or IOException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        if (missing.Count > 0)
+        {
+            foreach (var m in missing) stderr.WriteLine($"missing: {m}");
+            stderr.WriteLine("not merged: the scan is incomplete");
+            return ExitCodes.BranchFailed;
+        }
+        stdout.WriteLine($"merged: {Path.Combine(dir, "lyapunov", "scan.csv")}");
         return ExitCodes.Success;
     }
 

@@ -28,7 +28,7 @@ public static class TransverseSetup
     /// </summary>
     public static TransverseStability? Prepare(CaseFile caseFile, TransverseOptions? options = null)
     {
-        var first = caseFile.Runs.FirstOrDefault(r => r.Kind.NeedsConnectivity);
+        var first = caseFile.Runs.FirstOrDefault(r => r.Kind.NeedsConnectivity(r));
         if (first is null) return null;
         string file = System.IO.Path.GetFileName(caseFile.Path);
         var spec = caseFile.Connectivity

@@ -95,10 +95,10 @@ public sealed class OutputDirectory : IDisposable
     }
 
     /// <summary>The folders cont writes results into.</summary>
-    static readonly string[] ResultFolders = ["branches", "transverse", "simulations", "spectra"];
+    static readonly string[] ResultFolders = ["branches", "transverse", "simulations", "spectra", "lyapunov"];
 
     /// <summary>The names figures are written under (Plots).</summary>
-    static readonly string[] FigurePrefixes = ["bifurcation-", "frequency-", "two-parameter-", "transverse-", "simulation-", "spectrum-"];
+    static readonly string[] FigurePrefixes = ["bifurcation-", "frequency-", "two-parameter-", "transverse-", "simulation-", "spectrum-", "lyapunov-"];
 
     /// <summary>Lists the result files now in the directory as this run's (called after the run, and again after the figures).</summary>
     public void WriteManifest(IEnumerable<string>? extra = null)

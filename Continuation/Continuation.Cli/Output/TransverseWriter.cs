@@ -130,7 +130,7 @@ public sealed partial class OutputWriter
     /// <summary>The <c>"transverse"</c> list of summary.json (written only when the case has transverse runs).</summary>
     void WriteTransverseSummary(Utf8JsonWriter w)
     {
-        if (!_case.Runs.Any(r => r.Kind.NeedsConnectivity)) return;
+        if (!_case.Runs.Any(r => r.Kind is TransverseRun or MapRun)) return;
         w.WriteStartArray("transverse");
         foreach (var (run, r, dispersion, error, map) in _transverse)
         {

@@ -29,7 +29,7 @@ public sealed class MapRun : RunKind
     public override string Name => "transverse-map";
 
     /// <inheritdoc/>
-    public override bool NeedsConnectivity => true;
+    public override bool NeedsConnectivity(RunSpec run) => true;
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> OwnKeys => ["grid"];

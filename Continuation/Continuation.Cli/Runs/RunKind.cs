@@ -20,10 +20,13 @@ public abstract class RunKind
     /// <summary>The kind of branch a run of this kind computes; null for analyses that are not branches.</summary>
     public virtual BranchKind? Branch => null;
 
-    /// <summary>True when the run needs the network's connectivity matrix.</summary>
-    public virtual bool NeedsConnectivity => false;
+    /// <summary>True when <paramref name="run"/> (of this kind) needs the network's connectivity matrix.</summary>
+    public virtual bool NeedsConnectivity(RunSpec run) => false;
 
     public sealed override string ToString() => Name;
+
+    /// <summary>True for scans whose cells can be shared out among processes (<c>--shard i/n</c>).</summary>
+    public virtual bool Shardable => false;
 
     /// <summary>The list of summary.json its results go in (<c>simulations</c>, <c>spectra</c>); null for branches and the transverse analyses (<c>transverse</c>).</summary>
     public virtual string? SummarySection => null;
@@ -45,7 +48,7 @@ public abstract class RunKind
         => $"{run.Name} ({Name} in {(run.SecondParameter is null ? run.Parameter : $"{run.Parameter} x {run.SecondParameter}")})";
 
     /// <summary>Every run kind: the branch kinds, then the network analyses.</summary>
-    public static IReadOnlyList<RunKind> All { get; } = [.. BranchKinds.All.Select(k => new BranchRun(k)), new TransverseRun(), new MapRun(), new SimulateRun(), new SpectrumRun()];
+    public static IReadOnlyList<RunKind> All { get; } = [.. BranchKinds.All.Select(k => new BranchRun(k)), new TransverseRun(), new MapRun(), new SimulateRun(), new SpectrumRun(), new LyapunovRun(), new LyapunovScanRun()];
 
     /// <summary>The kind named <paramref name="name"/>, or null.</summary>
     public static RunKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -60,7 +60,7 @@ public sealed class SimulateRun : RunKind
     public override string Name => "simulate";
 
     /// <inheritdoc/>
-    public override bool NeedsConnectivity => true;
+    public override bool NeedsConnectivity(RunSpec run) => true;
 
     /// <inheritdoc/>
     public override string? SummarySection => "simulations";

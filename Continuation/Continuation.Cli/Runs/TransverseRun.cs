@@ -27,7 +27,7 @@ public sealed class TransverseRun : RunKind
     public override string Name => "transverse";
 
     /// <inheritdoc/>
-    public override bool NeedsConnectivity => true;
+    public override bool NeedsConnectivity(RunSpec run) => true;
 
     /// <inheritdoc/>
     public override IReadOnlyList<string> OwnKeys => ["of", "at"];
