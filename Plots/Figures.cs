@@ -88,6 +88,7 @@ public static class Figures
         }
         written.AddRange(TransverseFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
         written.AddRange(NetworkFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
+        written.AddRange(LyapunovFigures.DrawAll(data, format, (plot, name) => Save(plot, data.Directory, name, format)));
         return written;
     }
 

@@ -106,7 +106,7 @@ public static class Report
             if (any) return;
             any = true;
             sb.AppendLine();
-            sb.AppendLine("## Network dynamics");
+            sb.AppendLine("## Dynamics: simulations, spectra, Lyapunov exponents");
             sb.AppendLine();
         }
         if (data.Summary.TryGetProperty("simulations", out var sims))
@@ -123,6 +123,25 @@ public static class Report
                         ? $"  Mode {Get(p, "mode")} (Λ = {Get(p, "lambda")}) on the homogeneous {Get(p, "state")}: growth rate predicted by the transverse analysis {Get(p, "predicted_rate")}, " +
                           $"fitted to the simulation {Get(p, "fitted_rate")} (relative difference {Get(p, "relative_difference", "G2")}, {Get(p, "fit_samples")} samples from {Get(p, "fit_from", "G4")} to {Get(p, "fit_to", "G4")})."
                         : $"  Mode {Get(p, "mode")} (Λ = {Get(p, "lambda")}): no prediction ({Escape(Get(p, "no_prediction"))}).");
+            }
+        if (data.Summary.TryGetProperty("lyapunov", out var lyap))
+            foreach (var r in lyap.EnumerateArray())
+            {
+                Heading();
+                string name = Get(r, "name");
+                if (r.TryGetProperty("failed", out _)) { sb.AppendLine($"- `{name}` failed: {Escape(Get(r, "error"))}"); continue; }
+                if (r.TryGetProperty("exponents", out var ex))
+                {
+                    var values = ex.EnumerateArray().Select(v => v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble().ToString("G4", CultureInfo.InvariantCulture) : "").ToList();
+                    sb.AppendLine($"- `{name}`: {values.Count} Lyapunov exponent(s) of the {Get(r, "system")} ({Get(r, "dimension")} variables) from {Escape(Get(r, "start"))}: " +
+                        $"{string.Join(", ", values.Take(8))}{(values.Count > 8 ? ", …" : "")}; Kaplan–Yorke dimension {Get(r, "kaplan_yorke", "G4")}; converged to {Get(r, "max_spread", "G2")} " +
+                        $"(spread of the running means over the last blocks); {Get(r, "steps")} steps in {Get(r, "wall_ms", "F0")} ms (`{Get(r, "file")}`).");
+                }
+                else if (r.TryGetProperty("shard", out _))
+                    sb.AppendLine($"- `{name}`: shard {Get(r, "shard")} of the scan, {Get(r, "cells")} cells (`{Get(r, "file")}`; join the shards with `cont merge`).");
+                else
+                    sb.AppendLine($"- `{name}`: Lyapunov exponents of the {Get(r, "system")} in {Get(r, "cells")} cells, {Get(r, "exponents_computed")} per cell, " +
+                        $"{Get(r, "ms_per_cell", "F0")} ms per cell{(Get(r, "failed_cells") is "0" or "" ? "" : $", {Get(r, "failed_cells")} failed")} (`{Get(r, "file")}`).");
             }
         if (data.Summary.TryGetProperty("spectra", out var specs))
             foreach (var r in specs.EnumerateArray())

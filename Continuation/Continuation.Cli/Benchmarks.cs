@@ -219,6 +219,48 @@ static class Benchmarks
         return 0;
     }
 
+    /// <summary>
+    /// Lyapunov spectra: the 6-D homogeneous system's full spectrum over 10⁴ ms (ε = 9, I_ext^E = 10), and
+    /// one cell of the authors' network line (ε = 9, k = 90 of the 540-D network, rtol = atol = 1e-6,
+    /// re-orthonormalised every ms) over <paramref name="networkTime"/> ms after 300 ms of transient
+    /// (the authors average over 7000 ms: the time per cell scales with it).
+    /// </summary>
+    public static int Lyapunov(Transverse.ConnectivityMatrix w, int repeat, double networkTime, TextWriter stdout)
+    {
+        var model = new NextGenNeuralMassHomogeneous();
+        var p = model.DefaultParameters();
+        p[NextGenNeuralMassHomogeneous.Eps] = 9;
+        p[NextGenNeuralMassHomogeneous.IextE] = 10;
+        var node = new double[6];
+        new Integration.DormandPrince(model).Integrate(p, node, 0, 2000);
+        var small = new Continuation.Lyapunov.LyapunovOptions { TEnd = 10_300, Transient = 300, ReorthonormaliseEvery = 1 };
+        var times = new List<double>();
+        Continuation.Lyapunov.LyapunovResult? r = null;
+        for (int i = 0; i <= repeat; i++)
+        {
+            r = Continuation.Lyapunov.LyapunovSpectrum.Compute(model, p, node, small);
+            if (i > 0) times.Add(r.WallMilliseconds);
+        }
+        times.Sort();
+        stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"lyapunov, homogeneous system (6 exponents), eps = 9, Iext_e = 10, 10^4 ms after 300: median {times[times.Count / 2]:F0} ms (min {times[0]:F0}); " +
+            $"{r!.Steps} steps; λ = {string.Join(", ", r.Exponents.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}"));
+
+        var network = new Network.NetworkSystem(model, w.Prepare(Transverse.ConnectivityNormalization.None));
+        var x0 = Continuation.Network.NetworkPerturbation.Random(network, node, 0.01, 1);
+        var options = new Continuation.Lyapunov.LyapunovOptions { Exponents = 90, TEnd = 300 + networkTime, Transient = 300, ReorthonormaliseEvery = 1 };
+        // Two cells at once, one per core, as a scan runs them.
+        var cells = new Continuation.Lyapunov.LyapunovResult[2];
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, 2, i => cells[i] = Continuation.Lyapunov.LyapunovSpectrum.Compute(network, p, x0, options, new Continuation.Lyapunov.NetworkTangent(network)));
+        double wall = clock.Elapsed.TotalMilliseconds;
+        stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"lyapunov, network (k = 90 of 540), eps = 9, Iext_e = 10, {networkTime} ms after 300: two cells on two cores in {wall / 1000:F1} s, " +
+            $"{wall / 2000:F1} s per cell ({cells[0].Steps} steps, {cells[0].WallMilliseconds / cells[0].Steps:F2} ms per step); at 7000 ms: about {wall / 2000 * 7300 / (300 + networkTime):F0} s per cell; " +
+            $"λ1 = {cells[0].Exponents[0]:G4}, λ90 = {cells[0].Exponents[^1]:G4}"));
+        return 0;
+    }
+
     static void BenchTransverse(NextGenNeuralMassHomogeneous model, Branch lc, int repeat, TextWriter stdout)
     {
         var points = lc.Points.Where((_, i) => i > 0 && i % Math.Max(1, lc.Points.Count / 8) == 0).Take(8).ToArray();

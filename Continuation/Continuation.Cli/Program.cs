@@ -25,7 +25,7 @@ public static class Program
           cont validate CASE [--connectivity PATH]
                                                 check a case file (and its connectivity matrix) without running it
           cont models                           list the built-in models and their parameters
-          cont bench [--repeat N] [--only cycles|transverse|map|network] [--connectivity PATH]
+          cont bench [--repeat N] [--only cycles|transverse|map|network|lyapunov] [--connectivity PATH]
                                                 time branches of the neural-mass model (network: the paper's 540-D network)
           cont peer [--only DEMO[,DEMO…]] [--dir DIR] [--keep OUT]
                                                 run the peer suite (AUTO-07p's demos, Tests/Peer) and compare
@@ -303,7 +303,7 @@ public static class Program
         return ExitCodes.Success;
     }
 
-    /// <summary><c>cont bench [--repeat N] [--only cycles|transverse|map|network] [--connectivity PATH]</c>: see <see cref="Benchmarks"/>.</summary>
+    /// <summary><c>cont bench [--repeat N] [--only cycles|transverse|map|network|lyapunov] [--connectivity PATH]</c>: see <see cref="Benchmarks"/>.</summary>
     static int Bench(string[] args, TextWriter stdout)
     {
         var (extra, options) = ParseArguments(args, ["--repeat", "--only", "--connectivity"], []);
@@ -312,13 +312,14 @@ public static class Program
         if (options.TryGetValue("--repeat", out var r) && !(int.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is > 0 and <= 1000))
             throw new UsageException($"--repeat: expected a number of runs from 1 to 1000, got '{r}'");
         string only = options.TryGetValue("--only", out var o) && o is not null ? o : "all";
-        if (only is not ("all" or "cycles" or "transverse" or "map" or "network"))
-            throw new UsageException($"--only: expected cycles, transverse, map or network, got '{only}'");
-        if (only == "network")
+        if (only is not ("all" or "cycles" or "transverse" or "map" or "network" or "lyapunov"))
+            throw new UsageException($"--only: expected cycles, transverse, map, network or lyapunov, got '{only}'");
+        if (only is "network" or "lyapunov")
         {
             string path = options.TryGetValue("--connectivity", out var c) && c is not null ? c : Path.Combine("..", "shared", "data", "NormalizedMatrix.npz");
             if (!File.Exists(path)) throw new UsageException($"--connectivity: file not found: {Path.GetFullPath(path)} (the network benchmark runs on the paper's matrix)");
-            return Benchmarks.Network(Connectivity.ConnectivityReader.Read(path, new Connectivity.ConnectivityReadOptions()), repeat, stdout);
+            var w = Connectivity.ConnectivityReader.Read(path, new Connectivity.ConnectivityReadOptions());
+            return only == "network" ? Benchmarks.Network(w, repeat, stdout) : Benchmarks.Lyapunov(w, repeat, 300, stdout);
         }
         return Benchmarks.Run(repeat, only, stdout);
     }

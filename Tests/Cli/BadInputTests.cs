@@ -253,7 +253,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData(new[] { "models", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "bench", "--repeat", "abc" }, "--repeat: expected a number of runs")]
     [InlineData(new[] { "bench", "--repeat", "0" }, "--repeat: expected a number of runs")]
-    [InlineData(new[] { "bench", "--only", "nothing" }, "--only: expected cycles, transverse, map or network, got 'nothing'")]
+    [InlineData(new[] { "bench", "--only", "nothing" }, "--only: expected cycles, transverse, map, network or lyapunov, got 'nothing'")]
     [InlineData(new[] { "bench", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "--version", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "validate", "a.yaml", "b.yaml" }, "unexpected argument 'b.yaml'")]

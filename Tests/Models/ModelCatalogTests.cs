@@ -11,7 +11,7 @@ public class ModelCatalogTests
         string[] expected =
         [
             "NextGenNeuralMass.Homogeneous", "NextGenNeuralMass.Node",
-            "NormalForm.Fold", "NormalForm.Hopf", "NormalForm.Pitchfork", "Brusselator",
+            "NormalForm.Fold", "NormalForm.Hopf", "NormalForm.Pitchfork", "Brusselator", "Lorenz",
         ];
         var names = ModelCatalog.All.Select(m => m.Name).ToArray();
         Assert.Equal(expected.Order(), names.Order());
@@ -31,7 +31,8 @@ public class ModelCatalogTests
     [Theory]
     [InlineData("brusselator")]
     [InlineData("NormalForm.hopf")]
-    [InlineData("Lorenz")]
+    [InlineData("lorenz")]
+    [InlineData("Rossler")]
     [InlineData("")]
     public void TryGetIsCaseSensitiveAndRejectsUnknownNames(string name)
     {

@@ -91,7 +91,7 @@ public sealed class LyapunovRun : RunKind
     public override string Describe(RunSpec run)
     {
         var s = ((LyapunovSpec)run.Details!).Settings;
-        return $"{run.Name} (Lyapunov exponents of the {(s.Network ? "network" : "homogeneous system")})";
+        return $"{run.Name} (Lyapunov exponents of the {(s.Network ? "network" : "model")})";
     }
 
     /// <inheritdoc/>
@@ -135,7 +135,7 @@ public sealed class LyapunovRun : RunKind
         int k = Math.Min(options.Exponents ?? system.Dimension, system.Dimension);
         if (!quiet)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{run.Name}] {k} Lyapunov exponent(s) of the {(spec.Settings.Network ? $"network ({system.Dimension} variables)" : "homogeneous system")} from {startText}{perturbation}; " +
+                $"[{run.Name}] {k} Lyapunov exponent(s) of the {(spec.Settings.Network ? $"network ({system.Dimension} variables)" : $"model ({system.Dimension} variables)")} from {startText}{perturbation}; " +
                 $"averaged from {options.Transient} to {options.TEnd}, re-orthonormalised every {options.ReorthonormaliseEvery}"));
         var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "Lyapunov exponents", (int)Math.Ceiling(options.TEnd), model.TimeUnit ?? "time units");
         var result = LyapunovSpectrum.Compute(system, parameters, initial, options, tangent, progress is null ? null : new Reporter(progress), cancellation);
@@ -145,7 +145,7 @@ public sealed class LyapunovRun : RunKind
         Write(writer, run.Name, result);
         writer.RecordNetwork(run, "lyapunov", w =>
         {
-            w.WriteString("system", spec.Settings.Network ? "network" : "homogeneous");
+            w.WriteString("system", spec.Settings.Network ? "network" : "model");
             w.WriteString("start", startText + perturbation);
             w.WriteNumber("dimension", system.Dimension);
             w.WriteNumber("exponents_computed", k);

@@ -52,7 +52,7 @@ public sealed class LyapunovScanRun : RunKind
     public override string Describe(RunSpec run)
     {
         var s = (LyapunovScanSpec)run.Details!;
-        return $"{run.Name} (Lyapunov exponents of the {(s.Settings.Network ? "network" : "homogeneous system")} over {s.Cells} cells of {s.X.Parameter}{(s.Y is null ? "" : $" x {s.Y.Parameter}")})";
+        return $"{run.Name} (Lyapunov exponents of the {(s.Settings.Network ? "network" : "model")} over {s.Cells} cells of {s.X.Parameter}{(s.Y is null ? "" : $" x {s.Y.Parameter}")})";
     }
 
     /// <inheritdoc/>
@@ -135,7 +135,7 @@ public sealed class LyapunovScanRun : RunKind
         if (store is not null) foreach (var (c, row) in store.Done) rows[c] = row;
         var todo = mine.Where(c => rows[c] is null).ToList();
         if (!quiet)
-            log.WriteLine($"[{run.Name}] Lyapunov scan: {cells} cells of {(spec.Settings.Network ? $"the network ({system.Dimension} variables)" : "the homogeneous system")}, k = {k}" +
+            log.WriteLine($"[{run.Name}] Lyapunov scan: {cells} cells of {(spec.Settings.Network ? $"the network ({system.Dimension} variables)" : "the model")}, k = {k}" +
                 (shard is { } s ? $"; shard {s.Index} of {s.Count}: {mine.Count} cells, {mine.Count - todo.Count} already done" : ""));
         var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "Lyapunov scan", todo.Count, "cells");
         int finished = 0;
@@ -178,7 +178,7 @@ public sealed class LyapunovScanRun : RunKind
         int failed = rows.Count(r => r!.EndsWith(",,", StringComparison.Ordinal));
         writer.RecordNetwork(run, "lyapunov", w =>
         {
-            w.WriteString("system", spec.Settings.Network ? "network" : "homogeneous");
+            w.WriteString("system", spec.Settings.Network ? "network" : "model");
             w.WriteNumber("cells", cells);
             w.WriteNumber("exponents_computed", k);
             w.WriteNumber("failed_cells", failed);

@@ -79,7 +79,9 @@ public sealed record LyapunovResult(double[] Exponents, double[] Spread, double[
 /// Lyapunov exponents by the tangent dynamics with periodic re-orthonormalisation (G. Benettin,
 /// L. Galgani, A. Giorgilli and J.-M. Strelcyn, Meccanica 15, 9–30, 1980; I. Shimada and
 /// T. Nagashima, Prog. Theor. Phys. 61, 1605–1616, 1979): the trajectory and k tangent vectors
-/// Q' = J(x) Q are integrated together (one adaptive Dormand–Prince over n + n·k variables); every
+/// Q' = J(x) Q are integrated together (one adaptive Dormand–Prince over n + n·k variables whose
+/// error control watches the tangent vectors too: on an equilibrium the trajectory alone would let
+/// the steps grow to the edge of stability and the vectors' growth be the method's); every
 /// <see cref="LyapunovOptions.ReorthonormaliseEvery"/> Q = Q̃R (modified Gram–Schmidt, twice) and
 /// after the transient ln R_ii accumulate. The Jacobian products come from an
 /// <see cref="ITangentOperator"/>: dense for small systems, structured for networks.

@@ -25,6 +25,62 @@ public interface ITangentOperator
 /// <summary>Row operations on n × k row-major blocks, in vector registers.</summary>
 internal static class Rows
 {
+    /// <summary>
+    /// C = A B with A m × m' (row-major, leading dimension <paramref name="lda"/>), B m' × k and C m × k
+    /// (row-major, rows of k): tiles of four rows of C by two vectors of columns kept in registers
+    /// while the inner dimension runs, so each load of B feeds eight multiply-adds.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<double> a, int lda, int m, int inner, ReadOnlySpan<double> b, Span<double> c, int k)
+    {
+        int w = Vector<double>.Count, tile = 2 * w;
+        ref double b0 = ref MemoryMarshal.GetReference(b);
+        ref double c0 = ref MemoryMarshal.GetReference(c);
+        int rows4 = m - m % 4, cols = k - k % tile;
+        for (int i = 0; i < rows4; i += 4)
+        {
+            var a0 = a.Slice(i * lda, inner);
+            var a1 = a.Slice((i + 1) * lda, inner);
+            var a2 = a.Slice((i + 2) * lda, inner);
+            var a3 = a.Slice((i + 3) * lda, inner);
+            for (int col = 0; col < cols; col += tile)
+            {
+                Vector<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+                for (int j = 0; j < inner; j++)
+                {
+                    var s0 = Vector.LoadUnsafe(ref b0, (nuint)(j * k + col));
+                    var s1 = Vector.LoadUnsafe(ref b0, (nuint)(j * k + col + w));
+                    var w0 = new Vector<double>(a0[j]);
+                    var w1 = new Vector<double>(a1[j]);
+                    var w2 = new Vector<double>(a2[j]);
+                    var w3 = new Vector<double>(a3[j]);
+                    c00 += w0 * s0; c01 += w0 * s1;
+                    c10 += w1 * s0; c11 += w1 * s1;
+                    c20 += w2 * s0; c21 += w2 * s1;
+                    c30 += w3 * s0; c31 += w3 * s1;
+                }
+                c00.StoreUnsafe(ref c0, (nuint)(i * k + col)); c01.StoreUnsafe(ref c0, (nuint)(i * k + col + w));
+                c10.StoreUnsafe(ref c0, (nuint)((i + 1) * k + col)); c11.StoreUnsafe(ref c0, (nuint)((i + 1) * k + col + w));
+                c20.StoreUnsafe(ref c0, (nuint)((i + 2) * k + col)); c21.StoreUnsafe(ref c0, (nuint)((i + 2) * k + col + w));
+                c30.StoreUnsafe(ref c0, (nuint)((i + 3) * k + col)); c31.StoreUnsafe(ref c0, (nuint)((i + 3) * k + col + w));
+            }
+            for (int col = cols; col < k; col++)
+                for (int r = 0; r < 4; r++)
+                {
+                    var ar = a.Slice((i + r) * lda, inner);
+                    double sum = 0;
+                    for (int j = 0; j < inner; j++) sum += ar[j] * b[j * k + col];
+                    c[(i + r) * k + col] = sum;
+                }
+        }
+        for (int i = rows4; i < m; i++)
+        {
+            var ci = c.Slice(i * k, k);
+            ci.Clear();
+            var ai = a.Slice(i * lda, inner);
+            for (int j = 0; j < inner; j++) if (ai[j] != 0) Axpy(ai[j], b.Slice(j * k, k), ci);
+        }
+    }
+
     /// <summary>y += a·x over equal-length rows.</summary>
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
     {
@@ -88,6 +144,7 @@ public sealed class NetworkTangent : ITangentOperator
         _diagonal = new double[_nodes * _n * _n];
         _coupling = new double[_nodes * _n * _n];
         _w = network.Connectivity.Values.ToArray();
+        for (int k = 0; k < _nodes; k++) _w[k * _nodes + k] = 0; // the coupling sums run over j ≠ k
     }
 
     /// <inheritdoc/>
@@ -104,21 +161,9 @@ public sealed class NetworkTangent : ITangentOperator
     public void Apply(ReadOnlySpan<double> q, Span<double> y, int k)
     {
         int n = _n, nn = n * n, nodes = _nodes;
-        y[..(Dimension * k)].Clear();
-        // Node blocks.
+        // Node blocks: y_node = D_node q_node, an n × n times n × k product per node.
         for (int node = 0; node < nodes; node++)
-        {
-            var d = _diagonal.AsSpan(node * nn, nn);
-            for (int i = 0; i < n; i++)
-            {
-                var yi = y.Slice((node * n + i) * k, k);
-                for (int l = 0; l < n; l++)
-                {
-                    double a = d[i * n + l];
-                    if (a != 0) Rows.Axpy(a, q.Slice((node * n + l) * k, k), yi);
-                }
-            }
-        }
+            Rows.Multiply(_diagonal.AsSpan(node * nn, nn), n, n, n, q.Slice(node * n * k, n * k), y.Slice(node * n * k, n * k), k);
         if (_eps == 0) return;
         if (_sent.Length < nodes * k) { _sent = new double[nodes * k]; _received = new double[nodes * k]; }
         var sent = _sent.AsSpan(0, nodes * k);
@@ -140,17 +185,8 @@ public sealed class NetworkTangent : ITangentOperator
                     double a = _coupling[node * nn + r * n + l];
                     if (a != 0) Rows.Axpy(a, q.Slice((node * n + l) * k, k), sent.Slice(node * k, k));
                 }
-            // received[m, :] = Σ_{j≠m} W_mj sent[j, :]
-            received.Clear();
-            for (int m = 0; m < nodes; m++)
-            {
-                var row = received.Slice(m * k, k);
-                for (int j = 0; j < nodes; j++)
-                {
-                    double w = _w[m * nodes + j];
-                    if (w != 0 && j != m) Rows.Axpy(w, sent.Slice(j * k, k), row);
-                }
-            }
+            // received = W' sent, W' = W without its diagonal: Σ_{j≠m} W_mj sent[j, :].
+            Rows.Multiply(_w, nodes, nodes, nodes, sent, received, k);
             // Every row of DH equal to row r receives the same: add ε·received to those rows.
             for (int r2 = r; r2 < n; r2++)
             {
