@@ -164,7 +164,7 @@ public static class Program
                 || sn < 1 || si < 1 || si > sn || sn > 100_000)
                 throw new UsageException($"--shard: expected i/n with 1 <= i <= n (e.g. --shard 3/16), got '{sh}'");
             if (!c.Runs.Any(r => r.Kind.Shardable))
-                throw new UsageException($"--shard: case {c.Name} has no scan to share out (a lyapunov-scan run)");
+                throw new UsageException($"--shard: case {c.Name} has no scan to share out (a lyapunov-scan or transverse-map run)");
             shard = (si, sn);
             // Every shard writes its own directory: shards of one case may run at once on a cluster.
             dir = Path.Combine(dir, "shards", $"{si}-of-{sn}");
@@ -285,8 +285,9 @@ public static class Program
         try
         {
             using var owned = Output.OutputDirectory.Acquire(dir);
+            var outputs = Runs.ShardCells.Outputs(dir).ToList();
             missing = Runs.ShardCells.Merge(dir);
-            if (missing.Count == 0) owned.WriteManifest(["lyapunov/scan.csv"]);
+            if (missing.Count == 0) owned.WriteManifest(outputs);
         }
         catch (Exception e) when (e is Output.OutputDirectoryException or IOException or System.Text.Json.JsonException or KeyNotFoundException)
         {
@@ -299,7 +300,7 @@ public static class Program
             stderr.WriteLine("not merged: the scan is incomplete");
             return ExitCodes.BranchFailed;
         }
-        stdout.WriteLine($"merged: {Path.Combine(dir, "lyapunov", "scan.csv")}");
+        stdout.WriteLine($"merged: {string.Join(", ", Runs.ShardCells.Outputs(dir).Select(o => Path.Combine(dir, o)))}");
         return ExitCodes.Success;
     }
 

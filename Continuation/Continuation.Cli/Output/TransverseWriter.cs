@@ -30,26 +30,31 @@ public sealed partial class OutputWriter
         string dir = Path.Combine(_dir, "transverse");
         Directory.CreateDirectory(dir);
         var sb = new StringBuilder(map.Cells.Count * 64);
-        sb.Append(map.X.Parameter).Append(',').Append(map.Y.Parameter)
-          .Append(",state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found,cause\n");
-        foreach (var c in map.Cells)
-        {
-            bool any = !double.IsNaN(c.MaxGrowth);
-            sb.Append(Format(c.X)).Append(',').Append(Format(c.Y)).Append(',')
-              .Append(c.State switch { MapState.Equilibrium => "equilibrium", MapState.Cycle => "cycle", _ => "other" }).Append(',')
-              .Append(any ? Format(c.MaxGrowth) : "").Append(',')
-              .Append(any ? Format(c.ArgmaxLambda.Real) : "").Append(',')
-              .Append(c.State == MapState.Other ? "" : c.UnstableModes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-              .Append(c.State == MapState.Cycle && c.Period is { } t ? Format(t) : "").Append(',')
-              .Append(any ? Format(c.ArgmaxLambda.Imaginary) : "").Append(',')
-              .Append(c.Found).Append(',')
-              .Append(c.Cause ?? "").Append('\n');
-        }
+        sb.Append(MapHeader(map.X, map.Y)).Append('\n');
+        foreach (var c in map.Cells) sb.Append(MapRow(c)).Append('\n');
         WriteAtomically(Path.Combine(dir, "map.csv"), sb.ToString());
         _transverse.Add(new TransverseEntry(run, null, [], null, map));
     }
 
     readonly List<TransverseEntry> _transverse = [];
+
+    /// <summary>The header of <c>transverse/map.csv</c>.</summary>
+    internal static string MapHeader(MapAxis x, MapAxis y) => $"{x.Parameter},{y.Parameter},state,max_growth,argmax_lambda,n_unstable,period,argmax_lambda_im,found,cause";
+
+    /// <summary>One cell's row of <c>transverse/map.csv</c> (no line end).</summary>
+    internal static string MapRow(MapCell c)
+    {
+        bool any = !double.IsNaN(c.MaxGrowth);
+        return new StringBuilder(96).Append(Format(c.X)).Append(',').Append(Format(c.Y)).Append(',')
+          .Append(c.State switch { MapState.Equilibrium => "equilibrium", MapState.Cycle => "cycle", _ => "other" }).Append(',')
+          .Append(any ? Format(c.MaxGrowth) : "").Append(',')
+          .Append(any ? Format(c.ArgmaxLambda.Real) : "").Append(',')
+          .Append(c.State == MapState.Other ? "" : c.UnstableModes.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
+          .Append(c.State == MapState.Cycle && c.Period is { } t ? Format(t) : "").Append(',')
+          .Append(any ? Format(c.ArgmaxLambda.Imaginary) : "").Append(',')
+          .Append(c.Found).Append(',')
+          .Append(c.Cause ?? "").ToString();
+    }
 
     /// <summary>Writes the per-point file and the dispersion files of a transverse run and records it for the summary.</summary>
     public void WriteTransverse(RunSpec run, TransverseBranch result, IReadOnlyList<BranchPoint> dispersion)

@@ -127,10 +127,10 @@ public sealed class LyapunovScanRun : RunKind
         string header = Header(spec, k);
         int cells = spec.Cells;
         var shard = runner.Shard;
-        var mine = Enumerable.Range(0, cells).Where(c => shard is null || c % shard.Value.Count == shard.Value.Index - 1).ToList();
+        var mine = Enumerable.Range(0, cells).Where(c => shard is null || ShardCells.Owns(c, 1, shard.Value.Index, shard.Value.Count)).ToList();
 
         // A shard keeps its finished cells in DIR/cells/NAME.csv as it goes, and resumes from them.
-        ShardCells? store = shard is null ? null : ShardCells.Open(writer.Root, run.Name, header, cells, shard.Value);
+        ShardCells? store = shard is null ? null : ShardCells.Open(writer.Root, run.Name, header, "lyapunov/scan.csv", cells, 1, shard.Value);
         var rows = new string?[cells];
         if (store is not null) foreach (var (c, row) in store.Done) rows[c] = row;
         var todo = mine.Where(c => rows[c] is null).ToList();
@@ -174,7 +174,7 @@ public sealed class LyapunovScanRun : RunKind
             if (!quiet) log.WriteLine($"[{run.Name}] shard {shard!.Value.Index} of {shard.Value.Count}: {mine.Count} cells done in {clock.Elapsed.TotalSeconds:F1} s; join the shards with cont merge");
             return;
         }
-        WriteScan(writer.Root, header, rows!);
+        ShardCells.WriteRows(writer.Root, "lyapunov/scan.csv", header, rows!);
         int failed = rows.Count(r => r!.EndsWith(",,", StringComparison.Ordinal));
         writer.RecordNetwork(run, "lyapunov", w =>
         {
@@ -187,18 +187,6 @@ public sealed class LyapunovScanRun : RunKind
             w.WriteString("file", "lyapunov/scan.csv");
         });
         if (!quiet) log.WriteLine($"[{run.Name}] {cells} cells in {clock.Elapsed.TotalSeconds:F1} s ({clock.Elapsed.TotalMilliseconds / cells:F0} ms per cell){(failed > 0 ? $"; {failed} cell(s) failed" : "")}; lyapunov/scan.csv");
-    }
-
-    /// <summary>Writes <c>DIR/lyapunov/scan.csv</c>: the header and the rows in cell order.</summary>
-    internal static void WriteScan(string directory, string header, IReadOnlyList<string> rows)
-    {
-        var sb = new StringBuilder(header).Append('\n');
-        foreach (var row in rows) sb.Append(row).Append('\n');
-        string dir = Path.Combine(directory, "lyapunov");
-        Directory.CreateDirectory(dir);
-        string path = Path.Combine(dir, "scan.csv"), tmp = path + ".tmp";
-        File.WriteAllText(tmp, sb.ToString());
-        File.Move(tmp, path, overwrite: true);
     }
 }
 
@@ -213,17 +201,25 @@ internal sealed class ShardCells
     readonly string _path;
     readonly object _lock = new();
     readonly string _meta;
-    readonly string _header;
-    readonly int _cells;
+    readonly string _header, _output;
+    readonly int _cells, _unit;
     readonly (int Index, int Count) _shard;
 
-    ShardCells(string path, string meta, string header, int cells, (int, int) shard, List<(int, string)> done)
-        => (_path, _meta, _header, _cells, _shard, Done) = (path, meta, header, cells, shard, done);
+    ShardCells(string path, string meta, string header, string output, int cells, int unit, (int, int) shard, List<(int, string)> done)
+        => (_path, _meta, _header, _output, _cells, _unit, _shard, Done) = (path, meta, header, output, cells, unit, shard, done);
+
+    /// <summary>True when cell <paramref name="cell"/> belongs to shard <paramref name="index"/> of <paramref name="count"/>: work units of <paramref name="unit"/> cells dealt out in turn.</summary>
+    public static bool Owns(int cell, int unit, int index, int count) => cell / unit % count == index - 1;
 
     /// <summary>Cells finished by an earlier run of this shard.</summary>
     public IReadOnlyList<(int Cell, string Row)> Done { get; }
 
-    public static ShardCells Open(string shardDirectory, string run, string header, int cells, (int Index, int Count) shard)
+    /// <summary>
+    /// Opens (or resumes) the cells of run <paramref name="run"/> in a shard directory: <paramref name="cells"/>
+    /// rows of <paramref name="output"/> (relative to the case's directory, e.g. <c>lyapunov/scan.csv</c>),
+    /// dealt out in work units of <paramref name="unit"/> cells.
+    /// </summary>
+    public static ShardCells Open(string shardDirectory, string run, string header, string output, int cells, int unit, (int Index, int Count) shard)
     {
         string dir = Path.Combine(shardDirectory, "cells");
         Directory.CreateDirectory(dir);
@@ -234,7 +230,8 @@ internal sealed class ShardCells
             using var doc = JsonDocument.Parse(File.ReadAllText(meta));
             var root = doc.RootElement;
             if (root.GetProperty("header").GetString() != header || root.GetProperty("cells").GetInt32() != cells
-                || root.GetProperty("shard").GetInt32() != shard.Index || root.GetProperty("shards").GetInt32() != shard.Count)
+                || root.GetProperty("shard").GetInt32() != shard.Index || root.GetProperty("shards").GetInt32() != shard.Count
+                || root.GetProperty("output").GetString() != output || root.GetProperty("unit").GetInt32() != unit)
                 throw new InvalidOperationException($"{dir} holds cells of another scan or split; remove it to start this one");
             string text = File.ReadAllText(path);
             // Whole lines only: a line cut short by a kill is computed again.
@@ -248,24 +245,29 @@ internal sealed class ShardCells
             File.WriteAllText(path, end < 0 ? "" : text[..(end + 1)]);
         }
         else File.WriteAllText(path, "");
-        var store = new ShardCells(path, meta, header, cells, shard, done);
+        var store = new ShardCells(path, meta, header, output, cells, unit, shard, done);
         store.WriteMeta(complete: false);
         return store;
     }
 
     void WriteMeta(bool complete)
     {
-        string json = JsonSerializer.Serialize(new { header = _header, cells = _cells, shard = _shard.Index, shards = _shard.Count, complete });
+        string json = JsonSerializer.Serialize(new { output = _output, header = _header, cells = _cells, unit = _unit, shard = _shard.Index, shards = _shard.Count, complete });
         File.WriteAllText(_meta + ".tmp", json + "\n");
         File.Move(_meta + ".tmp", _meta, overwrite: true);
     }
 
-    public void Append(int cell, string row)
+    public void Append(int cell, string row) => Append([(cell, row)]);
+
+    /// <summary>Appends the rows of a finished work unit in one write, flushed to disk.</summary>
+    public void Append(IEnumerable<(int Cell, string Row)> rows)
     {
+        var text = new StringBuilder();
+        foreach (var (cell, row) in rows) text.Append(cell.ToString(CultureInfo.InvariantCulture)).Append(',').Append(row).Append('\n');
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
         lock (_lock)
         {
             using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
-            var bytes = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{cell},{row}\n"));
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
@@ -285,31 +287,51 @@ internal sealed class ShardCells
             .Select(f => (File: f, Doc: JsonDocument.Parse(File.ReadAllText(f)).RootElement.Clone())).ToList();
         if (metas.Count == 0) return [$"no scan cells under {root}"];
         var missing = new List<string>();
-        var first = metas[0].Doc;
-        string header = first.GetProperty("header").GetString()!;
-        int cells = first.GetProperty("cells").GetInt32(), shards = first.GetProperty("shards").GetInt32();
-        foreach (var (file, doc) in metas)
-            if (doc.GetProperty("header").GetString() != header || doc.GetProperty("cells").GetInt32() != cells || doc.GetProperty("shards").GetInt32() != shards)
-                missing.Add($"{file}: a shard of another scan or split");
-        var rows = new string?[cells];
-        for (int i = 1; i <= shards; i++)
+        var outputs = new List<(string Output, string Header, string?[] Rows)>();
+        foreach (var group in metas.GroupBy(m => m.Doc.GetProperty("output").GetString()!))
         {
-            var meta = metas.FirstOrDefault(m => m.Doc.GetProperty("shard").GetInt32() == i);
-            if (meta.File is null) { missing.Add($"shard {i} of {shards}: not started (shards/{i}-of-{shards})"); continue; }
-            string csv = Path.ChangeExtension(meta.File, ".csv");
-            // Whole lines only: the last line of a shard killed while writing it is not a cell.
-            string text = File.ReadAllText(csv);
-            int end = text.LastIndexOf('\n');
-            foreach (var line in end < 0 ? [] : text[..end].Split('\n'))
+            var first = group.First().Doc;
+            string header = first.GetProperty("header").GetString()!;
+            int cells = first.GetProperty("cells").GetInt32(), shards = first.GetProperty("shards").GetInt32(), unit = first.GetProperty("unit").GetInt32();
+            foreach (var (file, doc) in group)
+                if (doc.GetProperty("header").GetString() != header || doc.GetProperty("cells").GetInt32() != cells || doc.GetProperty("shards").GetInt32() != shards)
+                    missing.Add($"{file}: a shard of another scan or split");
+            var rows = new string?[cells];
+            for (int i = 1; i <= shards; i++)
             {
-                int comma = line.IndexOf(',');
-                if (comma > 0 && int.TryParse(line[..comma], NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c < cells) rows[c] = line[(comma + 1)..];
+                var meta = group.FirstOrDefault(m => m.Doc.GetProperty("shard").GetInt32() == i);
+                if (meta.File is null) { missing.Add($"{group.Key}: shard {i} of {shards}: not started (shards/{i}-of-{shards})"); continue; }
+                // Whole lines only: the last line of a shard killed while writing it is not a cell.
+                string text = File.ReadAllText(Path.ChangeExtension(meta.File, ".csv"));
+                int end = text.LastIndexOf('\n');
+                foreach (var line in end < 0 ? [] : text[..end].Split('\n'))
+                {
+                    int comma = line.IndexOf(',');
+                    if (comma > 0 && int.TryParse(line[..comma], NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c < cells) rows[c] = line[(comma + 1)..];
+                }
+                int expected = Enumerable.Range(0, cells).Count(c => Owns(c, unit, i, shards)), have = Enumerable.Range(0, cells).Count(c => Owns(c, unit, i, shards) && rows[c] is not null);
+                if (have < expected) missing.Add($"{group.Key}: shard {i} of {shards}: {have} of {expected} cells done (rerun it with --shard {i}/{shards} to resume)");
             }
-            int expected = Enumerable.Range(0, cells).Count(c => c % shards == i - 1), have = Enumerable.Range(0, cells).Count(c => c % shards == i - 1 && rows[c] is not null);
-            if (have < expected) missing.Add($"shard {i} of {shards}: {have} of {expected} cells done (rerun it with --shard {i}/{shards} to resume)");
+            outputs.Add((group.Key, header, rows));
         }
         if (missing.Count > 0) return missing;
-        LyapunovScanRun.WriteScan(directory, header, rows!);
+        foreach (var (output, header, rows) in outputs) WriteRows(directory, output, header, rows!);
         return [];
+    }
+
+    /// <summary>The outputs a merge of <paramref name="directory"/> writes (relative paths).</summary>
+    public static IEnumerable<string> Outputs(string directory)
+        => !Directory.Exists(Path.Combine(directory, "shards")) ? [] : Directory.GetDirectories(Path.Combine(directory, "shards")).SelectMany(d => Directory.Exists(Path.Combine(d, "cells")) ? Directory.GetFiles(Path.Combine(d, "cells"), "*.json") : [])
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("output").GetString()!).Distinct();
+
+    /// <summary>Writes <c>DIR/<paramref name="output"/></c> atomically: the header and the rows in order.</summary>
+    internal static void WriteRows(string directory, string output, string header, IReadOnlyList<string> rows)
+    {
+        var sb = new StringBuilder(header).Append('\n');
+        foreach (var row in rows) sb.Append(row).Append('\n');
+        string path = Path.Combine(directory, output), tmp = path + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(tmp, sb.ToString());
+        File.Move(tmp, path, overwrite: true);
     }
 }

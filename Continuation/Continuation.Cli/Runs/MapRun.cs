@@ -34,6 +34,9 @@ public sealed class MapRun : RunKind
     /// <inheritdoc/>
     public override IReadOnlyList<string> OwnKeys => ["grid"];
 
+    /// <inheritdoc/>
+    public override bool Shardable => true;
+
     /// <summary>
     /// <c>grid: { A: [from, to, step], B: [from, to, step] }</c> (both inclusive; A varies along each
     /// line), optional <c>parameters:</c> (the others' values), <c>numerics: { ntst, ncol, adapt }</c>
@@ -108,6 +111,11 @@ public sealed class MapRun : RunKind
                 $"{runner.Transverse.Spectrum.Size} modes per cell");
         return runner.Analyse(run, "transverse map", () =>
         {
+            if (runner.Shard is { } shard)
+            {
+                Shard(runner, run, spec, parameters, options, shard, cancellation);
+                return;
+            }
             var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "transverse map", lines, "lines", every: 10);
             var result = InstabilityMap.Compute(runner.Transverse, parameters, spec.X, spec.Y, options, progress, cancellation);
             progress?.Finish();
@@ -120,6 +128,33 @@ public sealed class MapRun : RunKind
                     $"[{run.Name}] {cells} cells in {result.WallMilliseconds / 1000:F1} s ({result.WallMilliseconds / cells:F2} ms per cell, {result.Threads} thread(s)): " +
                     $"{eq} equilibria, {cy} cycles, {cells - eq - cy} other; {unstable} transversally unstable; {result.Searches} attractor searches by integration"));
             }
+        });
+    }
+
+    /// <summary>
+    /// Shard i of n of the map: every n-th line from the i-th (lines are independent: each is swept
+    /// from its own start), each finished line's cells appended to the shard's cells file, a rerun
+    /// resuming from the finished lines; <c>cont merge</c> writes <c>transverse/map.csv</c>.
+    /// </summary>
+    static void Shard(CaseRunner runner, RunSpec run, MapSpec spec, double[] parameters, MapOptions options, (int Index, int Count) shard, CancellationToken cancellation)
+    {
+        int nx = spec.X.Count, ny = spec.Y.Count;
+        var store = ShardCells.Open(runner.Writer.Root, run.Name, Output.OutputWriter.MapHeader(spec.X, spec.Y), "transverse/map.csv", nx * ny, nx, shard);
+        var done = store.Done.Select(d => d.Cell).ToHashSet();
+        var mine = Enumerable.Range(0, ny).Where(r => ShardCells.Owns(r * nx, nx, shard.Index, shard.Count)).ToList();
+        var todo = mine.Where(r => !Enumerable.Range(r * nx, nx).All(done.Contains)).ToList();
+        if (!runner.Quiet)
+            runner.Log.WriteLine($"[{run.Name}] transverse map, shard {shard.Index} of {shard.Count}: {mine.Count} of {ny} lines, {mine.Count - todo.Count} already done");
+        var progress = runner.Quiet ? null : new CaseRunner.Progress(runner.Log, run.Name, "transverse map", todo.Count, "lines", every: 10);
+        var result = InstabilityMap.Compute(runner.Transverse, parameters, spec.X, spec.Y, todo,
+            (row, line) => store.Append(line.Select((c, col) => (row * nx + col, Output.OutputWriter.MapRow(c)))), options, progress, cancellation);
+        progress?.Finish();
+        store.Complete(mine.Count);
+        runner.Writer.RecordNetwork(run, "shards", w =>
+        {
+            w.WriteString("shard", $"{shard.Index}-of-{shard.Count}");
+            w.WriteNumber("lines", mine.Count);
+            w.WriteString("file", $"cells/{run.Name}.csv");
         });
     }
 }

@@ -144,6 +144,17 @@ public static class InstabilityMap
     /// </summary>
     public static MapResult Compute(TransverseStability analysis, ReadOnlySpan<double> parameters, MapAxis x, MapAxis y,
         MapOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellation = default)
+        => Compute(analysis, parameters, x, y, null, null, options, progress, cancellation);
+
+    /// <summary>
+    /// As <see cref="Compute(TransverseStability, ReadOnlySpan{double}, MapAxis, MapAxis, MapOptions?, IProgress{int}?, CancellationToken)"/>
+    /// for the lines (values of <paramref name="y"/>) in <paramref name="lines"/> only (null: all):
+    /// lines are independent, so a map can be shared out by lines. The cells of other lines are null.
+    /// <paramref name="onLine"/> receives each line's cells as soon as it is done.
+    /// </summary>
+    public static MapResult Compute(TransverseStability analysis, ReadOnlySpan<double> parameters, MapAxis x, MapAxis y,
+        IReadOnlyList<int>? lines, Action<int, MapCell[]>? onLine,
+        MapOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         options = (options ?? new MapOptions()).Validate();
@@ -160,6 +171,7 @@ public static class InstabilityMap
         int nx = x.Count, ny = y.Count;
         var cells = new MapCell[nx * ny];
         var p0 = parameters.ToArray();
+        var rows = lines ?? Enumerable.Range(0, ny).ToList();
         int threads = Math.Max(1, Math.Min(options.MaxDegreeOfParallelism, ny));
         // A cycle factorisation uses one thread when lines already run in parallel.
         var lineOptions = threads > 1 ? options with { Collocation = options.Collocation with { MaxThreads = 1 } } : options;
@@ -167,7 +179,7 @@ public static class InstabilityMap
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
         try
         {
-            Parallel.For(0, ny, parallel, row =>
+            Parallel.ForEach(rows, parallel, row =>
             {
                 var line = new Line(analysis, lineOptions, p0, ix, iy, y.Value(row), cancellation);
                 for (int col = 0; col < nx; col++)
@@ -175,6 +187,7 @@ public static class InstabilityMap
                     cancellation.ThrowIfCancellationRequested();
                     cells[row * nx + col] = line.Next(x.Value(col));
                 }
+                onLine?.Invoke(row, cells[(row * nx)..((row + 1) * nx)]);
                 progress?.Report(Interlocked.Increment(ref done));
             });
         }
