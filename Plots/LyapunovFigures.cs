@@ -77,31 +77,8 @@ public static class LyapunovFigures
     /// <summary>λ1 over a plane, diverging colours centred on zero, the two-parameter curves drawn over it.</summary>
     static Plot Plane(OutputData data, Table t)
     {
-        string xName = t.Columns[0], yName = t.Columns[1];
-        var x = Figures.Column(t, xName);
-        var y = Figures.Column(t, yName);
         var l1 = Figures.Column(t, "lambda_1");
-        var xs = x.Distinct().OrderBy(v => v).ToArray();
-        var ys = y.Distinct().OrderBy(v => v).ToArray();
-        var grid = new double[ys.Length, xs.Length];
-        for (int r = 0; r < ys.Length; r++) for (int c = 0; c < xs.Length; c++) grid[r, c] = double.NaN;
-        for (int i = 0; i < x.Length; i++) grid[ys.Length - 1 - Array.IndexOf(ys, y[i]), Array.IndexOf(xs, x[i])] = l1[i];
-        var plot = Figures.NewPlot($"{data.Case}: largest Lyapunov exponent", Figures.AxisName(xName), Figures.AxisName(yName));
-        var heat = plot.Add.Heatmap(grid);
-        double dx = xs.Length > 1 ? (xs[^1] - xs[0]) / (xs.Length - 1) : 1, dy = ys.Length > 1 ? (ys[^1] - ys[0]) / (ys.Length - 1) : 1;
-        heat.Extent = new CoordinateRect(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);
-        heat.Colormap = new ScottPlot.Colormaps.Balance();
         double limit = Math.Max(1e-12, l1.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(1).Max());
-        heat.ManualRange = new ScottPlot.Range(-limit, limit);
-        heat.NaNCellColor = Color.FromHex("#9e9e9e");
-        var bar = plot.Add.ColorBar(heat);
-        bar.Label = "λ1";
-        foreach (var b in data.Branches.Where(b => b.Parameters.Count == 2 && b.Parameters[0] == xName && b.Parameters[1] == yName))
-        {
-            var line = plot.Add.ScatterLine(Figures.Column(b.Points, xName), Figures.Column(b.Points, yName), Color.FromHex("#000000"));
-            line.LineWidth = 1.5f;
-        }
-        plot.Axes.SetLimits(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);
-        return plot;
+        return TransverseFigures.PlaneHeatmap(data, t, l1, limit, $"{data.Case}: largest Lyapunov exponent", "λ1");
     }
 }

@@ -94,32 +94,42 @@ public static class TransverseFigures
     /// <summary>Instability map: largest transverse growth over a parameter grid, with the two-parameter curves over it.</summary>
     static Plot Map(OutputData data, Table t)
     {
+        var g = Figures.Column(t, "max_growth");
+        // The scale resolves the growing modes (decay rates of resting states are much larger and saturate).
+        var positive = g.Where(v => v > 0 && double.IsFinite(v)).OrderBy(v => v).ToArray();
+        var finite = positive.Length > 0 ? positive : g.Where(double.IsFinite).Select(Math.Abs).OrderBy(v => v).ToArray();
+        double limit = finite.Length == 0 ? 1 : Math.Max(finite[(int)(0.98 * (finite.Length - 1))], 1e-12);
+        // Diverging colours centred on zero growth: blue where every network mode decays, red where
+        // one grows; grey where the homogeneous system has no stable equilibrium or cycle ("other").
+        return PlaneHeatmap(data, t, g, limit, $"{data.Case}: transverse instability (red: a network mode grows)", "largest transverse growth rate (grey: other)");
+    }
+
+    /// <summary>
+    /// A quantity over a plane (the first two columns of <paramref name="t"/> are the axes) in diverging
+    /// colours from −<paramref name="limit"/> to +<paramref name="limit"/>, grey where it is missing, with
+    /// the case's two-parameter curves in the same plane drawn over it.
+    /// </summary>
+    internal static Plot PlaneHeatmap(OutputData data, Table t, double[] value, double limit, string title, string label)
+    {
         string xName = t.Columns[0], yName = t.Columns[1];
         var x = Figures.Column(t, xName);
         var y = Figures.Column(t, yName);
-        var g = Figures.Column(t, "max_growth");
         var xs = x.Distinct().OrderBy(v => v).ToArray();
         var ys = y.Distinct().OrderBy(v => v).ToArray();
         var grid = new double[ys.Length, xs.Length];
         for (int r = 0; r < ys.Length; r++) for (int c = 0; c < xs.Length; c++) grid[r, c] = double.NaN;
         var xi = xs.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
         var yi = ys.Select((v, i) => (v, i)).ToDictionary(p => p.v, p => p.i);
-        for (int i = 0; i < x.Length; i++) grid[ys.Length - 1 - yi[y[i]], xi[x[i]]] = g[i];
-        var plot = Figures.NewPlot($"{data.Case}: transverse instability (red: a network mode grows)", Figures.AxisName(xName), Figures.AxisName(yName));
+        for (int i = 0; i < x.Length; i++) grid[ys.Length - 1 - yi[y[i]], xi[x[i]]] = value[i];
+        var plot = Figures.NewPlot(title, Figures.AxisName(xName), Figures.AxisName(yName));
         var heat = plot.Add.Heatmap(grid);
         double dx = xs.Length > 1 ? (xs[^1] - xs[0]) / (xs.Length - 1) : 1, dy = ys.Length > 1 ? (ys[^1] - ys[0]) / (ys.Length - 1) : 1;
         heat.Extent = new CoordinateRect(xs[0] - dx / 2, xs[^1] + dx / 2, ys[0] - dy / 2, ys[^1] + dy / 2);
-        // Diverging colours centred on zero growth: blue where every network mode decays, red where
-        // one grows; grey where the homogeneous system has no stable equilibrium or cycle ("other").
         heat.Colormap = new ScottPlot.Colormaps.Balance();
-        // The scale resolves the growing modes (decay rates of resting states are much larger and saturate).
-        var positive = g.Where(v => v > 0 && double.IsFinite(v)).OrderBy(v => v).ToArray();
-        var finite = positive.Length > 0 ? positive : g.Where(double.IsFinite).Select(Math.Abs).OrderBy(v => v).ToArray();
-        double limit = finite.Length == 0 ? 1 : Math.Max(finite[(int)(0.98 * (finite.Length - 1))], 1e-12);
         heat.ManualRange = new ScottPlot.Range(-limit, limit);
         heat.NaNCellColor = Color.FromHex("#9e9e9e");
         var bar = plot.Add.ColorBar(heat);
-        bar.Label = "largest transverse growth rate (grey: other)";
+        bar.Label = label;
         foreach (var b in data.Branches.Where(b => b.Parameters.Count == 2 && b.Parameters[0] == xName && b.Parameters[1] == yName))
         {
             var line = plot.Add.ScatterLine(Figures.Column(b.Points, xName), Figures.Column(b.Points, yName), Color.FromHex("#000000"));

@@ -535,6 +535,42 @@ public sealed partial class CaseReader
         }
     }
 
+    /// <summary>
+    /// <c>grid: { A: [from, to, step], … }</c> with <paramref name="min"/> to <paramref name="max"/> axes
+    /// (both ends included; at most 100 000 values per axis), each a parameter of <paramref name="model"/>.
+    /// </summary>
+    internal List<Transverse.MapAxis> GridAxes(YamlMappingNode map, string where, Systems.OdeSystem model, int min, int max, string example)
+    {
+        var gridNode = Get(map, "grid") ?? throw Error(map, $"{where}: missing key 'grid' (e.g. grid: {example})");
+        string count = min == max ? $"{min}" : $"{min} or {max}";
+        if (gridNode is not YamlMappingNode grid || grid.Children.Count < min || grid.Children.Count > max)
+            throw Error(gridNode, $"{where}.grid: expected {count} parameters with [from, to, step] each, e.g. {example}");
+        var axes = new List<Transverse.MapAxis>();
+        foreach (var (keyNode, valueNode) in grid.Children)
+        {
+            string key = Scalar(keyNode, $"{where}.grid");
+            if (model.ParameterIndex(key) < 0) throw Error(keyNode, $"{where}.grid: {UnknownParameter(key, model)}");
+            if (axes.Any(a => a.Parameter == key)) throw Error(keyNode, $"{where}.grid: '{key}' is given twice");
+            var v = Numbers(valueNode, $"{where}.grid.{key}");
+            if (v.Count != 3) throw Error(valueNode, $"{where}.grid.{key}: expected [from, to, step], got {v.Count} numbers");
+            if (!(v[2] > 0)) throw Error(valueNode, $"{where}.grid.{key}: the step must be positive, got {v[2]}");
+            if (v[1] < v[0]) throw Error(valueNode, $"{where}.grid.{key}: expected from <= to, got [{v[0]}, {v[1]}]");
+            double values = Math.Floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
+            if (!(values <= 100_000)) throw Error(valueNode, $"{where}.grid.{key}: [{v[0]}, {v[1]}] at step {v[2]} is {values:0} values, too many for one axis (at most 100000)");
+            axes.Add(new Transverse.MapAxis(key, v[0], v[1], v[2]));
+        }
+        return axes;
+    }
+
+    /// <summary><c>random: { sigma, seed }</c> (seed default 1).</summary>
+    internal Runs.Perturbation.Random RandomPerturbation(YamlNode node, string where)
+    {
+        var rmap = node as YamlMappingNode ?? throw Error(node, $"{where}.random: expected a mapping such as {{ sigma: 0.01, seed: 1 }}");
+        CheckKeys(rmap, ["sigma", "seed"], $"{where}.random.");
+        var sigmaNode = Get(rmap, "sigma") ?? throw Error(rmap, $"{where}.random: missing key 'sigma' (the standard deviation per variable)");
+        return new Runs.Perturbation.Random(Positive(sigmaNode, $"{where}.random.sigma"), Get(rmap, "seed") is { } seedNode ? Int(seedNode, $"{where}.random.seed", 0) : 1);
+    }
+
     /// <summary>Refuses a key that a run of <paramref name="kind"/> does not take, listing those it does.</summary>
     internal void CheckRunKeys(YamlMappingNode map, string[] keys, string where, Runs.RunKind kind)
     {

@@ -63,23 +63,9 @@ public sealed class LyapunovScanRun : RunKind
         if (earlier.FirstOrDefault(r => r.Kind is LyapunovScanRun) is { } other)
             throw reader.Error(kindNode, $"{where}.kind: run '{other.Name}' is already a lyapunov-scan (a case has one: lyapunov/scan.csv)");
         var settings = LyapunovSettings.Read(reader, map, where, model);
-        var gridNode = CaseReader.Get(map, "grid") ?? throw reader.Error(map, $"{where}: missing key 'grid' (e.g. grid: {{ Iext_e: [0, 16, 0.2] }})");
-        if (gridNode is not YamlMappingNode grid || grid.Children.Count is < 1 or > 2)
-            throw reader.Error(gridNode, $"{where}.grid: expected one or two parameters with [from, to, step] each, e.g. {{ Iext_e: [0, 16, 0.2] }}");
-        var axes = new List<MapAxis>();
-        foreach (var (keyNode, valueNode) in grid.Children)
-        {
-            string key = reader.Scalar(keyNode, $"{where}.grid");
-            if (model.ParameterIndex(key) < 0) throw reader.Error(keyNode, $"{where}.grid: {CaseReader.UnknownParameter(key, model)}");
-            if (axes.Any(a => a.Parameter == key)) throw reader.Error(keyNode, $"{where}.grid: '{key}' is given twice");
-            var v = reader.Numbers(valueNode, $"{where}.grid.{key}");
-            if (v.Count != 3) throw reader.Error(valueNode, $"{where}.grid.{key}: expected [from, to, step], got {v.Count} numbers");
-            if (!(v[2] > 0)) throw reader.Error(valueNode, $"{where}.grid.{key}: the step must be positive, got {v[2]}");
-            if (v[1] < v[0]) throw reader.Error(valueNode, $"{where}.grid.{key}: expected from <= to, got [{v[0]}, {v[1]}]");
-            axes.Add(new MapAxis(key, v[0], v[1], v[2]));
-        }
+        var axes = reader.GridAxes(map, where, model, 1, 2, "{ Iext_e: [0, 16, 0.2] }");
         if ((double)axes[0].Count * (axes.Count > 1 ? axes[1].Count : 1) > MaxCells)
-            throw reader.Error(gridNode, $"{where}.grid: more than {MaxCells} cells");
+            throw reader.Error(CaseReader.Get(map, "grid")!, $"{where}.grid: more than {MaxCells} cells");
         var overrides = CaseReader.Get(map, "parameters") is { } ponode ? reader.ParameterMap(ponode, model, $"{where}.parameters") : new Dictionary<string, double>();
         foreach (var a in axes)
             if (overrides.ContainsKey(a.Parameter)) throw reader.Error(CaseReader.Get(map, "parameters")!, $"{where}.parameters.{a.Parameter}: this parameter is an axis of the grid");
@@ -88,11 +74,7 @@ public sealed class LyapunovScanRun : RunKind
         if (CaseReader.Get(map, "random") is { } rn)
         {
             if (!settings.Network) throw reader.Error(rn, $"{where}.random: a perturbation needs network: true");
-            var rmap = rn as YamlMappingNode ?? throw reader.Error(rn, $"{where}.random: expected a mapping such as {{ sigma: 0.01, seed: 1 }}");
-            reader.CheckKeys(rmap, ["sigma", "seed"], $"{where}.random.");
-            var sigmaNode = CaseReader.Get(rmap, "sigma") ?? throw reader.Error(rmap, $"{where}.random: missing key 'sigma'");
-            random = new Perturbation.Random(reader.Positive(sigmaNode, $"{where}.random.sigma"),
-                CaseReader.Get(rmap, "seed") is { } seedNode ? reader.Int(seedNode, $"{where}.random.seed", 0) : 1);
+            random = reader.RandomPerturbation(rn, where);
         }
         return new RunSpec
         {

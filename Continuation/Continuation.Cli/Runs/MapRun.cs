@@ -52,23 +52,7 @@ public sealed class MapRun : RunKind
                 "(a model written as equations declares it with coupling: { parameter, variable, enters })");
         if (earlier.FirstOrDefault(r => r.Kind is MapRun) is { } other)
             throw reader.Error(kindNode, $"{where}.kind: run '{other.Name}' is already a transverse-map (a case has one map: transverse/map.csv)");
-        var gridNode = CaseReader.Get(map, "grid") ?? throw reader.Error(map, $"{where}: missing key 'grid' (e.g. grid: {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }})");
-        if (gridNode is not YamlMappingNode grid || grid.Children.Count != 2)
-            throw reader.Error(gridNode, $"{where}.grid: expected two parameters with [from, to, step] each, e.g. {{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }}");
-        var axes = new List<MapAxis>();
-        foreach (var (keyNode, valueNode) in grid.Children)
-        {
-            string key = reader.Scalar(keyNode, $"{where}.grid");
-            if (model.ParameterIndex(key) < 0) throw reader.Error(keyNode, $"{where}.grid: {CaseReader.UnknownParameter(key, model)}");
-            if (axes.Any(a => a.Parameter == key)) throw reader.Error(keyNode, $"{where}.grid: '{key}' is given twice");
-            var v = reader.Numbers(valueNode, $"{where}.grid.{key}");
-            if (v.Count != 3) throw reader.Error(valueNode, $"{where}.grid.{key}: expected [from, to, step], got {v.Count} numbers");
-            if (!(v[2] > 0)) throw reader.Error(valueNode, $"{where}.grid.{key}: the step must be positive, got {v[2]}");
-            if (v[1] < v[0]) throw reader.Error(valueNode, $"{where}.grid.{key}: expected from <= to, got [{v[0]}, {v[1]}]");
-            double count = Math.Floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
-            if (!(count <= 100_000)) throw reader.Error(valueNode, $"{where}.grid.{key}: [{v[0]}, {v[1]}] at step {v[2]} is {count:0} values, too many for one axis (at most 100000)");
-            axes.Add(new MapAxis(key, v[0], v[1], v[2]));
-        }
+        var axes = reader.GridAxes(map, where, model, 2, 2, "{ Iext_e: [0, 16, 0.05], eps: [0, 30, 0.05] }");
         double cells = (double)axes[0].Count * axes[1].Count;
         if (cells > MaxCells)
             throw reader.Error(map, $"{where}: the grid has {axes[0].Count} × {axes[1].Count} = {cells:0} cells (at most {MaxCells}): use a coarser step, or split the map");

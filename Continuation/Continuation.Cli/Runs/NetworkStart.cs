@@ -52,12 +52,7 @@ public sealed record NetworkStart(PointReference? From, StartSpec? Start, Pertur
         if (randomNode is not null && modeNode is not null) throw reader.Error(modeNode, $"{where}: give either 'random' or 'mode', not both");
         if (randomNode is not null)
         {
-            var rmap = randomNode as YamlMappingNode ?? throw reader.Error(randomNode, $"{where}.random: expected a mapping such as {{ sigma: 0.01, seed: 1 }}");
-            reader.CheckKeys(rmap, ["sigma", "seed"], $"{where}.random.");
-            var sigmaNode = CaseReader.Get(rmap, "sigma") ?? throw reader.Error(rmap, $"{where}.random: missing key 'sigma' (the standard deviation per variable)");
-            double sigma = reader.Positive(sigmaNode, $"{where}.random.sigma");
-            int seed = CaseReader.Get(rmap, "seed") is { } seedNode ? reader.Int(seedNode, $"{where}.random.seed", 0) : 1;
-            perturbation = new Perturbation.Random(sigma, seed);
+            perturbation = reader.RandomPerturbation(randomNode, where);
         }
         if (modeNode is not null)
         {
