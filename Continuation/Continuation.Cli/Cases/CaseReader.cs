@@ -542,7 +542,8 @@ public sealed partial class CaseReader
     internal List<Transverse.MapAxis> GridAxes(YamlMappingNode map, string where, Systems.OdeSystem model, int min, int max, string example)
     {
         var gridNode = Get(map, "grid") ?? throw Error(map, $"{where}: missing key 'grid' (e.g. grid: {example})");
-        string count = min == max ? $"{min}" : $"{min} or {max}";
+        static string Word(int k) => k switch { 1 => "one", 2 => "two", _ => k.ToString(CultureInfo.InvariantCulture) };
+        string count = min == max ? Word(min) : $"{Word(min)} or {Word(max)}";
         if (gridNode is not YamlMappingNode grid || grid.Children.Count < min || grid.Children.Count > max)
             throw Error(gridNode, $"{where}.grid: expected {count} parameters with [from, to, step] each, e.g. {example}");
         var axes = new List<Transverse.MapAxis>();
