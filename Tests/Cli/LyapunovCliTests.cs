@@ -50,7 +50,7 @@ public sealed class LyapunovCliTests : IDisposable
         Assert.Equal(12, entries[1].GetProperty("cells").GetInt32());
     }
 
-    static (int Code, string Stderr) RunProcess(params string[] args)
+    internal static (int Code, string Stderr) RunProcess(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
