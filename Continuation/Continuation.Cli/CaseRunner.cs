@@ -115,8 +115,12 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
                 Points = [], Ends = [new BranchEnd(StopReason.StartFailed, what)],
             };
         }
-        _branches.Add(branch);
         _writer.WriteBranch(branch);
+        // Once written, a branch keeps every point's orbit only if a later transverse run analyses it
+        // (the others start from labelled points): a case of many cycle branches stays small.
+        if (!caseFile.Runs.SkipWhile(r => r != run).Any(r => r.Details is TransverseSpec t && t.Of == branch.Name))
+            branch = branch.WithoutRegularProfiles();
+        _branches.Add(branch);
         _writer.WriteSpecialPoints(_branches);
         return true;
     }

@@ -112,4 +112,22 @@ public sealed class Branch
 
     /// <summary>The special point with this label (e.g. "HB1"), or null.</summary>
     public BranchPoint? Find(string label) => Points.FirstOrDefault(p => p.Label == label);
+
+    /// <summary>
+    /// This branch with the cycle profiles (unknowns, tangent, mesh) of its regular points dropped
+    /// (state at t = 0, parameters, period and multipliers kept): what a branch keeps once it is
+    /// written and no later analysis needs every point's orbit. Labelled points keep theirs (runs
+    /// start from them). A branch of equilibria is returned as it is.
+    /// </summary>
+    public Branch WithoutRegularProfiles()
+    {
+        if (!Points.Any(p => p.Cycle is not null && !p.IsSpecial)) return this;
+        var points = Points.Select(p => p.Cycle is null || p.IsSpecial ? p : p with { Unknowns = [], Tangent = [], Cycle = null }).ToList();
+        return new Branch
+        {
+            Name = Name, Kind = Kind, System = System, ContinuedParameters = ContinuedParameters, Points = points, Ends = Ends,
+            NewtonIterations = NewtonIterations, Factorizations = Factorizations, WallMilliseconds = WallMilliseconds, Warnings = Warnings,
+            StartNote = StartNote, Refinements = Refinements, Origin = Origin,
+        };
+    }
 }
