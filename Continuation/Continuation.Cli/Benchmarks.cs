@@ -252,7 +252,7 @@ static class Benchmarks
         // Two cells at once, one per core, as a scan runs them.
         var cells = new Continuation.Lyapunov.LyapunovResult[2];
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, 2, i => cells[i] = Continuation.Lyapunov.LyapunovSpectrum.Compute(network, p, x0, options, new Continuation.Lyapunov.NetworkTangent(network)));
+        Parallel.For(0, 2, i => cells[i] = Continuation.Lyapunov.LyapunovSpectrum.Compute(network, p, x0, options, new Continuation.Network.NetworkTangent(network)));
         double wall = clock.Elapsed.TotalMilliseconds;
         stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"lyapunov, network (k = 90 of 540), eps = 9, Iext_e = 10, {networkTime} ms after 300: two cells on two cores in {wall / 1000:F1} s, " +

@@ -84,7 +84,12 @@ public sealed partial class CaseRunner
     {
         try
         {
-            body();
+            // Work shared over the cores (Parallel.For) reports its first failure as itself.
+            try { body(); }
+            catch (AggregateException e) when (e.Flatten().InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            }
         }
         catch (CaseException e)
         {
@@ -121,8 +126,11 @@ public sealed partial class CaseRunner
     /// Progress of a transverse run or map on stderr: "[run] what: done/total unit, about N s left",
     /// redrawn at most ten times a second on a terminal, a line every <paramref name="every"/> seconds otherwise.
     /// </summary>
-    internal sealed class Progress(TextWriter log, string name, string what, int total, string unit, double every = 1.0) : IProgress<int>
+    internal sealed class Progress(TextWriter log, string name, string what, int total, string unit, double every = 1.0) : IProgress<int>, IProgress<double>
     {
+        /// <summary>A time reached (simulations, Lyapunov runs), shown in whole units.</summary>
+        void IProgress<double>.Report(double value) => Report((int)value);
+
         readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         readonly bool _terminal = !Console.IsErrorRedirected;
         readonly object _lock = new();

@@ -114,4 +114,25 @@ public sealed class NetworkCliTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.False(doc.RootElement.GetProperty("complete").GetBoolean());
     }
+
+    [Theory]
+    [InlineData(20, 2, ExitCodes.Success, "spectra of r_e")]          // 11 samples: spectra, no coupling (too short)
+    [InlineData(8, 2, ExitCodes.BadInput, "has 5 samples; a spectrum needs at least 8")]
+    public void AShortSimulationGetsASpectrumOrAClearMessageNeverAStackTrace(int tEnd, int every, int expected, string message)
+    {
+        string text = $$"""
+            name: short
+            model: NextGenNeuralMass.Homogeneous
+            connectivity: {{Paper}}
+            parameters: { Iext_e: 8.6, eps: 12.0 }
+            start: { integrate: { t_end: 500 } }
+            runs:
+              - { name: sim, kind: simulate, t_end: {{tEnd}}, sample_every: {{every}}, random: { sigma: 0.01 } }
+              - { name: spec, kind: spectrum, of: sim }
+            """;
+        var (code, _, stderr) = Run(["run", _cli.WriteCase(text), "--out", _cli.PathOf("short"), "--no-plots"]);
+        Assert.Equal(expected, code);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
 }

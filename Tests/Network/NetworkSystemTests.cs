@@ -68,7 +68,7 @@ public class NetworkSystemTests(ITestOutputHelper output)
 
         var v = RandomState(n, 11);
         var y = new double[n];
-        network.Jacobian(u, p).Multiply(v, y);
+        network.Jacobian(u, p).Apply(v, y, 1);
         for (int i = 0; i < n; i++)
         {
             double s = 0;

@@ -563,6 +563,16 @@ public sealed partial class CaseReader
         return axes;
     }
 
+    /// <summary><c>transient:</c> of a run that ends at <paramref name="tEnd"/> (default 0; 0 ≤ transient &lt; t_end).</summary>
+    internal double Transient(YamlMappingNode map, string where, double tEnd)
+    {
+        if (Get(map, "transient") is not { } node) return 0;
+        double transient = Number(node, $"{where}.transient");
+        if (transient < 0 || transient >= tEnd)
+            throw Error(node, $"{where}.transient: expected 0 <= transient < t_end = {tEnd.ToString(CultureInfo.InvariantCulture)}, got {transient.ToString(CultureInfo.InvariantCulture)}");
+        return transient;
+    }
+
     /// <summary><c>random: { sigma, seed }</c> (seed default 1).</summary>
     internal Runs.Perturbation.Random RandomPerturbation(YamlNode node, string where)
     {

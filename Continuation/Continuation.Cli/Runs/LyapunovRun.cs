@@ -42,12 +42,7 @@ public sealed record LyapunovSettings(bool Network, int? Exponents, double TEnd,
         int? k = CaseReader.Get(map, "exponents") is { } kn ? reader.Int(kn, $"{where}.exponents", 1) : null;
         var tEndNode = CaseReader.Get(map, "t_end") ?? throw reader.Error(map, $"{where}: missing key 't_end' (the end of the averaging, in the model's time unit)");
         double tEnd = reader.Positive(tEndNode, $"{where}.t_end");
-        double transient = 0;
-        if (CaseReader.Get(map, "transient") is { } tn)
-        {
-            transient = reader.Number(tn, $"{where}.transient");
-            if (transient < 0 || transient >= tEnd) throw reader.Error(tn, $"{where}.transient: expected 0 <= transient < t_end = {tEnd.ToString(CultureInfo.InvariantCulture)}");
-        }
+        double transient = reader.Transient(map, where, tEnd);
         double every = (tEnd - transient) / 1000;
         if (CaseReader.Get(map, "reorthonormalise_every") is { } rn)
         {
@@ -138,7 +133,7 @@ public sealed class LyapunovRun : RunKind
                 $"[{run.Name}] {k} Lyapunov exponent(s) of the {(spec.Settings.Network ? $"network ({system.Dimension} variables)" : $"model ({system.Dimension} variables)")} from {startText}{perturbation}; " +
                 $"averaged from {options.Transient} to {options.TEnd}, re-orthonormalised every {options.ReorthonormaliseEvery}"));
         var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "Lyapunov exponents", (int)Math.Ceiling(options.TEnd), model.TimeUnit ?? "time units");
-        var result = LyapunovSpectrum.Compute(system, parameters, initial, options, tangent, progress is null ? null : new Reporter(progress), cancellation);
+        var result = LyapunovSpectrum.Compute(system, parameters, initial, options, tangent, progress, cancellation);
         progress?.Finish();
         if (!result.Succeeded)
             throw new ArithmeticException($"the integration stopped at t = {result.FinalTime.ToString("G6", CultureInfo.InvariantCulture)}: {result.Status}");
@@ -184,8 +179,4 @@ public sealed class LyapunovRun : RunKind
         writer.WriteText(Path.Combine("lyapunov", name + "-running.csv"), running.ToString());
     }
 
-    sealed class Reporter(CaseRunner.Progress progress) : IProgress<double>
-    {
-        public void Report(double t) => progress.Report((int)t);
-    }
 }

@@ -120,7 +120,7 @@ public sealed class LyapunovScanRun : RunKind
             log.WriteLine($"[{run.Name}] Lyapunov scan: {cells} cells of {(spec.Settings.Network ? $"the network ({system.Dimension} variables)" : "the model")}, k = {k}" +
                 (shard is { } s ? $"; shard {s.Index} of {s.Count}: {mine.Count} cells, {mine.Count - todo.Count} already done" : ""));
         var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "Lyapunov scan", todo.Count, "cells");
-        int finished = 0;
+        int finished = 0, failed = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation }, c =>
         {
@@ -134,6 +134,7 @@ public sealed class LyapunovScanRun : RunKind
             new NetworkStart(null, start, new Perturbation.None()).Settle(model, p, node);
             var initial = network is null ? node : spec.Random is { } r ? NetworkPerturbation.Random(network, node, r.Sigma, r.Seed) : network.Homogeneous(node);
             var result = LyapunovSpectrum.Compute(system, p, initial, spec.Settings.Options, network is null ? null : new NetworkTangent(network), null, cancellation);
+            if (!result.Succeeded) Interlocked.Increment(ref failed);
             var sb = new StringBuilder(OutputWriter.Format(x));
             if (y is { } yv) sb.Append(',').Append(OutputWriter.Format(yv));
             foreach (double v in result.Succeeded ? result.Exponents : Enumerable.Repeat(double.NaN, k)) sb.Append(',').Append(OutputWriter.Format(v));
@@ -157,7 +158,6 @@ public sealed class LyapunovScanRun : RunKind
             return;
         }
         ShardCells.WriteRows(writer.Root, "lyapunov/scan.csv", header, rows!);
-        int failed = rows.Count(r => r!.EndsWith(",,", StringComparison.Ordinal));
         writer.RecordNetwork(run, "lyapunov", w =>
         {
             w.WriteString("system", spec.Settings.Network ? "network" : "model");

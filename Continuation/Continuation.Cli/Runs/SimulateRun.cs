@@ -94,12 +94,7 @@ public sealed class SimulateRun : RunKind
 
         var tEndNode = CaseReader.Get(map, "t_end") ?? throw reader.Error(map, $"{where}: missing key 't_end' (how long to simulate, in the model's time unit)");
         double tEnd = reader.Positive(tEndNode, $"{where}.t_end");
-        double transient = 0;
-        if (CaseReader.Get(map, "transient") is { } trNode)
-        {
-            transient = reader.Number(trNode, $"{where}.transient");
-            if (transient < 0 || transient >= tEnd) throw reader.Error(trNode, $"{where}.transient: expected 0 <= transient < t_end = {tEnd.ToString(CultureInfo.InvariantCulture)}, got {transient.ToString(CultureInfo.InvariantCulture)}");
-        }
+        double transient = reader.Transient(map, where, tEnd);
         double every = CaseReader.Get(map, "sample_every") is { } seNode ? reader.Positive(seNode, $"{where}.sample_every") : NiceStep((tEnd - transient) / 10000);
         long samples = (long)Math.Floor((tEnd - transient) / every * (1 + 1e-12)) + 1;
         var network = (double)samples * model.Dimension; // times nodes, checked when the matrix is read
@@ -180,7 +175,7 @@ public sealed class SimulateRun : RunKind
             if (probe is not null) grids.Add(probe.Grid(0, spec.TEnd));
             var progress = quiet ? null : new CaseRunner.Progress(log, run.Name, "simulation", (int)Math.Ceiling(spec.TEnd), model.TimeUnit ?? "time units");
             result = Simulation.Run(network, parameters, initial, 0, spec.TEnd, grids, options,
-                progress is null ? null : new Reporter(progress), cancellation);
+                progress, cancellation);
             progress?.Finish();
             if (!result.Succeeded)
                 throw new ArithmeticException($"the integration stopped at t = {result.FinalTime.ToString("G6", CultureInfo.InvariantCulture)}: {result.Status} (no samples written)");
@@ -251,10 +246,6 @@ public sealed class SimulateRun : RunKind
         }
     }
 
-    sealed class Reporter(CaseRunner.Progress progress) : IProgress<double>
-    {
-        public void Report(double t) => progress.Report((int)t);
-    }
 
     static string Describe(Perturbation p, int? mode, TransverseStability analysis) => NetworkStart.Describe(p, mode, analysis);
 

@@ -124,22 +124,26 @@ public sealed class SpectrumRun : RunKind
         string variable = spec.Variable ?? sim.Show;
         int index = model.StateIndex(variable);
         var (scale, unit) = FrequencyUnit(model.TimeUnit);
+        bool hz = unit == "Hz";
         double rate = scale / sim.SampleEvery;
         var regions = Plots.NetworkFigures.ReadColumns(sim.File, index, sim.NodeDimension, sim.Nodes);
         var meanField = new double[sim.Samples];
         foreach (var r in regions) for (int t = 0; t < meanField.Length; t++) meanField[t] += r[t] / regions.Length;
 
         double duration = sim.Samples * sim.SampleEvery;
-        double segmentTime = spec.Segment ?? Math.Min(duration / 2, scale == 1000 ? 1000 : duration / 4);
+        double segmentTime = spec.Segment ?? Math.Min(duration / 2, hz ? scale : duration / 4); // one second, for models in ms or s
         int segment = Math.Min(sim.Samples, Math.Max(8, (int)Math.Round(segmentTime / sim.SampleEvery)));
-        var bands = Band.Classical.Where(b => scale > 0 && b.Low < rate / 2).Select(b => b with { High = Math.Min(b.High, rate / 2) }).ToList();
-        bool hz = unit == "Hz";
+        if (sim.Samples < 8)
+            throw new CaseException(Path.GetFileName(caseFile.Path), run.Line, $"runs ({run.Name}): simulation '{spec.Of}' has {sim.Samples} samples; a spectrum needs at least 8 (sample it more often or for longer)");
+        // The classical bands are in Hz: a model without a time unit of ms or s has none.
+        var bands = hz ? Band.Classical.Where(b => b.Low < rate / 2).Select(b => b with { High = Math.Min(b.High, rate / 2) }).ToList() : [];
         var series = new List<(string Name, double[] X)> { ("mean", meanField) };
         for (int k = 0; k < regions.Length; k++) series.Add((k.ToString(CultureInfo.InvariantCulture), regions[k]));
 
         var psd = new SpectralDensity[series.Count];
         var mi = new ModulationIndex[series.Count];
-        bool couplingPossible = spec.Amplitude.High < rate / 2 && duration * scale / 1 > 0;
+        // Phase–amplitude coupling needs the amplitude band below the Nyquist frequency and at least 64 samples.
+        bool couplingPossible = spec.Amplitude.High < rate / 2 && sim.Samples >= 64;
         Parallel.For(0, series.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
             psd[i] = PowerSpectrum.Welch(series[i].X, rate, segment, spec.Overlap);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Continuation.Algebra;
 using Continuation.Integration;
 using Continuation.Systems;
 
@@ -204,6 +205,25 @@ public static class LyapunovSpectrum
         double s = System.Numerics.Vector.Sum(acc);
         for (int i = av.Length * System.Numerics.Vector<double>.Count; i < a.Length; i++) s += a[i] * b[i];
         return s;
+    }
+
+    /// <summary>
+    /// The fundamental matrix of the linearised flow over [0, <paramref name="time"/>] from
+    /// <paramref name="x0"/> (the monodromy matrix when that is a period), row-major n × n:
+    /// Q' = A(x(t)) Q from Q = I, A given by <paramref name="tangent"/>; null when the integration fails.
+    /// </summary>
+    internal static double[]? Flow(OdeSystem system, ITangentOperator tangent, ReadOnlySpan<double> parameters, ReadOnlySpan<double> x0, double time,
+        double relativeTolerance, double absoluteTolerance)
+    {
+        int n = system.Dimension;
+        var y = new double[n + n * n];
+        x0.CopyTo(y);
+        for (int i = 0; i < n; i++) y[n + i * n + i] = 1; // row i of Q is component i of the n vectors: Q = M, row-major
+        var result = new DormandPrince(new TangentSystem(system, tangent, n), new DormandPrinceOptions
+        {
+            RelativeTolerance = relativeTolerance, AbsoluteTolerance = absoluteTolerance,
+        }).Integrate(parameters, y, 0, time);
+        return result.IsSuccess ? y[n..] : null;
     }
 
     /// <summary>x' = f(x), Q' = J(x) Q: n + n·k states (Q row-major n × k).</summary>

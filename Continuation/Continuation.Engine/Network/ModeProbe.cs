@@ -139,31 +139,22 @@ public sealed class ModeProbe
         return new ModeProbe(modes, mode, HomogeneousState.Cycle, period, Math.Log(mu.Magnitude) / period, mu, integrated, Direction(right), left);
     }
 
-    /// <summary>J(x) + ε(Λ − 1) DH(x) (real part of Λ), row-major.</summary>
+    /// <summary>The transverse operator J + ε(Λ − 1)·DH of mode Λ (its real part) as a tangent operator.</summary>
+    static Lyapunov.DenseTangent TransverseOperator(TransverseStability analysis, ReadOnlySpan<double> p, Complex lambda)
+        => new(analysis.System, (ICoupledSystem)analysis.System, p[analysis.CouplingParameterIndex] * (lambda.Real - 1));
+
+    /// <summary>J(x) + ε(Λ − 1) DH(x), row-major.</summary>
     static double[] TransverseMatrix(TransverseStability analysis, ReadOnlySpan<double> x, ReadOnlySpan<double> p, Complex lambda)
     {
-        int n = x.Length;
-        var jac = new double[n * n];
-        var dh = new double[n * n];
-        new Derivatives(analysis.System).StateJacobian(x, p, jac);
-        ((ICoupledSystem)analysis.System).CouplingJacobian(x, p, dh);
-        double c = p[analysis.CouplingParameterIndex] * (lambda.Real - 1);
-        for (int i = 0; i < n * n; i++) jac[i] += c * dh[i];
-        return jac;
+        var operatorAt = TransverseOperator(analysis, p, lambda);
+        operatorAt.Load(x, p);
+        return operatorAt.Matrix.ToArray();
     }
 
     /// <summary>The mode's monodromy matrix: Z' = [J(x) + ε(Λ − 1)DH(x)] Z along x' = f(x) over one period, row-major.</summary>
     static double[] Monodromy(TransverseStability analysis, double[] x0, double[] p, Complex lambda, double period)
-    {
-        int n = x0.Length;
-        var system = new TransverseVariations(analysis.System, (ICoupledSystem)analysis.System, p[analysis.CouplingParameterIndex] * (lambda.Real - 1));
-        var y = new double[n + n * n];
-        x0.CopyTo(y, 0);
-        for (int i = 0; i < n; i++) y[n + i * n + i] = 1;
-        var result = new DormandPrince(system, new DormandPrinceOptions { RelativeTolerance = 1e-11, AbsoluteTolerance = 1e-13 }).Integrate(p, y, 0, period);
-        if (!result.IsSuccess) throw new ArithmeticException($"the mode's monodromy could not be integrated ({result.Status})");
-        return y[n..];
-    }
+        => Lyapunov.LyapunovSpectrum.Flow(analysis.System, TransverseOperator(analysis, p, lambda), p, x0, period, 1e-11, 1e-13)
+           ?? throw new ArithmeticException("the mode's monodromy could not be integrated");
 
     /// <summary>Right and left eigenvectors of the real matrix <paramref name="a"/> for its eigenvalue nearest <paramref name="target"/>.</summary>
     static (Complex[] Right, Complex[] Left) Vectors(double[] a, int n, Complex target)
@@ -232,38 +223,5 @@ public sealed class ModeProbe
         double rate = sxy / sxx, intercept = ml - rate * mt;
         double scatter = Math.Sqrt(used.Average(s => Math.Pow(s.L - intercept - rate * s.T, 2)));
         return new GrowthFit(rate, used.Count, used[0].T, used[^1].T, scatter);
-    }
-
-    /// <summary>x' = f(x), Z' = [J(x) + c·DH(x)] Z: the transverse variational equations (n + n² states, Z row-major).</summary>
-    sealed class TransverseVariations(OdeSystem system, ICoupledSystem coupled, double c) : OdeSystem
-    {
-        readonly int _n = system.Dimension;
-        readonly string[] _names = [.. Enumerable.Range(0, system.Dimension * (system.Dimension + 1)).Select(i => $"y{i}")];
-
-        public override string Name => $"{system.Name}.TransverseVariations";
-        public override IReadOnlyList<string> StateNames => _names;
-        public override IReadOnlyList<Parameter> Parameters => system.Parameters;
-
-        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> p, Span<double> du)
-        {
-            int n = _n;
-            var x = u[..n];
-            system.Evaluate(x, p, du[..n]);
-            Span<double> a = stackalloc double[n * n];
-            Span<double> dh = stackalloc double[n * n];
-            if (system.HasStateJacobian) system.StateJacobian(x, p, a);
-            else new Derivatives(system).StateJacobian(x, p, a);
-            coupled.CouplingJacobian(x, p, dh);
-            for (int i = 0; i < n * n; i++) a[i] += c * dh[i];
-            var z = u[n..];
-            var dz = du[n..];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++)
-                {
-                    double s = 0;
-                    for (int l = 0; l < n; l++) s += a[i * n + l] * z[l * n + j];
-                    dz[i * n + j] = s;
-                }
-        }
     }
 }

@@ -16,7 +16,7 @@ namespace Continuation.Network;
 /// <see cref="ConnectivityMatrix.DefaultRowSumTolerance"/>: the homogeneous system assumes it).</para>
 /// <para>W is kept in compressed rows, and only the components of H that are not zero are summed
 /// (one or two for a neural-mass model), so an evaluation costs N·(node) + nnz(W)·(nonzero H
-/// components). The Jacobian has the structure block-diagonal + W ⊗ DH (<see cref="NetworkJacobian"/>);
+/// components). The Jacobian has the structure block-diagonal + W ⊗ DH (<see cref="NetworkTangent"/>);
 /// <see cref="StateJacobian"/> writes it densely for the <see cref="OdeSystem"/> contract.</para>
 /// </remarks>
 public sealed class NetworkSystem : OdeSystem
@@ -220,10 +220,10 @@ public sealed class NetworkSystem : OdeSystem
         }
     }
 
-    /// <summary>The Jacobian at <paramref name="u"/> in its structured form (node blocks and coupling blocks).</summary>
-    public NetworkJacobian Jacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p)
+    /// <summary>The Jacobian at <paramref name="u"/> in its structured form (node blocks and coupling blocks): J·Q for k vectors at once.</summary>
+    public NetworkTangent Jacobian(ReadOnlySpan<double> u, ReadOnlySpan<double> p)
     {
-        var jac = new NetworkJacobian(this);
+        var jac = new NetworkTangent(this);
         jac.Load(u, p);
         return jac;
     }
