@@ -276,9 +276,11 @@ public sealed partial class CaseReader
                 if (key != parameter && key != second)
                     throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter{(second is null ? $" '{parameter}'" : $"s '{parameter}' and '{second}'")} vary on this run");
                 var pair = Numbers(valueNode, $"{where}.stop.{key}");
-                if (pair.Count != 2 || !(pair[0] < pair[1]))
-                    throw Error(valueNode, $"{where}.stop.{key}: expected [min, max] with min < max");
-                bounds.Add(new NamedBound(key, pair[0], pair[1]));
+                // One value is a stop value (AUTO's UZSTOP): the run ends where the parameter reaches it, from either side.
+                if (valueNode is YamlScalarNode && pair.Count == 1) bounds.Add(new NamedBound(key, pair[0], pair[0]));
+                else if (pair.Count != 2 || !(pair[0] < pair[1]))
+                    throw Error(valueNode, $"{where}.stop.{key}: expected [min, max] with min < max, or one value to stop at");
+                else bounds.Add(new NamedBound(key, pair[0], pair[1]));
             }
         }
 

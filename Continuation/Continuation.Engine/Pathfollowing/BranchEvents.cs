@@ -141,6 +141,10 @@ internal sealed class BoundEvent(int slot, ComponentBound bound, bool atMin) : B
         return AtMin ? fa >= 0 && fb < 0 : fa <= 0 && fb > 0;
     }
 
-    /// <summary>The point lies outside the interval on this bound's side.</summary>
-    public bool Outside(ReadOnlySpan<double> x) => AtMin ? x[Bound.Component] < Bound.Min : x[Bound.Component] > Bound.Max;
+    /// <summary>
+    /// The point lies outside the interval on this bound's side. An interval of one value is a
+    /// stop value (AUTO's UZSTOP): a start on either side of it lies inside, and the branch ends
+    /// where it crosses the value in either direction.
+    /// </summary>
+    public bool Outside(ReadOnlySpan<double> x) => Bound.Min != Bound.Max && (AtMin ? x[Bound.Component] < Bound.Min : x[Bound.Component] > Bound.Max);
 }

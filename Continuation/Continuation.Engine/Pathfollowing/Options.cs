@@ -72,7 +72,7 @@ public sealed record ComponentBound(int Component, string Name, double Min, doub
 /// <summary>A user value: a UZ point is located wherever unknown <paramref name="Component"/> equals <paramref name="Value"/>.</summary>
 public sealed record UserValue(int Component, string Name, double Value);
 
-/// <summary>A name and an interval: a parameter's bounds, or "period" — how runs state their bounds.</summary>
+/// <summary>A name and an interval: a parameter's bounds, or "period" — how runs state their bounds (Min = Max: a stop value, reached from either side).</summary>
 public sealed record NamedBound(string Name, double Min, double Max);
 
 /// <summary>A user value of a named parameter: a UZ point wherever the parameter takes it.</summary>
