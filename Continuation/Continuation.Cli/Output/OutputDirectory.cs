@@ -95,7 +95,7 @@ public sealed class OutputDirectory : IDisposable
     }
 
     /// <summary>The folders cont writes results into.</summary>
-    static readonly string[] ResultFolders = ["branches", "transverse", "simulations", "spectra", "lyapunov"];
+    static readonly string[] ResultFolders = ["branches", "orbits", "transverse", "simulations", "spectra", "lyapunov"];
 
     /// <summary>The names figures are written under (Plots).</summary>
     static readonly string[] FigurePrefixes = ["bifurcation-", "frequency-", "two-parameter-", "transverse-", "simulation-", "spectrum-", "lyapunov-"];

@@ -100,6 +100,43 @@ public sealed partial class OutputWriter
             sb.Append('\n');
         }
         WriteAtomically(Path.Combine(_dir, "branches", branch.Name + ".csv"), sb.ToString());
+        if (branch.Kind.CarriesCycles()) WriteOrbits(branch);
+    }
+
+    /// <summary>
+    /// <c>orbits/&lt;branch&gt;.csv</c>: the orbit of every labelled point of a cycle branch on its
+    /// collocation mesh, <c>label,ntst,ncol,t,&lt;state variables&gt;</c> with t in [0, 1] (time over
+    /// the period), one row per mesh node (NTST · NCOL + 1 per orbit, the last equal to the first).
+    /// </summary>
+    void WriteOrbits(Branch branch)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "orbits"));
+        string path = Path.Combine(_dir, "orbits", branch.Name + ".csv"), tmp = path + ".tmp";
+        int n = _case.Model.Dimension;
+        // Streamed: the orbits of a long branch near a homoclinic orbit (dozens of labelled points) are megabytes.
+        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false)))
+        {
+            w.Write("label,ntst,ncol,t");
+            foreach (var s in _case.Model.StateNames) w.Write("," + s);
+            w.Write('\n');
+            foreach (var pt in branch.Points)
+            {
+                if (!pt.IsSpecial || pt.Label is null || pt.Cycle is not { } mesh || pt.Unknowns.Length < mesh.Nodes * n) continue;
+                string prefix = string.Create(CultureInfo.InvariantCulture, $"{pt.Label},{mesh.Intervals},{mesh.Degree},");
+                for (int i = 0; i < mesh.Nodes; i++)
+                {
+                    w.Write(prefix);
+                    w.Write(Format(mesh.NodeTime(i)));
+                    for (int k = 0; k < n; k++)
+                    {
+                        w.Write(',');
+                        w.Write(Format(pt.Unknowns[i * n + k]));
+                    }
+                    w.Write('\n');
+                }
+            }
+        }
+        File.Move(tmp, path, overwrite: true);
     }
 
     public void WriteSpecialPoints(IReadOnlyList<Branch> branches)
