@@ -36,20 +36,29 @@ public static class PeerSuite
 
     /// <summary>Runs the demo's case into <paramref name="output"/> and compares its special points with the reference.</summary>
     public static DemoResult Run(string directory, string demo, string output)
+        => RunCase(Path.Combine(directory, demo + ".yaml"), Path.Combine(directory, demo + ".reference.csv"), demo, output);
+
+    /// <summary>
+    /// Runs <paramref name="casePath"/> into <paramref name="output"/> and compares its special points with the
+    /// reference rows of the branches the case has (<paramref name="onlyItsBranches"/>) or of every branch.
+    /// </summary>
+    public static DemoResult RunCase(string casePath, string referencePath, string demo, string output, bool onlyItsBranches = false)
     {
         var clock = Stopwatch.StartNew();
         var log = new StringWriter();
-        int code = Program.Run(["run", Path.Combine(directory, demo + ".yaml"), "--out", output, "--quiet", "--no-plots"], new StringWriter(), log);
+        int code = Program.Run(["run", casePath, "--out", output, "--quiet", "--no-plots"], new StringWriter(), log);
         double seconds = clock.Elapsed.TotalSeconds;
-        var reference = Table.Read(Path.Combine(directory, demo + ".reference.csv"));
+        var reference = Table.Read(referencePath);
         string special = Path.Combine(output, "special_points.csv");
         if (code is not (ExitCodes.Success or ExitCodes.BranchFailed) || !File.Exists(special))
             return new DemoResult(demo, code, seconds, [], 0, $"exit code {code}: {log.ToString().Trim()}");
         var ours = Table.Read(special);
+        var branches = Directory.GetFiles(Path.Combine(output, "branches"), "*.csv").Select(Path.GetFileNameWithoutExtension).ToHashSet();
         var used = new HashSet<int>();
         var rows = new List<Row>();
         for (int i = 0; i < reference.Rows.Count; i++)
         {
+            if (onlyItsBranches && !branches.Contains(reference.Text(i, "branch"))) continue;
             var row = new Row(demo, reference.Text(i, "branch"), reference.Text(i, "type"), reference.Text(i, "parameter"),
                 Number(reference.Text(i, "value")), Number(reference.Text(i, "tolerance")), reference.Text(i, "expect") == "match",
                 reference.Text(i, "note"));

@@ -24,6 +24,10 @@ public static class Program
           cont merge DIR                        join the shards of a scan (cont run CASE --out DIR --shard i/n) into DIR
           cont validate CASE [--connectivity PATH]
                                                 check a case file (and its connectivity matrix) without running it
+          cont import-auto NAME.f90 c.NAME [c.OTHER …] [--out CASE.yaml]
+                                                an AUTO-07p problem (FUNC/STPNT/PVLS and one constants file
+                                                per run) as a case file (to stdout without --out)
+          cont export-auto DIR [--out DIR2]     write AUTO's b.NAME and s.NAME files of an output directory
           cont models                           list the built-in models and their parameters
           cont bench [--repeat N] [--only cycles|transverse|map|network|lyapunov] [--connectivity PATH]
                                                 time branches of the neural-mass model (network: the paper's 540-D network)
@@ -61,6 +65,8 @@ public static class Program
                 "bench" => Bench(args[1..], stdout),
                 "merge" => Merge(args[1..], stdout, stderr),
                 "peer" => Peer(args[1..], stdout),
+                "import-auto" => ImportAuto(args[1..], stdout, stderr),
+                "export-auto" => ExportAuto(args[1..], stdout, stderr),
                 _ => BadUsage(stderr, $"unknown command '{args[0]}'"),
             };
         }
@@ -258,6 +264,76 @@ public static class Program
             return ExitCodes.BranchFailed;
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary><c>cont import-auto</c>: the case is checked by the case reader before it is written.</summary>
+    static int ImportAuto(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var inputs = new List<string>();
+        string? output = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--out")
+            {
+                if (i + 1 >= args.Length) throw new UsageException("--out needs a file name");
+                output = args[++i];
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new UsageException($"unknown option '{args[i]}'");
+            else inputs.Add(args[i]);
+        }
+        if (inputs.Count < 2) throw new UsageException("import-auto needs the equations file and at least one constants file (cont import-auto NAME.f90 c.NAME)");
+        foreach (var input in inputs)
+            if (!File.Exists(input)) throw new CaseException(Path.GetFileName(input), 0, $"file not found: {input}");
+        AutoFiles.AutoImport.Result result;
+        try { result = AutoFiles.AutoImport.Build(inputs[0], inputs[1..]); }
+        catch (AutoFiles.AutoImportException e)
+        {
+            stderr.WriteLine($"error: {e.Formatted}");
+            return ExitCodes.BadInput;
+        }
+        // The case must read as written: check it through the case reader before anything is written.
+        string check = Path.Combine(Path.GetTempPath(), $"cont-import-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            File.WriteAllText(check, result.Yaml);
+            try { CaseReader.Read(check, FindModel); }
+            catch (CaseException e)
+            {
+                stderr.WriteLine($"error: the imported case does not read back ({e.Message}, line {e.Line}); please report this with the AUTO files");
+                return ExitCodes.BadInput;
+            }
+        }
+        finally { File.Delete(check); }
+        if (output is null)
+        {
+            stdout.Write(result.Yaml);
+            return ExitCodes.Success;
+        }
+        string temporary = output + ".tmp";
+        File.WriteAllText(temporary, result.Yaml);
+        File.Move(temporary, output, overwrite: true);
+        stdout.WriteLine($"{output}: case {result.Name} from {string.Join(", ", inputs.Select(Path.GetFileName))}" +
+                         (result.Notes.Count > 0 ? $"; {result.Notes.Count} difference(s) from AUTO listed at its top" : ""));
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>cont export-auto DIR [--out DIR2]</c>: AUTO's b.NAME and s.NAME of an output directory.</summary>
+    static int ExportAuto(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var (dir, options) = ParseArguments(args, ["--out"], []);
+        if (dir.Length == 0) throw new UsageException("export-auto needs the output directory of a run (cont export-auto DIR)");
+        if (!Directory.Exists(dir)) throw new UsageException($"export-auto: no directory {dir}");
+        try
+        {
+            var r = AutoFiles.AutoExport.Write(dir, options.GetValueOrDefault("--out"));
+            stdout.WriteLine($"{r.BranchFile}: {r.Branches} branch(es), {r.Points} points; {r.SolutionFile}: {r.Labels} labelled solution(s)");
+            return ExitCodes.Success;
+        }
+        catch (Plots.PlotInputException e)
+        {
+            stderr.WriteLine($"error: {e.Formatted}");
+            return ExitCodes.BadInput;
+        }
     }
 
     static int ListModels(TextWriter stdout)

@@ -1,0 +1,430 @@
+using System.Globalization;
+using Continuation.Cli;
+using Continuation.Cli.Cases;
+using Continuation.Results;
+using Models;
+
+namespace Tests.Cli;
+
+/// <summary>
+/// <c>cont import-auto</c>: AUTO-07p problems as AUTO users have them (a Fortran FUNC/STPNT/PVLS and one
+/// constants file per run) become cases that reproduce AUTO's special points. Oracles: the bundled
+/// ε = 0 case for the paper authors' own files (to 1e-8), AUTO's printed special points of six demos
+/// (Tests/Peer/auto, written in the same subset; to 1e-4), Fortran's arithmetic for the translation,
+/// and a file:line message with exit code 2 for everything outside the subset.
+/// </summary>
+public sealed class AutoImportTests : IDisposable
+{
+    readonly string _dir = Path.Combine(Path.GetTempPath(), "cont-import-" + Guid.NewGuid().ToString("N"));
+
+    public AutoImportTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static string Fixtures => Path.Combine(RepositoryPaths.Root, "Tests", "Peer", "auto");
+
+    (int Code, string Out, string Err) Cont(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    string Write(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void TheAuthorsFilesReproduceTheBundledEps0CaseToOneInTenToTheEight()
+    {
+        string auto = Path.Combine(RepositoryPaths.Shared, "data", "auto");
+        string yaml = Path.Combine(_dir, "ngsyn.yaml");
+        var imported = Cont("import-auto", Path.Combine(auto, "ngsyn.f90"), Path.Combine(auto, "c.ngsyn"),
+            Path.Combine(Fixtures, "ngsyn", "c.ngsyn.lc1"), "--out", yaml);
+        Assert.True(imported.Code == 0, imported.Err);
+        string text = File.ReadAllText(yaml);
+        // PVLS: the authors' GETUY_MIN/GETUY_MAX (MINVAL/MAXVAL of U(2,:)) are min and max of v_e.
+        Assert.Contains("- { name: y_min, min: v_e }", text);
+        Assert.Contains("- { name: y_max, max: v_e }", text);
+        Assert.Contains("pi", text); // pi = 4*DATAN(1.D0) is the built-in pi
+
+        string ours = Path.Combine(_dir, "imported"), bundled = Path.Combine(_dir, "bundled");
+        Assert.Equal(0, Cont("run", yaml, "--out", ours, "--quiet", "--no-plots").Code);
+        Assert.Equal(0, Cont("run", RepositoryPaths.Case("homogeneous-iext-eps0.yaml"), "--out", bundled, "--quiet", "--no-plots").Code);
+        var a = global::Plots.Table.Read(Path.Combine(ours, "special_points.csv"));
+        var b = global::Plots.Table.Read(Path.Combine(bundled, "special_points.csv"));
+        int compared = 0;
+        for (int i = 0; i < b.Rows.Count; i++)
+        {
+            string type = b.Text(i, "type");
+            if (type is "UZ" || type == "EP" && b.Text(i, "branch") == "fp") continue; // user points and bounds differ by design
+            int j = Enumerable.Range(0, a.Rows.Count).Single(k => a.Text(k, "branch") == b.Text(i, "branch") && a.Text(k, "label") == b.Text(i, "label"));
+            foreach (var column in new[] { "Iext_e", "period", "r_e", "v_e", "s_e", "r_i", "v_i", "s_i" })
+            {
+                if (b.Text(i, column).Length == 0) continue;
+                double expected = D(b.Text(i, column)), actual = D(a.Text(j, column));
+                Assert.True(Math.Abs(actual - expected) <= 1e-8 * Math.Max(1, Math.Abs(expected)),
+                    $"{b.Text(i, "branch")}.{b.Text(i, "label")} {column}: imported {actual:R}, bundled {expected:R}");
+            }
+            // The outputs of the authors' PVLS are the bundled case's v_e_min and v_e_max.
+            Assert.Equal(D(b.Text(i, "v_e_min")), D(a.Text(j, "y_min")), 1e-8);
+            Assert.Equal(D(b.Text(i, "v_e_max")), D(a.Text(j, "y_max")), 1e-8);
+            compared++;
+        }
+        Assert.True(compared >= 3, $"only {compared} special points compared");
+    }
+
+    public static TheoryData<string> Demos()
+    {
+        var data = new TheoryData<string>();
+        foreach (var d in Directory.GetDirectories(Fixtures).Where(d => File.Exists(Path.Combine(d, "import.txt"))).Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(d));
+        return data;
+    }
+
+    [Fact]
+    public void SixDemosAreFixtures()
+        => Assert.Equal(["ab", "abc", "cusp", "enz", "lrz", "pp2"],
+            Directory.GetDirectories(Fixtures).Where(d => File.Exists(Path.Combine(d, "import.txt"))).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Demos))]
+    public void AnImportedDemoReproducesAutosSpecialPoints(string demo)
+    {
+        string folder = Path.Combine(Fixtures, demo);
+        var arguments = File.ReadAllText(Path.Combine(folder, "import.txt")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(a => Path.Combine(folder, a)).ToList();
+        string yaml = Path.Combine(_dir, demo + ".yaml");
+        var imported = Cont(["import-auto", .. arguments, "--out", yaml]);
+        Assert.True(imported.Code == 0, imported.Err);
+
+        var result = PeerSuite.RunCase(yaml, Path.Combine(RepositoryPaths.Root, "Tests", "Peer", demo + ".reference.csv"), demo, Path.Combine(_dir, "out"), onlyItsBranches: true);
+        Assert.Null(result.Error);
+        var expected = result.Rows.Where(r => r.Expected).ToList();
+        var misses = expected
+            .Where(r => r.Ours is not { } v || r.Unlocated || Math.Abs(v - r.Value) > Math.Min(r.Tolerance, 1e-4 * Math.Max(1, Math.Abs(r.Value))))
+            .Select(r => $"{r.Branch} {r.Type} {r.Parameter} = {r.Value:R} (ours: {(r.Ours is { } v ? $"{v:R}{(r.Unlocated ? ", not located" : "")}" : "none")})").ToList();
+        Assert.True(misses.Count == 0, $"{demo}: {string.Join("; ", misses)}");
+        Assert.True(expected.Count >= 5, $"{demo}: only {expected.Count} reference points");
+    }
+
+    /// <summary>A one-run constants file for the Fortran-only tests.</summary>
+    string Constants(int ndim, string extra = "")
+        => Write("c.m", $"NDIM = {ndim}, IPS = 1, IRS = 0, ICP = [1]\nNMX = 5, DS = 0.01, DSMIN = 0.001, DSMAX = 0.1\n{extra}");
+
+    /// <summary>Imports FUNC text and returns the model (read back through the case reader) and the case text.</summary>
+    (Continuation.Systems.OdeSystem Model, string Yaml) Import(string func, string? stpnt = null, int ndim = 2)
+    {
+        string f90 = Write("m.f90", $"""
+            SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)
+            IMPLICIT NONE
+            INTEGER NDIM, ICP(*), IJAC
+            DOUBLE PRECISION U(NDIM), PAR(*), F(NDIM), DFDU(NDIM,*), DFDP(NDIM,*)
+            {func}
+            END SUBROUTINE FUNC
+            SUBROUTINE STPNT(NDIM,U,PAR,T)
+            IMPLICIT NONE
+            INTEGER NDIM
+            DOUBLE PRECISION U(NDIM), PAR(*), T
+            {stpnt ?? "PAR(1) = 0.5D0"}
+            END SUBROUTINE STPNT
+            """);
+        string yaml = Path.Combine(_dir, "m.yaml");
+        var r = Cont("import-auto", f90, Constants(ndim), "--out", yaml);
+        Assert.True(r.Code == 0, r.Err);
+        return (CaseReader.Read(yaml, n => ModelCatalog.TryGet(n, out var m) ? m : null).Model, File.ReadAllText(yaml));
+    }
+
+    static double[] Rhs(Continuation.Systems.OdeSystem model, double[] x, double[] p)
+    {
+        var f = new double[model.Dimension];
+        model.Evaluate(x, p, f);
+        return f;
+    }
+
+    [Fact]
+    public void TheTranslationKeepsFortransArithmetic()
+    {
+        // Integer division truncates (1/2 = 0, 7/2 = 3), ** binds tighter than unary minus and to the right,
+        // a - (b - c) keeps its parentheses, D exponents, continuation lines and ';' between statements.
+        var (model, yaml) = Import("""
+            DOUBLE PRECISION a, b
+            a = U(1); b = 7/2 + 1/2
+            F(1) = -a**2 + 2**3**2 - (a - (b - PAR(1))) &
+                   + 2.5d-3*a**-2
+            F(2) = DEXP(U(2))/(1 + DABS(a)) + DMAX1(a, U(2), 0.5D0) + (1/2)*U(2) + DBLE(3)/2
+            """);
+        double x1 = 1.3, x2 = -0.4, p1 = 0.5;
+        var f = Rhs(model, [x1, x2], [p1]);
+        double b = 3;
+        Assert.Equal(-x1 * x1 + Math.Pow(2, 9) - (x1 - (b - p1)) + 2.5e-3 * Math.Pow(x1, -2), f[0], 12);
+        Assert.Equal(Math.Exp(x2) / (1 + Math.Abs(x1)) + Math.Max(Math.Max(x1, x2), 0.5) + 0 * x2 + 1.5, f[1], 12);
+        Assert.Contains("b: 3", yaml); // 7/2 + 1/2 = 3 + 0 is a constant
+    }
+
+    [Fact]
+    public void ARealLiteralWithoutADExponentIsNotedAsSinglePrecision()
+    {
+        var (_, yaml) = Import("F(1) = 0.1*U(1)\nF(2) = 0.5*U(2) + 0.1D0");
+        Assert.Contains("real literals without a D exponent (0.1)", yaml); // 0.5 is exact in single precision
+    }
+
+    [Fact]
+    public void STPNTGivesTheParameterDefaultsAndTheStartState()
+    {
+        var (model, yaml) = Import("F(1) = PAR(1) - U(1)\nF(2) = PAR(2)*U(2)", "DOUBLE PRECISION h\nh = 0.25D0\nPAR(1) = 2*h\nPAR(2) = PAR(1) + 1\nU(1) = 4.D0*DATAN(1.D0)\nU(2) = -h");
+        Assert.Equal([0.5, 1.5], model.DefaultParameters());
+        Assert.Contains($"initial: {{ u1: {Math.PI.ToString("R", CultureInfo.InvariantCulture)}, u2: -0.25 }}", yaml);
+    }
+
+    public static TheoryData<string, string, string> Unsupported() => new()
+    {
+        { "DO i = 1, 2\nF(i) = 0\nEND DO\nF(1) = 0\nF(2) = 0", "m.f90:6", "'DO' is not supported" },
+        { "CALL RHS(U, F)\nF(1) = 0\nF(2) = 0", "m.f90:6", "'CALL' is not supported" },
+        { "GOTO 10\nF(1) = 0\nF(2) = 0", "m.f90:6", "'GOTO' is not supported" },
+        { "IF (U(1) > 0) F(1) = 1\nF(1) = 0\nF(2) = 0", "m.f90:6", "'IF' is not supported" },
+        { "COMMON /blk/ c\nF(1) = 0\nF(2) = 0", "m.f90:6", "'COMMON' is not supported" },
+        { "DOUBLE PRECISION w(2)\nw(1) = U(1)\nF(1) = w(1)\nF(2) = 0", "m.f90:7", "local arrays are not supported" },
+        { "INTEGER k\nk = U(1)\nF(1) = k\nF(2) = 0", "m.f90:7", "'k' is an INTEGER (declared)" },
+        { "F(1) = BESSEL_J0(U(1))\nF(2) = 0", "m.f90:6", "'BESSEL_J0(…)' is not supported" },
+        { "F(1) = PAR(11)*U(2)\nF(2) = 0", "m.f90:6", "PAR(11), AUTO's period" },
+        { "F(1) = U(1)\nF(3) = 0", "m.f90:8", "F(2) nowhere" },
+        { "F(1) = U(2)", "m.f90:6", "U(2) is read but FUNC only assigns F(1)" },
+        { "F(1) = c*U(2)\nF(2) = 0", "m.f90:6", "'c' is used before it is assigned" },
+        { "F(1) = U(1) .GT. 0\nF(2) = 0", "m.f90:6", "logical or relational operators" },
+        { "F(1) = U(NDIM)\nF(2) = 0", "m.f90:6", "'NDIM' is not supported in an expression" },
+        { "F(1) = U(1.5)\nF(2) = 0", "m.f90:6", "U(…) needs one integer constant index" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unsupported))]
+    public void EveryConstructOutsideTheSubsetIsAnErrorAtItsLine(string func, string where, string message)
+    {
+        string f90 = Write("m.f90", $"""
+            SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)
+            IMPLICIT NONE
+            INTEGER NDIM, ICP(*), IJAC
+            DOUBLE PRECISION U(NDIM), PAR(*), F(NDIM), DFDU(NDIM,*), DFDP(NDIM,*)
+            DOUBLE PRECISION c
+            {func}
+            END SUBROUTINE FUNC
+            """);
+        string output = Path.Combine(_dir, "m.yaml");
+        var r = Cont("import-auto", f90, Constants(2), "--out", output);
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.StartsWith($"error: {Path.Combine(_dir, where)}: ", r.Err);
+        Assert.Contains(message, r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
+        Assert.False(File.Exists(output));
+    }
+
+    public static TheoryData<string, string, string> BadConstants() => new()
+    {
+        { "NDIM = 2, IPS = 1, IRS = 2, ICP = [1]", "c.m:1", "IRS = 2: a label number names a point of AUTO's own output" },
+        { "NDIM = 2, IPS = 4, ICP = [1]", "c.m:1", "IPS = 4 (boundary-value problems) is not supported" },
+        { "2 1 0 1   NDIM,IPS,IRS,ILP", "c.m:1", "older positional constants format" },
+        { "NDIM = 2, IPS = 1, ICP = [1]\nNTHETA = 3", "c.m:2", "unknown AUTO constant 'NTHETA'" },
+        { "NDIM = 3, IPS = 1, ICP = [1]", "c.m:1", "NDIM = 3 but FUNC" },
+        { "NDIM = 2, IPS = 1, ICP = [1]\ndat = 'start.dat'", "c.m:2", "a start from a data file is not supported" },
+        { "NDIM = 2, IPS = 2, ICP = [1, 11]", "c.m:1", "IPS = 2 from IRS = 0" },
+        { "NDIM = 2, IPS = 1, ICP = [1], UZR = {1: [0.5}", "c.m:1", "expected ',' or ']'" },
+        { "NDIM = 2, IPS = 1, ICP = ['q']", "c.m:1", "'q' is not a parameter name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadConstants))]
+    public void ConstantsOutsideWhatMapsAreAnErrorAtTheirLine(string constants, string where, string message)
+    {
+        string f90 = Write("m.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)\nF(2) = -U(2)\nEND\n");
+        var r = Cont("import-auto", f90, Write("c.m", constants));
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        Assert.StartsWith($"error: {Path.Combine(_dir, where)}: ", r.Err);
+        Assert.Contains(message, r.Err);
+        Assert.Equal("", r.Out);
+    }
+
+    [Fact]
+    public void AConstantsFileMapsToARunWithItsStopsUserPointsAndNotes()
+    {
+        string f90 = Write("m.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)**2\nEND\n");
+        string c1 = Write("c.m.fp", "parnames = {1: 'mu'}\nunames = {1: 'x'}\nNDIM = 1, IPS = 1, IRS = 0, ICP = ['mu']\nNMX = 50, DS = -0.02, DSMIN = 0.001, DSMAX = 0.05\n" +
+                                    "UZR = {'mu': [0.5, 0.25]}, RL0 = -1, RL1 = 2, THL = {1: 0.5}, A1 = 10\nU = {'x': 1}, PAR = {'mu': 1}");
+        string c2 = Write("c.m.back", "NDIM = 1, IPS = 1, IRS = 'LP1', s = 'fp', ISW = 1, ICP = [1]\nNMX = 20, DS = 0.01\nUZSTOP = {1: 0.5}");
+        var r = Cont("import-auto", f90, c1, c2);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("- { name: fp, kind: equilibrium, parameter: mu, direction: backward, numerics: { ds: 0.02, ds_max: 0.05, ds_min: 0.001, max_steps: 50 }, stop: { mu: [-1, 2] }, values: { mu: [0.5, 0.25] } }", r.Out);
+        Assert.Contains("- { name: back, kind: equilibrium, from: fp.LP1, parameter: mu, direction: forward,", r.Out);
+        Assert.Contains("stop: { mu: 0.5 }", r.Out);
+        Assert.Contains("parameters: { mu: 1 }", r.Out);
+        Assert.Contains("start: { state: { x: 1 } }", r.Out);
+        Assert.Contains("THL = {1: 0.5} (weights of the arclength)", r.Out);
+        Assert.Contains("A0/A1 (bounds on the L2 norm) have no equivalent", r.Out);
+    }
+
+    [Fact]
+    public void AStopValueEndsTheBranchFromEitherSide()
+    {
+        // x' = mu - x: the branch x = mu, started at mu = 0 and followed both ways, ends where mu reaches 0.7 going up and -0.3 going down.
+        foreach (var (start, direction, stop) in new[] { (0.0, "forward", 0.7), (0.0, "backward", -0.3), (1.0, "backward", 0.7) })
+        {
+            using var output = new Tests.Cases.CaseOutput();
+            output.RunText($$"""
+                name: line
+                model:
+                  parameters: { mu: {{start.ToString(CultureInfo.InvariantCulture)}} }
+                  equations: { x: mu - x }
+                  initial: { x: {{start.ToString(CultureInfo.InvariantCulture)}} }
+                runs:
+                  - { name: fp, kind: equilibrium, parameter: mu, direction: {{direction}}, numerics: { ds: 0.05, ds_max: 0.05 }, stop: { mu: {{stop.ToString(CultureInfo.InvariantCulture)}} } }
+                """);
+            var end = output.Csv("special_points.csv").Single(r => r["type"] == "EP");
+            Assert.Equal(stop, D(end["mu"]), 12);
+            Assert.Contains("bound mu", end["note"]);
+        }
+    }
+}
+
+/// <summary>
+/// <c>cont export-auto</c>: the b. and s. files read back by a small reader of AUTO's fort.7/fort.8 layout
+/// (as AUTO's parseB and parseS read them) give every point of every branch, the labels and AUTO's type
+/// codes of the special points, and the solutions (cycles on their mesh) of the labelled points.
+/// </summary>
+public sealed class AutoExportTests : IDisposable
+{
+    readonly string _dir = Path.Combine(Path.GetTempPath(), "cont-export-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    sealed record BPoint(int Br, int Pt, int Ty, int Lab, Dictionary<string, double> Values);
+
+    /// <summary>fort.7: blocks of header lines (first field 0), the last naming the columns (19 characters each after 20), then points.</summary>
+    static List<List<BPoint>> ReadB(string path)
+    {
+        var branches = new List<List<BPoint>>();
+        List<string>? names = null;
+        List<BPoint>? current = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[0] == "0")
+            {
+                if (current is not null) { branches.Add(current); current = null; }
+                if (line.Contains(" PT  TY  LAB "))
+                    names = Enumerable.Range(0, (line.Length - 20 + 18) / 19).Select(i => line.Substring(20 + 19 * i, Math.Min(19, line.Length - 20 - 19 * i)).Trim()).ToList();
+                continue;
+            }
+            current ??= [];
+            Assert.NotNull(names);
+            var values = new Dictionary<string, double>();
+            for (int i = 0; i < names!.Count; i++) values[names[i]] = D(line.Substring(19 + 19 * i, 19));
+            current.Add(new BPoint(int.Parse(line[..4]), int.Parse(line[4..10]), int.Parse(line[10..14]), int.Parse(line[14..19]), values));
+        }
+        if (current is not null) branches.Add(current);
+        return branches;
+    }
+
+    sealed record Solution(int[] Header, double[][] Rows, double[] Par);
+
+    /// <summary>fort.8: a header of 16 integers, NTPL rows of t and the state (seven numbers to a line), then NPAR parameters.</summary>
+    static List<Solution> ReadS(string path)
+    {
+        var tokens = File.ReadAllText(path).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var list = new List<Solution>();
+        int k = 0;
+        while (k < tokens.Length)
+        {
+            var h = tokens[k..(k + 16)].Select(int.Parse).ToArray();
+            k += 16;
+            int ntpl = h[6], nar = h[7], npar = h[11];
+            var rows = new double[ntpl][];
+            for (int r = 0; r < ntpl; r++) { rows[r] = tokens[k..(k + nar)].Select(D).ToArray(); k += nar; }
+            var par = tokens[k..(k + npar)].Select(D).ToArray();
+            k += npar;
+            list.Add(new Solution(h, rows, par));
+        }
+        return list;
+    }
+
+    static void Close(double expected, double actual, string what)
+        => Assert.True(Math.Abs(actual - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{what}: {actual:R} against {expected:R}");
+
+    [Fact]
+    public void TheBranchAndSolutionFilesHoldEveryPointAndEveryLabelledSolution()
+    {
+        string output = Path.Combine(_dir, "abc");
+        Assert.Equal(0, Program.Run(["run", Path.Combine(RepositoryPaths.Root, "Tests", "Peer", "abc.yaml"), "--out", output, "--quiet", "--no-plots"], new StringWriter(), new StringWriter()));
+        var stdout = new StringWriter();
+        Assert.Equal(0, Program.Run(["export-auto", output], stdout, new StringWriter()));
+        Assert.Contains("b.abc", stdout.ToString());
+
+        var data = global::Plots.OutputData.Load(output);
+        var b = ReadB(Path.Combine(output, "b.abc"));
+        var s = ReadS(Path.Combine(output, "s.abc"));
+        Assert.Equal(data.Branches.Count, b.Count);
+        int labels = 0;
+        var byLabel = new Dictionary<int, (BPoint Point, global::Plots.BranchData Branch, int Row)>();
+        for (int i = 0; i < b.Count; i++)
+        {
+            var branch = data.Branches[i];
+            var t = branch.Points;
+            Assert.Equal(t.Rows.Count, b[i].Count);
+            string first = branch.Parameters[0];
+            for (int r = 0; r < t.Rows.Count; r++)
+            {
+                var p = b[i][r];
+                Assert.Equal(i + 1, p.Br);
+                Assert.Equal(r + 1, Math.Abs(p.Pt));
+                Assert.Equal(t.Text(r, "stable") == "true", p.Pt < 0);
+                Close(t.Number(r, first), p.Values[first], $"{branch.Name}[{r}] {first}");
+                Close(t.Number(r, "l2norm"), p.Values["L2-NORM"], $"{branch.Name}[{r}] L2-NORM");
+                if (branch.Kind.CarriesCycles()) Close(t.Number(r, "period"), p.Values["PERIOD"], $"{branch.Name}[{r}] PERIOD");
+                if (branch.Parameters.Count == 2) Close(t.Number(r, branch.Parameters[1]), p.Values[branch.Parameters[1]], $"{branch.Name}[{r}] {branch.Parameters[1]}");
+                string type = t.Text(r, "type");
+                Assert.Equal(Continuation.Cli.AutoFiles.AutoExport.TypeCode(type, branch.Kind.CarriesCycles()), p.Ty);
+                Assert.Equal(type.Length > 0, p.Lab > 0);
+                if (p.Lab > 0)
+                {
+                    Assert.Equal(++labels, p.Lab);
+                    byLabel[p.Lab] = (p, branch, r);
+                }
+            }
+        }
+        Assert.True(b.SelectMany(x => x).Count(p => p.Ty == 5 && p.Lab > 0) >= 3, "the folds of cycles carry AUTO's code 5");
+
+        Assert.Equal(labels, s.Count);
+        var states = new[] { "x1", "x2", "x3" };
+        foreach (var solution in s)
+        {
+            var h = solution.Header;
+            var (p, branch, row) = byLabel[h[3]];
+            Assert.Equal(p.Br, h[0]);
+            Assert.Equal(p.Pt, h[1]);
+            Assert.Equal(p.Ty, h[2]);
+            Assert.Equal(states.Length + 1, h[7]);
+            var t = branch.Points;
+            if (branch.Kind.CarriesCycles())
+            {
+                Assert.Equal(h[9] * h[10] + 1, h[6]); // NTPL = NTST·NCOL + 1
+                Assert.Equal(0, solution.Rows[0][0]);
+                Assert.Equal(1, solution.Rows[^1][0], 12);
+                Close(t.Number(row, "period"), solution.Par[10], $"{branch.Name}[{row}] PAR(11)");
+            }
+            else Assert.Equal(1, h[6]);
+            // The solution at t = 0 is the point's state; its parameters are the model's in order.
+            for (int j = 0; j < states.Length; j++) Close(t.Number(row, states[j]), solution.Rows[0][j + 1], $"{branch.Name}[{row}] {states[j]}");
+            Close(t.Number(row, "D"), solution.Par[0], $"{branch.Name}[{row}] PAR(1)");
+            Close(t.Number(row, "alpha"), solution.Par[1], $"{branch.Name}[{row}] PAR(2)");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+! Fixture for `cont import-auto` (written for this project; the problem is AUTO-07p's demo lrz):
+! the Lorenz equations, rho = PAR(1), beta = PAR(2), sigma = PAR(3).
+SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)
+  IMPLICIT NONE
+  INTEGER, INTENT(IN) :: NDIM, ICP(*), IJAC
+  DOUBLE PRECISION, INTENT(IN) :: U(NDIM), PAR(*)
+  DOUBLE PRECISION, INTENT(OUT) :: F(NDIM)
+  DOUBLE PRECISION, INTENT(INOUT) :: DFDU(NDIM,NDIM), DFDP(NDIM,*)
+  F(1) = PAR(3)*(U(2) - U(1))
+  F(2) = PAR(1)*U(1) - U(2) - U(1)*U(3)
+  F(3) = U(1)*U(2) - PAR(2)*U(3)
+  IF (IJAC == 0) RETURN
+  DFDU(1,1) = -PAR(3)
+END SUBROUTINE FUNC
+
+SUBROUTINE STPNT(NDIM,U,PAR,T)
+  IMPLICIT NONE
+  INTEGER, INTENT(IN) :: NDIM
+  DOUBLE PRECISION, INTENT(INOUT) :: U(NDIM), PAR(*)
+  DOUBLE PRECISION, INTENT(IN) :: T
+  DOUBLE PRECISION, PARAMETER :: third = 1.D0/3.D0
+  PAR(1) = 0.D0
+  PAR(2) = 8*third   ! beta = 8/3
+  PAR(3) = 10.D0
+  U(1) = 0.D0; U(2) = 0.D0; U(3) = 0.D0
+END SUBROUTINE STPNT
