@@ -283,7 +283,7 @@ public static class Program
         }
         if (inputs.Count < 2) throw new UsageException("import-auto needs the equations file and at least one constants file (cont import-auto NAME.f90 c.NAME)");
         foreach (var input in inputs)
-            if (!File.Exists(input)) throw new CaseException(Path.GetFileName(input), 0, $"file not found: {input}");
+            if (!File.Exists(input)) throw new CaseException(input, 0, Directory.Exists(input) ? "is a directory, not a file" : "file not found");
         AutoFiles.AutoImport.Result result;
         try { result = AutoFiles.AutoImport.Build(inputs[0], inputs[1..]); }
         catch (AutoFiles.AutoImportException e)
@@ -309,29 +309,60 @@ public static class Program
             stdout.Write(result.Yaml);
             return ExitCodes.Success;
         }
+        if (Directory.Exists(output)) throw new UsageException($"--out {output} is a directory: give the case file to write (e.g. {Path.Combine(output, result.Name + ".yaml")})");
         string temporary = output + ".tmp";
-        File.WriteAllText(temporary, result.Yaml);
-        File.Move(temporary, output, overwrite: true);
+        try
+        {
+            File.WriteAllText(temporary, result.Yaml);
+            File.Move(temporary, output, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+            stderr.WriteLine($"error: cannot write {output}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         stdout.WriteLine($"{output}: case {result.Name} from {string.Join(", ", inputs.Select(Path.GetFileName))}" +
                          (result.Notes.Count > 0 ? $"; {result.Notes.Count} difference(s) from AUTO listed at its top" : ""));
         return ExitCodes.Success;
     }
 
-    /// <summary><c>cont export-auto DIR [--out DIR2]</c>: AUTO's b.NAME and s.NAME of an output directory.</summary>
+    /// <summary>
+    /// <c>cont export-auto DIR [--out DIR2]</c>: AUTO's b.NAME and s.NAME of an output directory. DIR is
+    /// locked while it is read (not while a run writes it); files written into DIR join its manifest,
+    /// so that the next run into DIR removes them with the results they came from.
+    /// </summary>
     static int ExportAuto(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var (dir, options) = ParseArguments(args, ["--out"], []);
         if (dir.Length == 0) throw new UsageException("export-auto needs the output directory of a run (cont export-auto DIR)");
-        if (!Directory.Exists(dir)) throw new UsageException($"export-auto: no directory {dir}");
+        if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return ExitCodes.BadInput; }
+        string? target = options.GetValueOrDefault("--out");
+        if (target is not null && File.Exists(target)) throw new UsageException($"--out {target} is a file: give a directory");
+        Output.OutputDirectory output;
+        try { output = Output.OutputDirectory.Acquire(dir); }
+        catch (Output.OutputDirectoryException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        using var owned = output;
         try
         {
-            var r = AutoFiles.AutoExport.Write(dir, options.GetValueOrDefault("--out"));
+            var r = AutoFiles.AutoExport.Write(dir, target);
+            if (target is null || Path.GetFullPath(target) == Path.GetFullPath(dir))
+                output.WriteManifest([Path.GetFileName(r.BranchFile), Path.GetFileName(r.SolutionFile)]);
             stdout.WriteLine($"{r.BranchFile}: {r.Branches} branch(es), {r.Points} points; {r.SolutionFile}: {r.Labels} labelled solution(s)");
             return ExitCodes.Success;
         }
         catch (Plots.PlotInputException e)
         {
             stderr.WriteLine($"error: {e.Formatted}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"error: cannot write AUTO's files: {e.Message}");
             return ExitCodes.BadInput;
         }
     }

@@ -250,6 +250,33 @@ public sealed class AutoImportTests : IDisposable
     }
 
     [Fact]
+    public void HostileFilesAndPathsAreRefusedWithAMessage()
+    {
+        string f90 = Write("m.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)\nEND\n");
+        string c = Write("c.m", "NDIM = 1, IPS = 1, ICP = [1]\nNMX = 5");
+        File.WriteAllBytes(Path.Combine(_dir, "binary.f90"), [0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]);
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["import-auto", "/dev/zero", c], "larger than 4 MB"),
+            (["import-auto", Path.Combine(_dir, "binary.f90"), c], "binary content"),
+            (["import-auto", _dir, c], "is a directory"),
+            (["import-auto", f90, Path.Combine(_dir, "missing")], "file not found"),
+            (["import-auto", f90], "at least one constants file"),
+            (["import-auto", f90, c, "--out", Path.Combine(_dir, "no", "such", "dir", "x.yaml")], "cannot write"),
+            (["import-auto", f90, c, "--out", _dir], "is a directory"),
+            (["export-auto", _dir], "summary.json"),
+            (["export-auto", Path.Combine(_dir, "none")], "no such directory"),
+        })
+        {
+            var r = Cont(args);
+            Assert.Equal(ExitCodes.BadInput, r.Code);
+            Assert.Contains(message, r.Err);
+            Assert.DoesNotContain("   at ", r.Err);
+        }
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void AConstantsFileMapsToARunWithItsStopsUserPointsAndNotes()
     {
         string f90 = Write("m.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)**2\nEND\n");

@@ -29,7 +29,7 @@ sealed class AutoConstants
     /// <summary>The setting named <paramref name="key"/> (case-insensitive; the last one if given twice), or null.</summary>
     public AutoSetting? this[string key] => Settings.LastOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
 
-    public static AutoConstants Read(string path) => Parse(path, System.IO.File.ReadAllText(path));
+    public static AutoConstants Read(string path) => Parse(path, AutoText.Read(path));
 
     public static AutoConstants Parse(string path, string text)
     {

@@ -61,7 +61,7 @@ sealed partial class AutoModel
     private static partial Regex TypeDeclaration();
 
     /// <summary>Reads <paramref name="path"/>; every construct outside the subset is an <see cref="AutoImportException"/> at its line.</summary>
-    public static AutoModel Read(string path) => new Reader(path, System.IO.File.ReadAllText(path)).Read();
+    public static AutoModel Read(string path) => new Reader(path, AutoText.Read(path)).Read();
 
     /// <summary>Reads Fortran text (tests).</summary>
     public static AutoModel Parse(string path, string text) => new Reader(path, text).Read();

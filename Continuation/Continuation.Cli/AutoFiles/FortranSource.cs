@@ -164,6 +164,33 @@ static partial class FortranSource
     }
 }
 
+/// <summary>Reading AUTO's files: bounded, text only.</summary>
+static class AutoText
+{
+    /// <summary>The largest equations or constants file read (AUTO problems are some kilobytes).</summary>
+    public const int MaxBytes = 4 << 20;
+
+    /// <summary>
+    /// The text of <paramref name="path"/>, refusing a directory, a device or file of more than
+    /// <see cref="MaxBytes"/> (read in bounded chunks) and binary content (a NUL byte). Bytes that are
+    /// not UTF-8 (an accented comment in Latin-1) are read as replacement characters: only comments
+    /// and strings can hold them, and a name with one is refused by the parser.
+    /// </summary>
+    public static string Read(string path)
+    {
+        if (Directory.Exists(path)) throw new AutoImportException(path, 0, "is a directory, not a file");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var buffer = new byte[MaxBytes + 1];
+        int total = 0, read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+        if (total > MaxBytes) throw new AutoImportException(path, 0, $"larger than {MaxBytes >> 20} MB: not an AUTO equations or constants file");
+        var bytes = buffer.AsSpan(0, total);
+        if (bytes.IndexOf((byte)0) is int nul and >= 0)
+            throw new AutoImportException(path, 0, $"binary content (a NUL byte at offset {nul}): not an AUTO equations or constants file");
+        return new UTF8Encoding(false, throwOnInvalidBytes: false).GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
+    }
+}
+
 /// <summary>An AUTO file that cannot be imported: file, line and what is not supported.</summary>
 public sealed class AutoImportException(string file, int line, string message) : Exception(message)
 {
