@@ -169,10 +169,63 @@ public sealed class AutoImportTests : IDisposable
     }
 
     [Fact]
+    public void IntegerSubexpressionsFoldAsFortranComputesThem()
+    {
+        // 2**(-1) = 0, (1+1)/4 = 0, (-3)/2 = -1, MAX(3,4)/2 = 2; N = 5 (implicitly INTEGER) gives (N+1)/4 = 1;
+        // a DOUBLE PRECISION PARAMETER is real even where implicit typing would make it INTEGER; INTEGER*4 is an INTEGER.
+        string f90 = Write("i.f90", """
+                  SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)
+                  IMPLICIT DOUBLE PRECISION (A-H,O-Z)
+                  DIMENSION U(NDIM),PAR(*),F(NDIM)
+                  DOUBLE PRECISION, PARAMETER :: NU = 2.D0
+                  INTEGER*4 K
+                  N = 5
+                  K = 3
+                  F(1) = 2**(-1)*U(1) + (1+1)/4 + (-3)/2 + MAX(3,4)/2 - PAR(1)
+                  F(2) = (N+1)/4*U(2) + NU/4*U(1) + K/2
+                  END
+            """);
+        string yaml = Path.Combine(_dir, "i.yaml");
+        var r = Cont("import-auto", f90, Constants(2), "--out", yaml);
+        Assert.True(r.Code == 0, r.Err);
+        var model = CaseReader.Read(yaml, _ => null).Model;
+        var f = Rhs(model, [0.7, -1.9], [0.25]);
+        Assert.Equal(0 * 0.7 + 0 - 1 + 2 - 0.25, f[0], 14);
+        Assert.Equal(1 * -1.9 + 0.5 * 0.7 + 1, f[1], 14);
+    }
+
+    [Fact]
+    public void TheDummyArgumentsNameTheArraysByTheirPositionInAutosCall()
+    {
+        // AUTO calls FUNC(NDIM,U,ICP,PAR,IJAC,F,…) by position: here the state is X, the parameters P, the right-hand side G.
+        string f90 = Write("d.f90", "SUBROUTINE FUNC(N,X,ICP,P,IJAC,G,DGDX,DGDP)\nIMPLICIT NONE\nINTEGER N, ICP(*), IJAC\nDOUBLE PRECISION X(N), P(*), G(N), DGDX(N,*), DGDP(N,*)\n" +
+                                      "G(1) = X(2) - P(1)\nG(2) = -X(1)\nIF (IJAC .NE. 0) THEN\nDGDX(1,1) = 0\nDO 10 ICP = 1, 2\nEND IF\nEND\n");
+        string yaml = Path.Combine(_dir, "d.yaml");
+        var r = Cont("import-auto", f90, Constants(2), "--out", yaml);
+        Assert.True(r.Code == 0, r.Err);
+        var f = Rhs(CaseReader.Read(yaml, _ => null).Model, [0.3, 0.9], [0.5]);
+        Assert.Equal([0.9 - 0.5, -0.3], f);
+    }
+
+    [Fact]
+    public void ValidFortranOfTheSubsetIsRead()
+    {
+        // A comment and a blank line between a line ending in '&' and its continuation; an INTEGER PARAMETER.
+        var (model, _) = Import("INTEGER, PARAMETER :: M = 2\nF(1) = U(1) + &\n! the second term\n\n   M*U(2)\nF(2) = -U(2)");
+        Assert.Equal([0.3 + 2 * 0.4, -0.4], Rhs(model, [0.3, 0.4], [0.5]));
+    }
+
+    [Fact]
     public void ARealLiteralWithoutADExponentIsNotedAsSinglePrecision()
     {
         var (_, yaml) = Import("F(1) = 0.1*U(1)\nF(2) = 0.5*U(2) + 0.1D0");
-        Assert.Contains("real literals without a D exponent (0.1)", yaml); // 0.5 is exact in single precision
+        Assert.Contains("single precision in Fortran, read here in double precision", yaml);
+        Assert.Contains(": 0.1\n", yaml + "\n"); // 0.5 is exact in single precision, 0.5*U(2) a double-precision product
+        var (_, text) = Import("F(1) = (1.0/3.0)*U(1) + 4.0*ATAN(1.0)\nF(2) = 2.0*0.5*U(2)");
+        string operations = text.Split('\n').Single(l => l.Contains("single precision in Fortran"));
+        Assert.Contains("1/3", operations);      // computed in REAL*4 by Fortran
+        Assert.Contains("atan(1)", operations);
+        Assert.DoesNotContain("2*0.5", operations); // exact in either precision
     }
 
     [Fact]
@@ -190,7 +243,7 @@ public sealed class AutoImportTests : IDisposable
         { "GOTO 10\nF(1) = 0\nF(2) = 0", "m.f90:6", "'GOTO' is not supported" },
         { "IF (U(1) > 0) F(1) = 1\nF(1) = 0\nF(2) = 0", "m.f90:6", "'IF' is not supported" },
         { "COMMON /blk/ c\nF(1) = 0\nF(2) = 0", "m.f90:6", "'COMMON' is not supported" },
-        { "DOUBLE PRECISION w(2)\nw(1) = U(1)\nF(1) = w(1)\nF(2) = 0", "m.f90:7", "local arrays are not supported" },
+        { "DOUBLE PRECISION w(2)\nw(1) = U(1)\nF(1) = w(1)\nF(2) = 0", "m.f90:7", "local arrays and statement functions are not supported" },
         { "INTEGER k\nk = U(1)\nF(1) = k\nF(2) = 0", "m.f90:7", "'k' is an INTEGER (declared)" },
         { "F(1) = BESSEL_J0(U(1))\nF(2) = 0", "m.f90:6", "'BESSEL_J0(…)' is not supported" },
         { "F(1) = PAR(11)*U(2)\nF(2) = 0", "m.f90:6", "PAR(11), AUTO's period" },
@@ -199,6 +252,14 @@ public sealed class AutoImportTests : IDisposable
         { "F(1) = c*U(2)\nF(2) = 0", "m.f90:6", "'c' is used before it is assigned" },
         { "F(1) = U(1) .GT. 0\nF(2) = 0", "m.f90:6", "logical or relational operators" },
         { "F(1) = U(NDIM)\nF(2) = 0", "m.f90:6", "'NDIM' is not supported in an expression" },
+        { "c = 2*U(3)\nF(1) = c\nF(2) = 0", "m.f90:6", "U(3) is read but FUNC only assigns F(1) … F(2)" },
+        { "c = PAR(11)\nF(1) = c*U(1)\nF(2) = 0", "m.f90:6", "PAR(11), AUTO's period" },
+        { "IF (IJAC .NE. 0) THEN\nF(1) = 0\nEND IF\nF(1) = 0\nF(2) = 0", "m.f90:7", "inside the IF block of the analytic Jacobian" },
+        { "REAL*16 q\nF(1) = 0\nF(2) = 0", "m.f90:6", "the type 'REAL*16 q' is not supported" },
+        { "d = U(1)\nF(1) = d\nF(2) = 0", "m.f90:6", "'d' is not declared (IMPLICIT NONE)" },
+        { "c(x) = x/(1 + x)\nF(1) = c(U(1))\nF(2) = 0", "m.f90:6", "local arrays and statement functions are not supported" },
+        { "F(1) = U(1) - -U(2)\nF(2) = 0", "m.f90:6", "two operators in a row" },
+        { "F(1) = SQRT(2)*U(1)\nF(2) = 0", "m.f90:6", "SQRT of an INTEGER argument" },
         { "F(1) = U(1.5)\nF(2) = 0", "m.f90:6", "U(…) needs one integer constant index" },
     };
 
@@ -292,6 +353,41 @@ public sealed class AutoImportTests : IDisposable
         Assert.Contains("start: { state: { x: 1 } }", r.Out);
         Assert.Contains("THL = {1: 0.5} (weights of the arclength)", r.Out);
         Assert.Contains("A0/A1 (bounds on the L2 norm) have no equivalent", r.Out);
+    }
+
+    [Fact]
+    public void RunsFollowAutosSemantics()
+    {
+        string f90 = Write("r.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)\nEND\nSUBROUTINE STPNT(NDIM,U,PAR,T)\nPAR(1) = 1.D0\nU(1) = 1.D0\nEND\n");
+        // A later run from STPNT (IRS = 0) starts from STPNT again, not from the first run's PAR and U.
+        string a = Write("c.r.a", "NDIM = 1, IPS = 1, IRS = 0, ICP = [1], NMX = 5\nPAR = {1: 4.0}, U = {1: 2.0}");
+        string b = Write("c.r.b", "NDIM = 1, IPS = 1, IRS = 0, ICP = [1], NMX = 5\nUZSTOP = {1: [2, 3, -1]}");
+        var r = Cont("import-auto", f90, a, b);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("parameters: { p1: 4 }", r.Out);
+        Assert.Contains("start: { state: { u1: 2 } }", r.Out);
+        // b starts at p1 = 1, u1 = 1; of its stop values AUTO meets 2 going up and -1 going down.
+        Assert.Contains("- { name: b, kind: equilibrium, parameter: p1, direction: forward, parameters: { p1: 1 }, start: { state: { u1: 1 } }", r.Out);
+        Assert.Contains("stop: { p1: [-1, 2] }", r.Out);
+
+        // An integration is only read as the first run; ISW = 1 at a period doubling is AUTO's own branch, not the doubled one.
+        var late = Cont("import-auto", f90, a, Write("c.r.i", "NDIM = 1, IPS = -2, NMX = 100"));
+        Assert.Equal(ExitCodes.BadInput, late.Code);
+        Assert.Contains("is read only as the first constants file", late.Err);
+        var pd = Cont("import-auto", f90, a, Write("c.r.lc", "NDIM = 1, IPS = 2, IRS = 'PD1', ISW = 1, ICP = [1, 11], NMX = 5"));
+        Assert.Equal(ExitCodes.BadInput, pd.Code);
+        Assert.Contains("ISW = 1 at 'PD1' continues AUTO's own branch", pd.Err);
+    }
+
+    [Fact]
+    public void NamesThatAreOutputColumnsAreRenamed()
+    {
+        string f90 = Write("n.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)\nF(2) = PAR(2)*U(2)\nEND\n");
+        var r = Cont("import-auto", f90, Write("c.n", "unames = {1: 'type', 2: 'floquet_1'}, parnames = {1: 'period', 2: 'omega'}\nNDIM = 2, IPS = 1, ICP = [1], NMX = 5"));
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("parameters: { period_2: 0, omega_2: 0 }", r.Out);
+        Assert.Contains("type_2: period_2 - type_2", r.Out);
+        Assert.Contains("u2: omega_2*u2", r.Out);
     }
 
     [Fact]

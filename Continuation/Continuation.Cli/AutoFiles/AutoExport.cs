@@ -62,13 +62,16 @@ public static class AutoExport
             if (cycles) columns.Add(("PERIOD", r => t.Number(r, "period")));
             foreach (var o in outputs) columns.Add((o, r => t.Number(r, o)));
 
-            int Index(string parameter) => Array.IndexOf(parameters, parameter) + 1;
+            // AUTO's parameter indices: the model's first ten are PAR(1) … PAR(10), PAR(11) is the period, the rest follow it.
+            int Index(string parameter) => AutoIndex(Array.IndexOf(parameters, parameter));
             var icp = branch.Parameters.Select(Index).ToList();
-            if (cycles && parameters.Length < 11) icp.Add(11);
+            if (cycles) icp.Add(11);
             b.Append("   0").Append(Fmt(-1e300, 13)).Append(Fmt(1e300, 13)).Append(Fmt(-1e300, 13)).Append(Fmt(1e300, 13)).Append('\n');
             b.Append($"   0   NDIM={states.Count,4}   IPS ={ips,4}   IRS =   0   ILP =   1\n");
             var mesh = MeshOf(orbits);
             b.Append($"   0   NTST={mesh.Ntst,4}   NCOL={mesh.Ncol,4}   ISP =   2   ISW ={(curve ? 2 : 1),4}\n");
+            b.Append("   0   parnames = {").Append(string.Join(", ", parameters.Select((p, i) => $"{AutoIndex(i)}: '{p}'"))).Append("}\n");
+            b.Append("   0   unames   = {").Append(string.Join(", ", states.Select((x, i) => $"{i + 1}: '{x}'"))).Append("}\n");
             b.Append("   0   User-specified parameters:   ").Append(string.Concat(icp.Select(i => $"{i,4}"))).Append('\n');
             b.Append("   0   Active continuation parameters:").Append(string.Concat(icp.Select(i => $"{i,4}"))).Append('\n');
             b.Append("   0\n");
@@ -98,15 +101,15 @@ public static class AutoExport
             // The solution file: one entry per labelled point.
             foreach (var (r, (pointLabel, lab, code)) in labels.OrderBy(l => l.Key))
             {
-                var parValues = new double[Math.Max(parameters.Length, cycles ? 11 : 0)];
-                for (int i = 0; i < parameters.Length; i++) parValues[i] = t.Number(r, parameters[i]);
-                if (cycles) parValues[10] = parameters.Length < 11 ? t.Number(r, "period") : parValues[10];
+                var parValues = new double[Math.Max(parameters.Length == 0 ? 0 : AutoIndex(parameters.Length - 1), cycles ? 11 : 0)];
+                for (int i = 0; i < parameters.Length; i++) parValues[AutoIndex(i) - 1] = t.Number(r, parameters[i]);
+                if (cycles) parValues[10] = t.Number(r, "period");
                 var rows = new List<double[]>();
                 if (orbits is not null)
                     for (int i = 0; i < orbits.Rows.Count; i++)
                         if (orbits.Text(i, "label") == pointLabel)
                             rows.Add([orbits.Number(i, "t"), .. states.Select(x => orbits.Number(i, x))]);
-                int ntst = 1, ncol = 0;
+                int ntst = 0, ncol = 0; // an equilibrium: one row (AUTO reads NTST = 1 as "directions follow")
                 if (rows.Count > 0)
                 {
                     int first = Enumerable.Range(0, orbits!.Rows.Count).First(i => orbits.Text(i, "label") == pointLabel);
@@ -144,6 +147,9 @@ public static class AutoExport
         WriteAtomically(sPath, s.ToString());
         return new Result(bPath, sPath, data.Branches.Count, points, label);
     }
+
+    /// <summary>AUTO's index of the model's parameter <paramref name="i"/> (0-based): 1 … 10, then 12, 13, … (PAR(11) is the period).</summary>
+    static int AutoIndex(int i) => i < 10 ? i + 1 : i + 2;
 
     static (int Ntst, int Ncol) MeshOf(Plots.Table? orbits)
         => orbits is { Rows.Count: > 0 } ? ((int)orbits.Number(0, "ntst"), (int)orbits.Number(0, "ncol")) : (0, 0);

@@ -89,9 +89,12 @@ public static class AutoImport
 
             var taken = new HashSet<string>(StringComparer.Ordinal) { "pi" };
             foreach (var fn in Models.Equations.Function.All) taken.Add(fn.Name);
+            // The columns every output file has: a state, parameter or output of that name would make two columns of one name.
+            foreach (var column in Cases.CaseReader.ReservedColumns) taken.Add(column);
             string Take(string preferred, string fallback)
             {
                 string name = Sanitise(preferred, fallback);
+                if (name.StartsWith("floquet_", StringComparison.Ordinal)) name = fallback;
                 string unique = name;
                 for (int k = 2; !taken.Add(unique); k++) unique = $"{name}_{k}";
                 return unique;
@@ -196,6 +199,8 @@ public static class AutoImport
             public Dictionary<int, double> ParameterValues { get; } = [];
             public Dictionary<int, double> StateValues { get; } = [];
             public double? IntegrateTime { get; init; }
+            /// <summary>Restarts from the end of the integration run (the case's start).</summary>
+            public bool FromIntegration { get; init; }
             public string Summary { get; set; } = "";
         }
 
@@ -293,6 +298,10 @@ public static class AutoImport
             if (kind == "periodic" && source is null)
                 throw Error(f, ipsSetting, "IPS = 2 from IRS = 0 (a periodic orbit given by STPNT) is not supported: start the cycles from a Hopf point, IRS = 'HB1'");
 
+            if (kind == "integration" && earlier.Count > 0)
+                throw Error(f, ipsSetting, "an integration (IPS = -2) is read only as the first constants file: it becomes the case's start (start: { integrate: … })");
+            if (label is not null && LabelType(label) is "BP" or "PD" && isw == 1 && kind is "equilibrium" or "periodic")
+                throw Error(f, f["ISW"] ?? irs, $"ISW = 1 at '{label}' continues AUTO's own branch through the {(LabelType(label) == "PD" ? "period doubling" : "branch point")}; here a run from that point switches (AUTO's ISW = -1). Write ISW = -1 for the other branch, or restart from another point of the branch (a UZ) to continue it");
             string name = RunName(f, kind, earlier);
             double ds = Real(f, "DS", 0.01);
             double integrate = kind == "integration" ? Math.Max(1, Int(f, "NMX", 0)) * Math.Abs(ds) : 0;
@@ -300,9 +309,10 @@ public static class AutoImport
             {
                 From = source is null || source.Kind == "integration" ? null : $"{source.Name}.{OurLabel(label!, source.Kind, f, irs!)}",
                 IntegrateTime = kind == "integration" ? integrate : null,
+                FromIntegration = source?.Kind == "integration",
             };
-            if (label is not null && LabelType(label) == "BP" && kind is "equilibrium" or "periodic" && isw == 1)
-                _notes.Add($"{Path.GetFileName(f.File)}: ISW = 1 at a branch point continues AUTO's branch through it; `from: {run.From}` switches onto the other branch (ISW = -1); start from a point beside it to stay");
+            if (kind == "equilibrium" && Int(f, "MXBF", 10) != 0 && !(label is not null && LabelType(label) == "BP"))
+                _notes.Add($"{Path.GetFileName(f.File)}: MXBF = {Int(f, "MXBF", 10)}{(f["MXBF"] is null ? " (AUTO's default)" : "")}: AUTO also follows the branches from the branch points this run finds; here each is a run of its own (from: {name}.BP1, …)");
 
             // Parameters.
             if (kind != "integration")
@@ -458,14 +468,31 @@ public static class AutoImport
                     else run.Values.Add((p, Fmt(x)));
                 }
             });
+            // AUTO stops at the first of its stop values the run reaches. Where the start is known (IRS = 0) that is
+            // the nearest value on either side of it; from a labelled point, the values must enclose the start.
+            string file = Path.GetFileName(f.File);
             foreach (var (key, list) in stops)
             {
-                if (list.Count == 1)
-                    run.Stop.Add((key, key == "period" ? Fmt(list[0]) : Fmt(list[0])));
+                if (key == "period")
+                {
+                    // Cycles from a Hopf point start at a small period and grow: the smallest value comes first.
+                    if (list.Count > 1) _notes.Add($"{file}: stops on the period at {string.Join(", ", list.Select(Fmt))}: the run stops at the smallest, {Fmt(list.Min())}");
+                    run.Stop.Add((key, Fmt(list.Min())));
+                    continue;
+                }
+                if (list.Count == 1) { run.Stop.Add((key, Fmt(list[0]))); continue; }
+                int index = _parameters.First(p => p.Value == key).Key;
+                double? start = run.From is null ? run.ParameterValues.TryGetValue(index, out var pv) ? pv : model.ParameterStart.GetValueOrDefault(index) : null;
+                if (start is { } p0)
+                {
+                    double? below = list.Where(v => v < p0).Select(v => (double?)v).Max(), above = list.Where(v => v > p0).Select(v => (double?)v).Min();
+                    if (list.Contains(p0)) _notes.Add($"{file}: a stop value of {key} equals its start ({Fmt(p0)}): AUTO stops there at once; here the run leaves it");
+                    run.Stop.Add((key, below is { } lo && above is { } hi ? $"[{Fmt(lo)}, {Fmt(hi)}]" : Fmt((below ?? above)!.Value)));
+                }
                 else
                 {
-                    if (list.Count > 2) _notes.Add($"{Path.GetFileName(f.File)}: stops on {key} at {string.Join(", ", list.Select(Fmt))}: the run stays within [{Fmt(list.Min())}, {Fmt(list.Max())}]");
-                    run.Stop.Add((key, key == "period" ? Fmt(list.Max()) : $"[{Fmt(list.Min())}, {Fmt(list.Max())}]"));
+                    _notes.Add($"{file}: stops on {key} at {string.Join(", ", list.Select(Fmt))}: the run stays within [{Fmt(list.Min())}, {Fmt(list.Max())}] (AUTO: the first value reached; the start of a restart is not known here)");
+                    run.Stop.Add((key, $"[{Fmt(list.Min())}, {Fmt(list.Max())}]"));
                 }
             }
         }
@@ -533,17 +560,19 @@ public static class AutoImport
             for (int k = 1; k <= model.Dimension; k++) sb.AppendLine($"    {_states[k]}: {Quote(Print(model.Equations[k].Value))}");
             sb.AppendLine("  initial: { " + string.Join(", ", Enumerable.Range(1, model.Dimension).Select(k => $"{_states[k]}: {Fmt(model.StateStart.GetValueOrDefault(k))}")) + " }");
 
-            var top = runs.FirstOrDefault(r => r.Kind == "integration") is { } settle && settle == runs[0] ? settle : null;
-            var firstPars = (top ?? first).ParameterValues;
-            if (firstPars.Count > 0)
-                sb.AppendLine("parameters: { " + string.Join(", ", firstPars.OrderBy(p => p.Key).Select(p => $"{_parameters[p.Key]}: {Fmt(p.Value)}")) + " }");
+            // The case's parameters and start are those of the first run (AUTO calls STPNT, then applies its PAR and U);
+            // a later run from STPNT (IRS = 0) states every parameter and the state where its own differ.
+            var top = first.Kind == "integration" ? first : null;
+            var caseParameters = Effective(first.ParameterValues, model.ParameterStart, _parameters.Keys);
+            var caseState = Effective(first.StateValues, model.StateStart, Enumerable.Range(1, model.Dimension));
+            var overrides = first.ParameterValues.OrderBy(p => p.Key).ToList();
+            if (overrides.Count > 0)
+                sb.AppendLine("parameters: { " + string.Join(", ", overrides.Select(p => $"{_parameters[p.Key]}: {Fmt(p.Value)}")) + " }");
+            string StateText(Dictionary<int, double> state) => "{ " + string.Join(", ", Enumerable.Range(1, model.Dimension).Select(k => $"{_states[k]}: {Fmt(state[k])}")) + " }";
             if (top is not null)
-            {
-                var state = top.StateValues.Count > 0 ? $"state: {{ {string.Join(", ", Enumerable.Range(1, model.Dimension).Select(k => $"{_states[k]}: {Fmt(top.StateValues.GetValueOrDefault(k, model.StateStart.GetValueOrDefault(k)))}"))} }}, " : "";
-                sb.AppendLine($"start: {{ {state}integrate: {{ t_end: {Fmt(top.IntegrateTime!.Value)} }} }}");
-            }
+                sb.AppendLine($"start: {{ {(first.StateValues.Count > 0 ? $"state: {StateText(caseState)}, " : "")}integrate: {{ t_end: {Fmt(top.IntegrateTime!.Value)} }} }}");
             else if (first.StateValues.Count > 0)
-                sb.AppendLine($"start: {{ state: {{ {string.Join(", ", Enumerable.Range(1, model.Dimension).Select(k => $"{_states[k]}: {Fmt(first.StateValues.GetValueOrDefault(k, model.StateStart.GetValueOrDefault(k)))}"))} }} }}");
+                sb.AppendLine($"start: {{ state: {StateText(caseState)} }}");
             if (model.Outputs.Count > 0)
             {
                 sb.AppendLine("outputs:");
@@ -559,10 +588,14 @@ public static class AutoImport
                 if (r.From is not null) parts.Add($"from: {r.From}");
                 parts.Add(r.Parameters.Count == 2 ? $"parameters: [{r.Parameters[0]}, {r.Parameters[1]}]" : $"parameter: {r.Parameters[0]}");
                 parts.Add($"direction: {r.Direction}");
-                if (r.From is null && r != first && r.ParameterValues.Count > 0 && r.Parameters.Count == 1)
-                    parts.Add("parameters: { " + string.Join(", ", r.ParameterValues.OrderBy(p => p.Key).Select(p => $"{_parameters[p.Key]}: {Fmt(p.Value)}")) + " }");
-                if (r.From is null && r != first && r.StateValues.Count > 0)
-                    parts.Add($"start: {{ state: {{ {string.Join(", ", Enumerable.Range(1, model.Dimension).Select(k => $"{_states[k]}: {Fmt(r.StateValues.GetValueOrDefault(k, model.StateStart.GetValueOrDefault(k)))}"))} }} }}");
+                if (r.From is null && !r.FromIntegration && r != first)
+                {
+                    var own = Effective(r.ParameterValues, model.ParameterStart, _parameters.Keys);
+                    var differ = own.Where(p => p.Value != caseParameters[p.Key]).OrderBy(p => p.Key).ToList();
+                    if (differ.Count > 0) parts.Add("parameters: { " + string.Join(", ", differ.Select(p => $"{_parameters[p.Key]}: {Fmt(p.Value)}")) + " }");
+                    var state = Effective(r.StateValues, model.StateStart, Enumerable.Range(1, model.Dimension));
+                    if (top is not null || state.Any(x => x.Value != caseState[x.Key])) parts.Add($"start: {{ state: {StateText(state)} }}");
+                }
                 parts.Add("numerics: { " + string.Join(", ", r.Numerics.Select(n => $"{n.Key}: {n.Value}")) + " }");
                 if (r.Stop.Count > 0) parts.Add("stop: { " + string.Join(", ", r.Stop.Select(s => $"{s.Key}: {s.Value}")) + " }");
                 if (r.Values.Count > 0)
@@ -591,6 +624,10 @@ public static class AutoImport
             }
             return groups.Select(g => g.Files.Count == 0 ? g.Text : $"{string.Join(", ", g.Files)}: {g.Text}");
         }
+
+        /// <summary>STPNT's values with a constants file's PAR or U over them, for every index in <paramref name="indices"/> (0 where neither says).</summary>
+        static Dictionary<int, double> Effective(Dictionary<int, double> own, IReadOnlyDictionary<int, double> stpnt, IEnumerable<int> indices)
+            => indices.ToDictionary(k => k, k => own.TryGetValue(k, out var v) ? v : stpnt.GetValueOrDefault(k));
 
         static string Quote(string expression)
             => expression.Contains(": ") || expression.Contains(" #") || expression.StartsWith('-') && expression.Length > 1 && expression[1] == ' '

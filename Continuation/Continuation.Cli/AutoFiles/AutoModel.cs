@@ -36,10 +36,7 @@ sealed partial class AutoModel
     [GeneratedRegex(@"^(IMPLICIT|INTEGER|DOUBLE\s*PRECISION|REAL|LOGICAL|CHARACTER|COMPLEX|EXTERNAL|INTRINSIC|DIMENSION|PARAMETER|COMMON|DATA|SAVE|USE|INCLUDE|EQUIVALENCE)\b(?!\s*=)", RegexOptions.IgnoreCase)]
     private static partial Regex Declaration();
 
-    [GeneratedRegex(@"^IF\s*\(\s*IJAC\s*(?:\.EQ\.|==)\s*0\s*\)\s*RETURN$", RegexOptions.IgnoreCase)]
-    private static partial Regex JacobianReturn();
-
-    [GeneratedRegex(@"^(DO|IF|ELSE|ELSEIF|ENDIF|ENDDO|CALL|GOTO|GO\s+TO|SELECT|CASE|WHERE|FORALL|READ|OPEN|CLOSE|STOP|CYCLE|EXIT|ALLOCATE|DEALLOCATE|ASSIGN|PAUSE|ENTRY)\b(?!\s*=)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(DO|IF|ELSE|ELSEIF|ENDIF|ENDDO|CALL|GOTO|GO\s+TO|SELECT|CASE|WHERE|FORALL|READ|OPEN|CLOSE|STOP|CYCLE|EXIT|ALLOCATE|DEALLOCATE|ASSIGN|PAUSE|ENTRY|END\s*IF|END\s*DO)\b(?!\s*=)", RegexOptions.IgnoreCase)]
     private static partial Regex Control();
 
     [GeneratedRegex(@"^(PRINT|WRITE)\b(?!\s*=)", RegexOptions.IgnoreCase)]
@@ -48,8 +45,9 @@ sealed partial class AutoModel
     [GeneratedRegex(@"^([A-Za-z]\w*)\s*(?:\(\s*([^()]*?)\s*\))?\s*=(?!=)\s*(.+)$")]
     private static partial Regex Assignment();
 
-    [GeneratedRegex(@"^(?:DOUBLE\s*PRECISION|REAL\s*\*\s*8|REAL\s*\(\s*(?:KIND\s*=\s*)?8\s*\))\s*,\s*PARAMETER\s*::\s*(.+)$", RegexOptions.IgnoreCase)]
-    private static partial Regex ParameterDeclaration();
+    /// <summary>A type: INTEGER, REAL, DOUBLE PRECISION, with an optional size (*8) or kind ((8), (KIND=8)).</summary>
+    [GeneratedRegex(@"^(INTEGER|REAL|DOUBLE\s*PRECISION)\s*(?:\*\s*(\d+)|\(\s*(?:KIND\s*=\s*)?(\d+)\s*\))?(?=[\s,:]|$)\s*(,[^:]*)?(?:::)?\s*(.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex TypeDeclaration();
 
     [GeneratedRegex(@"^PARAMETER\s*\((.+)\)$", RegexOptions.IgnoreCase)]
     private static partial Regex ParameterStatement();
@@ -57,78 +55,93 @@ sealed partial class AutoModel
     [GeneratedRegex(@"^IMPLICIT\s+(?:DOUBLE\s*PRECISION|REAL\s*\*\s*8)\s*\(\s*A\s*-\s*H\s*,\s*O\s*-\s*Z\s*\)$", RegexOptions.IgnoreCase)]
     private static partial Regex ImplicitDouble();
 
-    [GeneratedRegex(@"^(INTEGER|REAL(?!\s*[*(])|DOUBLE\s*PRECISION|REAL\s*\*\s*8|REAL\s*\(\s*(?:KIND\s*=\s*)?8\s*\))\b\s*(?:,[^:]*)?(?:::)?\s*(.*)$", RegexOptions.IgnoreCase)]
-    private static partial Regex TypeDeclaration();
-
     /// <summary>Reads <paramref name="path"/>; every construct outside the subset is an <see cref="AutoImportException"/> at its line.</summary>
     public static AutoModel Read(string path) => new Reader(path, AutoText.Read(path)).Read();
-
-    /// <summary>Reads Fortran text (tests).</summary>
-    public static AutoModel Parse(string path, string text) => new Reader(path, text).Read();
 
     sealed class Reader(string path, string text)
     {
         readonly List<string> _notes = [];
-        readonly HashSet<string> _single = [];
+        readonly SortedSet<string> _single = new(StringComparer.Ordinal);
         IReadOnlyList<FortranUnit> _units = [];
 
         AutoImportException Error(int line, string message) => new(path, line, message);
+
+        static bool Is(string statement, string keyword) => Regex.IsMatch(statement, $@"^{keyword}$", RegexOptions.IgnoreCase);
+
+        /// <summary>The dummy argument at <paramref name="position"/> of AUTO's calling sequence (FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)).</summary>
+        string Argument(FortranUnit unit, int position, string expected, string sequence)
+        {
+            if (unit.Arguments.Count == 0) return expected; // SUBROUTINE PVLS without its arguments: nothing is read
+            if (unit.Arguments.Count <= position)
+                throw Error(unit.Line, $"{unit.Name} has {unit.Arguments.Count} arguments; AUTO calls {unit.Name}({sequence})");
+            return unit.Arguments[position];
+        }
 
         public AutoModel Read()
         {
             _units = FortranSource.Read(text, path);
             var func = Unit("FUNC") ?? throw Error(0, "no SUBROUTINE FUNC: AUTO's right-hand side is FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)");
-            var scope = new Scope(this, func);
+            const string funcSequence = "NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP";
+            var scope = new Scope(this, func, Argument(func, 1, "U", funcSequence), Argument(func, 3, "PAR", funcSequence));
+            string f = Argument(func, 5, "F", funcSequence), ijac = Argument(func, 4, "IJAC", funcSequence);
+            string dfdu = Argument(func, 6, "DFDU", funcSequence), dfdp = Argument(func, 7, "DFDP", funcSequence);
+            var jacobianReturn = new Regex($@"^IF\s*\(\s*{ijac}\s*(?:\.EQ\.|==)\s*0\s*\)\s*RETURN$", RegexOptions.IgnoreCase);
+            var jacobianBlock = new Regex($@"^IF\s*\(\s*{ijac}\s*(?:\.[A-Z]{{2}}\.|[<>=/]=?)\s*\d+\s*\)\s*THEN$", RegexOptions.IgnoreCase);
             var equations = new Dictionary<int, (FExpr, int)>();
-            var locals = new List<FortranLocal>();
-            foreach (var s in func.Statements)
+            var statements = func.Statements;
+            for (int si = 0; si < statements.Count; si++)
             {
-                if (s.Label is not null && !Regex.IsMatch(s.Text, @"^CONTINUE$", RegexOptions.IgnoreCase))
+                var s = statements[si];
+                if (s.Label is not null && !Is(s.Text, "CONTINUE"))
                     throw Error(s.Line, $"FUNC: statement label {s.Label} is not supported (labels go with GOTO and DO loops)");
-                if (JacobianReturn().IsMatch(s.Text)) break; // the analytic Jacobian below is not needed: ours are exact
-                if (Regex.IsMatch(s.Text, @"^RETURN$", RegexOptions.IgnoreCase)) break;
-                if (scope.Declaration(s)) continue;
-                if (Output().IsMatch(s.Text) || Regex.IsMatch(s.Text, @"^CONTINUE$", RegexOptions.IgnoreCase)) continue;
-                if (Control().Match(s.Text) is { Success: true } control)
-                    throw Error(s.Line, $"FUNC: '{control.Groups[1].Value.ToUpperInvariant()}' is not supported: the subset reads declarations, assignments to local variables and to F(i), and IF(IJAC.EQ.0)RETURN (loops, calls, branches and jumps would make a model this import cannot check)");
-                var m = Assignment().Match(s.Text);
-                if (!m.Success) throw Error(s.Line, $"FUNC: cannot read '{Short(s.Text)}' (expected an assignment such as F(1) = -U(1) + PAR(1))");
-                string target = m.Groups[1].Value, upper = target.ToUpperInvariant();
-                string index = m.Groups[2].Value;
-                var value = scope.Expression(m.Groups[3].Value, s.Line);
-                if (upper is "DFDU" or "DFDP") continue; // a Jacobian written before the IJAC test
-                if (upper == "F")
+                if (jacobianReturn.IsMatch(s.Text)) break; // the analytic Jacobian below is not needed: ours are exact
+                if (Is(s.Text, "RETURN")) break;
+                if (jacobianBlock.IsMatch(s.Text))
                 {
-                    int k = Index(index, s.Line, "F", func);
-                    equations[k] = (value, s.Line);
-                    scope.Equation(k, value);
+                    si = SkipJacobianBlock(statements, si, f, dfdu, dfdp);
                     continue;
                 }
-                if (upper is "U" or "PAR" or "NDIM" or "ICP" or "IJAC")
-                    throw Error(s.Line, $"FUNC: assigning to {upper} is not supported (FUNC reads U and PAR and writes F)");
+                if (scope.Declaration(s)) continue;
+                if (Output().IsMatch(s.Text) || Is(s.Text, "CONTINUE")) continue;
+                if (Control().Match(s.Text) is { Success: true } control)
+                    throw Error(s.Line, $"FUNC: '{control.Groups[1].Value.ToUpperInvariant()}' is not supported: the subset reads declarations, assignments to local variables and to {f}(i), and IF({ijac}.EQ.0)RETURN (loops, calls, branches and jumps would make a model this import cannot check)");
+                var m = Assignment().Match(s.Text);
+                if (!m.Success) throw Error(s.Line, $"FUNC: cannot read '{Short(s.Text)}' (expected an assignment such as {f}(1) = -U(1) + PAR(1))");
+                string target = m.Groups[1].Value, upper = target.ToUpperInvariant();
+                string index = m.Groups[2].Value;
+                if (upper == dfdu || upper == dfdp) continue; // a Jacobian written before the IJAC test
+                if (upper == f)
+                {
+                    int k = Index(index, s.Line, f, func);
+                    var value = scope.Expression(m.Groups[3].Value, s.Line).Value;
+                    equations[k] = (value, s.Line);
+                    continue;
+                }
+                if (upper == scope.StateArray || upper == scope.ParameterArray || upper is "NDIM" or "ICP" || upper == ijac)
+                    throw Error(s.Line, $"FUNC: assigning to {upper} is not supported (FUNC reads {scope.StateArray} and {scope.ParameterArray} and writes {f})");
                 if (m.Groups[2].Success && index.Length > 0)
-                    throw Error(s.Line, $"FUNC: '{target}({index})': local arrays are not supported (write one local variable per element)");
-                locals.Add(scope.Assign(target, value, s.Line));
+                    throw Error(s.Line, $"FUNC: '{target}({index}) = …': local arrays and statement functions are not supported (write one local variable per element, or the expression where it is used)");
+                scope.Assign(target, m.Groups[3].Value, s.Line);
             }
-            if (equations.Count == 0) throw Error(func.Line, "FUNC assigns no F(i)");
+            var locals = scope.Locals; // the body's assignments and the PARAMETERs, in order
+            if (equations.Count == 0) throw Error(func.Line, $"FUNC assigns no {f}(i)");
             int n = equations.Keys.Max();
             for (int k = 1; k <= n; k++)
-                if (!equations.ContainsKey(k)) throw Error(func.EndLine, $"FUNC assigns F({k.ToString(CultureInfo.InvariantCulture)}) nowhere (F(1) … F({n.ToString(CultureInfo.InvariantCulture)}) are assigned elsewhere)");
-            foreach (var e in equations.Values)
-                foreach (var node in e.Item1.Nodes())
-                    if (node is FExpr.State st && st.Index > n) throw Error(e.Item2, $"U({st.Index}) is read but FUNC only assigns F(1) … F({n})");
+                if (!equations.ContainsKey(k)) throw Error(func.EndLine, $"FUNC assigns {f}({k.ToString(CultureInfo.InvariantCulture)}) nowhere ({f}(1) … {f}({n.ToString(CultureInfo.InvariantCulture)}) are assigned elsewhere)");
+            // What FUNC reads, through its locals too: states it has equations for, never AUTO's period PAR(11).
             var parametersRead = new HashSet<int>();
-            foreach (var node in equations.Values.SelectMany(e => e.Item1.Nodes()).Concat(locals.SelectMany(l => l.Value.Nodes())))
-                if (node is FExpr.Parameter p) parametersRead.Add(p.Index);
-            foreach (var (k, (e, line)) in equations)
-                foreach (var node in e.Nodes())
-                    if (node is FExpr.Parameter { Index: 11 })
-                        throw Error(line, "FUNC reads PAR(11), AUTO's period (a time-rescaled or boundary-value problem): not supported");
+            foreach (var (value, line) in equations.Values.Concat(locals.Select(l => (l.Value, l.Line))))
+                foreach (var node in value.Nodes())
+                {
+                    if (node is FExpr.State st && st.Index > n) throw Error(line, $"{scope.StateArray}({st.Index}) is read but FUNC only assigns {f}(1) … {f}({n})");
+                    if (node is FExpr.Parameter { Index: 11 }) throw Error(line, $"FUNC reads {scope.ParameterArray}(11), AUTO's period (a time-rescaled or boundary-value problem): not supported");
+                    if (node is FExpr.Parameter p) parametersRead.Add(p.Index);
+                }
 
             var (parStart, uStart) = Start(n);
-            var outputs = Outputs(n);
+            var outputs = Outputs(n, parametersRead);
             if (_single.Count > 0)
-                _notes.Add($"real literals without a D exponent ({string.Join(", ", _single.Order(StringComparer.Ordinal).Take(6))}{(_single.Count > 6 ? ", …" : "")}) are single precision in Fortran (0.1 is 0.100000001490116…); they are read here as written, in double precision");
+                _notes.Insert(0, $"single precision in Fortran, read here in double precision (AUTO computes them in REAL*4; write 1.D0 literals for double): {string.Join(", ", _single.Take(8))}{(_single.Count > 8 ? ", …" : "")}");
             var stateAliases = new Dictionary<int, string>();
             var parameterAliases = new Dictionary<int, string>();
             foreach (var l in locals)
@@ -141,6 +154,27 @@ sealed partial class AutoModel
                 File = path, Dimension = n, Equations = equations, Locals = locals, StateAliases = stateAliases, ParameterAliases = parameterAliases,
                 ParametersRead = parametersRead, ParameterStart = parStart, StateStart = uStart, Outputs = outputs, Notes = _notes,
             };
+        }
+
+        /// <summary>
+        /// Skips an <c>IF (IJAC …) THEN … END IF</c> block of the analytic Jacobian: it may hold only
+        /// assignments to DFDU and DFDP (and DO loops over them), never to F.
+        /// </summary>
+        int SkipJacobianBlock(IReadOnlyList<FortranStatement> statements, int at, string f, string dfdu, string dfdp)
+        {
+            int depth = 0;
+            for (int i = at; i < statements.Count; i++)
+            {
+                string t = statements[i].Text;
+                if (Regex.IsMatch(t, @"^IF\s*\(.*\)\s*THEN$", RegexOptions.IgnoreCase)) { depth++; continue; }
+                if (Regex.IsMatch(t, @"^END\s*IF$", RegexOptions.IgnoreCase) && --depth == 0) return i;
+                if (Regex.IsMatch(t, @"^(ELSE|ELSE\s*IF\b.*|DO\b.*|END\s*DO|CONTINUE)$", RegexOptions.IgnoreCase)) continue;
+                var m = Assignment().Match(t);
+                string target = m.Success ? m.Groups[1].Value.ToUpperInvariant() : "";
+                if (m.Success && (target == dfdu || target == dfdp)) continue;
+                throw Error(statements[i].Line, $"FUNC: '{Short(t)}' inside the IF block of the analytic Jacobian: only assignments to {dfdu} and {dfdp} are read there (the right-hand side {f} must not depend on IJAC)");
+            }
+            throw Error(statements[at].Line, "FUNC: this IF block has no END IF");
         }
 
         FortranUnit? Unit(string name) => _units.FirstOrDefault(u => u.Name == name);
@@ -158,29 +192,34 @@ sealed partial class AutoModel
             var pars = new Dictionary<int, double>();
             var us = new Dictionary<int, double>();
             if (Unit("STPNT") is not { } stpnt) return (pars, us);
-            var scope = new Scope(this, stpnt) { ParameterValue = k => pars.TryGetValue(k, out var v) ? v : null };
+            const string sequence = "NDIM,U,PAR,T";
+            var scope = new Scope(this, stpnt, Argument(stpnt, 1, "U", sequence), Argument(stpnt, 2, "PAR", sequence))
+            {
+                ParameterValue = k => pars.TryGetValue(k, out var v) ? v : null,
+                StateValue = k => us.TryGetValue(k, out var v) ? v : null,
+            };
             foreach (var s in stpnt.Statements)
             {
-                if (Regex.IsMatch(s.Text, @"^RETURN$", RegexOptions.IgnoreCase)) break;
-                if (scope.Declaration(s) || Output().IsMatch(s.Text) || Regex.IsMatch(s.Text, @"^CONTINUE$", RegexOptions.IgnoreCase)) continue;
+                if (Is(s.Text, "RETURN")) break;
+                if (scope.Declaration(s) || Output().IsMatch(s.Text) || Is(s.Text, "CONTINUE")) continue;
                 if (Control().Match(s.Text) is { Success: true } control)
-                    throw Error(s.Line, $"STPNT: '{control.Groups[1].Value.ToUpperInvariant()}' is not supported: STPNT sets PAR(i) and U(i) to numbers");
+                    throw Error(s.Line, $"STPNT: '{control.Groups[1].Value.ToUpperInvariant()}' is not supported: STPNT sets {scope.ParameterArray}(i) and {scope.StateArray}(i) to numbers");
                 var m = Assignment().Match(s.Text);
-                if (!m.Success) throw Error(s.Line, $"STPNT: cannot read '{Short(s.Text)}' (expected PAR(1) = 0.5 or U(1) = 0)");
+                if (!m.Success) throw Error(s.Line, $"STPNT: cannot read '{Short(s.Text)}' (expected {scope.ParameterArray}(1) = 0.5 or {scope.StateArray}(1) = 0)");
                 string upper = m.Groups[1].Value.ToUpperInvariant();
-                var value = scope.Expression(m.Groups[3].Value, s.Line);
-                double? number = scope.Value(value);
-                if (upper is "PAR" or "U")
+                if (upper == scope.ParameterArray || upper == scope.StateArray)
                 {
+                    bool par = upper == scope.ParameterArray;
                     int k = Index(m.Groups[2].Value, s.Line, upper, stpnt);
-                    if (number is not { } v)
+                    var value = scope.Expression(m.Groups[3].Value, s.Line).Value;
+                    if (scope.Value(value) is not { } v)
                         throw Error(s.Line, $"STPNT: {upper}({k}) is not a number this import can evaluate (a start that depends on T, a start on a periodic orbit, is not supported)");
-                    if (upper == "U" && k > n) throw Error(s.Line, $"STPNT sets U({k}) but FUNC has {n} equations");
-                    (upper == "PAR" ? pars : us)[k] = v;
+                    if (!par && k > n) throw Error(s.Line, $"STPNT sets {upper}({k}) but FUNC has {n} equations");
+                    (par ? pars : us)[k] = v;
                     continue;
                 }
-                if (m.Groups[2].Value.Length > 0) throw Error(s.Line, $"STPNT: local arrays are not supported");
-                scope.Assign(m.Groups[1].Value, value, s.Line);
+                if (m.Groups[2].Value.Length > 0) throw Error(s.Line, "STPNT: local arrays are not supported");
+                scope.Assign(m.Groups[1].Value, m.Groups[3].Value, s.Line);
             }
             return (pars, us);
         }
@@ -189,67 +228,80 @@ sealed partial class AutoModel
         /// PVLS: PAR(k) = GETP('MIN'|'MAX'|'INT', i, U), or a FUNCTION of the file that returns
         /// MINVAL/MAXVAL of U(i,:), or an expression of U(i) and PAR(i). Anything else is left out with a note.
         /// </summary>
-        List<AutoOutput> Outputs(int n)
+        List<AutoOutput> Outputs(int n, HashSet<int> parametersRead)
         {
             var outputs = new List<AutoOutput>();
             if (Unit("PVLS") is not { } pvls) return outputs;
+            const string sequence = "NDIM,U,PAR";
             var opaque = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var scope = new Scope(this, pvls) { Lenient = opaque };
+            var scope = new Scope(this, pvls, Argument(pvls, 1, "U", sequence), Argument(pvls, 2, "PAR", sequence)) { Lenient = opaque };
             foreach (var s in pvls.Statements)
             {
-                if (Regex.IsMatch(s.Text, @"^RETURN$", RegexOptions.IgnoreCase)) break;
+                if (Is(s.Text, "RETURN")) break;
                 if (scope.Declaration(s) || Output().IsMatch(s.Text)) continue;
                 var m = Assignment().Match(s.Text);
                 if (!m.Success || Control().IsMatch(s.Text))
                 {
-                    _notes.Add($"PVLS (line {s.Line}): '{Short(s.Text)}' and the outputs after it are not imported (only PAR(k) = GETP('MIN'|'MAX'|'INT', i, U), MINVAL/MAXVAL of U(i,:) or expressions of U(i) and PAR(i) are read)");
+                    _notes.Add($"PVLS (line {s.Line}): '{Short(s.Text)}' and the outputs after it are not imported (only {scope.ParameterArray}(k) = GETP('MIN'|'MAX'|'INT', i, {scope.StateArray}), MINVAL/MAXVAL of {scope.StateArray}(i,:) or expressions of {scope.StateArray}(i) and {scope.ParameterArray}(i) are read)");
                     break;
                 }
                 string upper = m.Groups[1].Value.ToUpperInvariant();
                 string rhs = m.Groups[3].Value.Trim();
-                if (upper != "PAR")
+                if (upper != scope.ParameterArray)
                 {
-                    try { scope.Assign(m.Groups[1].Value, scope.Expression(rhs, s.Line), s.Line); }
+                    try { scope.Assign(m.Groups[1].Value, rhs, s.Line); }
                     catch (AutoImportException) { opaque.Add(m.Groups[1].Value); }
                     continue;
                 }
-                int k = Index(m.Groups[2].Value, s.Line, "PAR", pvls);
-                if (Extremum(rhs) is { } ex)
+                int k = Index(m.Groups[2].Value, s.Line, upper, pvls);
+                if (k == 11) throw Error(s.Line, $"PVLS sets {upper}(11), AUTO's period: not supported");
+                if (parametersRead.Contains(k)) throw Error(s.Line, $"PVLS sets {upper}({k}), which FUNC reads as a parameter: an output must have its own index");
+                if (Extremum(rhs, scope.StateArray) is { } ex)
                 {
-                    if (ex.State < 1 || ex.State > n) throw Error(s.Line, $"PVLS: PAR({k}) reads U({ex.State}) but FUNC has {n} equations");
+                    if (ex.State < 1 || ex.State > n) throw Error(s.Line, $"PVLS: {upper}({k}) reads {scope.StateArray}({ex.State}) but FUNC has {n} equations");
                     outputs.Add(new AutoOutput(k, ex.Function, ex.State, null, s.Line));
                     continue;
                 }
-                try
+                FExpr e;
+                try { e = scope.Expression(rhs, s.Line).Value; }
+                catch (AutoImportException error)
                 {
-                    var e = scope.Expression(rhs, s.Line);
-                    outputs.Add(new AutoOutput(k, "value", 0, e, s.Line));
+                    _notes.Add($"PVLS (line {s.Line}): {upper}({k}) = {Short(rhs)} is not imported ({error.Message})");
+                    continue;
                 }
-                catch (AutoImportException e)
+                foreach (var node in scope.Reachable(e))
                 {
-                    _notes.Add($"PVLS (line {s.Line}): PAR({k}) = {Short(rhs)} is not imported ({e.Message})");
+                    if (node is FExpr.State st && st.Index > n) throw Error(s.Line, $"PVLS: {upper}({k}) reads {scope.StateArray}({st.Index}) but FUNC has {n} equations");
+                    if (node is FExpr.Parameter { Index: 11 })
+                    {
+                        _notes.Add($"PVLS (line {s.Line}): {upper}({k}) = {Short(rhs)} reads the period PAR(11): not imported");
+                        e = null!;
+                        break;
+                    }
                 }
+                if (e is not null) outputs.Add(new AutoOutput(k, "value", 0, e, s.Line));
             }
             return outputs;
         }
 
         /// <summary>GETP('MAX', i, U) and friends, or a FUNCTION of the file returning MAXVAL/MINVAL of U(i,:).</summary>
-        (string Function, int State)? Extremum(string rhs)
+        (string Function, int State)? Extremum(string rhs, string u)
         {
-            var getp = Regex.Match(rhs, @"^GETP\s*\(\s*'(MIN|MAX|INT)'\s*,\s*(\d+)\s*,\s*U\s*\)$", RegexOptions.IgnoreCase);
+            var getp = Regex.Match(rhs, $@"^GETP\s*\(\s*'(MIN|MAX|INT)'\s*,\s*(\d+)\s*,\s*{u}\s*\)$", RegexOptions.IgnoreCase);
             if (getp.Success)
                 return (getp.Groups[1].Value.ToUpperInvariant() switch { "MIN" => "min", "MAX" => "max", _ => "mean" }, int.Parse(getp.Groups[2].Value, CultureInfo.InvariantCulture));
             var call = Regex.Match(rhs, @"^([A-Za-z]\w*)\s*\(");
-            if (!call.Success || Unit(call.Groups[1].Value.ToUpperInvariant()) is not { } f) return null;
-            // The function's result is MAXVAL/MINVAL of U(i,:), directly or through a local array copy.
+            if (!call.Success || Unit(call.Groups[1].Value.ToUpperInvariant()) is not { } f || f.Arguments.Count == 0) return null;
+            // The function's result is MAXVAL/MINVAL of its first argument's row i (the orbit's U(i,:)), directly or through a local copy.
+            string array = f.Arguments[0];
             var copies = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             (string, int)? result = null;
             foreach (var s in f.Statements)
             {
                 if (Declaration().IsMatch(s.Text)) continue;
-                var copy = Regex.Match(s.Text, @"^([A-Za-z]\w*)\s*=\s*U\s*\(\s*(\d+)\s*,\s*:\s*\)$", RegexOptions.IgnoreCase);
+                var copy = Regex.Match(s.Text, $@"^([A-Za-z]\w*)\s*=\s*{array}\s*\(\s*(\d+)\s*,\s*:\s*\)$", RegexOptions.IgnoreCase);
                 if (copy.Success) { copies[copy.Groups[1].Value] = int.Parse(copy.Groups[2].Value, CultureInfo.InvariantCulture); continue; }
-                var ret = Regex.Match(s.Text, @"^([A-Za-z]\w*)\s*=\s*(MAXVAL|MINVAL)\s*\(\s*(?:U\s*\(\s*(\d+)\s*,\s*:\s*\)|([A-Za-z]\w*))\s*\)$", RegexOptions.IgnoreCase);
+                var ret = Regex.Match(s.Text, $@"^([A-Za-z]\w*)\s*=\s*(MAXVAL|MINVAL)\s*\(\s*(?:{array}\s*\(\s*(\d+)\s*,\s*:\s*\)|([A-Za-z]\w*))\s*\)$", RegexOptions.IgnoreCase);
                 if (ret.Success && string.Equals(ret.Groups[1].Value, f.Name, StringComparison.OrdinalIgnoreCase))
                 {
                     int state = ret.Groups[3].Success ? int.Parse(ret.Groups[3].Value, CultureInfo.InvariantCulture)
@@ -260,23 +312,31 @@ sealed partial class AutoModel
                 }
                 return null; // anything else: not the pattern
             }
-            return result;
+            // The call must pass the orbit as that first argument.
+            return Regex.IsMatch(rhs, $@"^[A-Za-z]\w*\s*\(\s*{u}\s*[,)]", RegexOptions.IgnoreCase) ? result : null;
         }
 
         static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
         /// <summary>The locals of one routine: their types and current assignments (single assignment: a reassignment is a new local).</summary>
-        sealed class Scope(Reader reader, FortranUnit unit)
+        sealed class Scope(Reader reader, FortranUnit unit, string stateArray, string parameterArray) : IFortranScope
         {
             readonly Dictionary<string, FortranLocal> _current = new(StringComparer.OrdinalIgnoreCase);
             readonly Dictionary<string, int> _count = new(StringComparer.OrdinalIgnoreCase);
-            readonly HashSet<string> _integers = new(StringComparer.OrdinalIgnoreCase);
-            readonly HashSet<string> _reals = new(StringComparer.OrdinalIgnoreCase);
-            readonly Dictionary<int, FExpr> _equations = [];
+            readonly Dictionary<string, FortranType> _declared = new(StringComparer.OrdinalIgnoreCase);
+            readonly Dictionary<string, FortranLocal> _locals = [];
+            readonly List<FortranLocal> _order = [];
             bool _implicitNone, _implicitDouble;
 
-            /// <summary>PAR(i) values known so far (STPNT).</summary>
+            /// <summary>Every local assigned (PARAMETERs and the body's assignments), in order.</summary>
+            public IReadOnlyList<FortranLocal> Locals => _order;
+
+            public string StateArray { get; } = stateArray;
+            public string ParameterArray { get; } = parameterArray;
+
+            /// <summary>PAR(i) and U(i) values known so far (STPNT).</summary>
             public Func<int, double?>? ParameterValue { get; init; }
+            public Func<int, double?>? StateValue { get; init; }
 
             /// <summary>Names whose values could not be read (PVLS): an expression using one fails without stopping the import.</summary>
             public HashSet<string>? Lenient { get; init; }
@@ -291,20 +351,31 @@ sealed partial class AutoModel
                     throw reader.Error(s.Line, $"{unit.Name}: '{Short(t)}' is not supported (IMPLICIT NONE or IMPLICIT DOUBLE PRECISION (A-H,O-Z))");
                 if (Regex.IsMatch(t, @"^(COMMON|DATA|SAVE|USE|INCLUDE|EQUIVALENCE)\b", RegexOptions.IgnoreCase))
                     throw reader.Error(s.Line, $"{unit.Name}: '{t.Split(' ', '(', '/')[0].ToUpperInvariant()}' is not supported (state shared between routines or kept between calls cannot be read as equations)");
-                if (ParameterDeclaration().Match(t) is { Success: true } pd) { Constants(pd.Groups[1].Value, s.Line); return true; }
                 if (ParameterStatement().Match(t) is { Success: true } ps) { Constants(ps.Groups[1].Value, s.Line); return true; }
                 if (TypeDeclaration().Match(t) is { Success: true } td)
                 {
-                    var names = SplitTop(td.Groups[2].Value).Select(n => n.Split('(', '=')[0].Trim()).Where(n => n.Length > 0);
-                    bool integer = td.Groups[1].Value.StartsWith("INTEGER", StringComparison.OrdinalIgnoreCase);
-                    bool single = !integer && Regex.IsMatch(td.Groups[1].Value, @"^REAL$", RegexOptions.IgnoreCase);
-                    foreach (var name in names)
+                    string keyword = td.Groups[1].Value.ToUpperInvariant();
+                    string size = td.Groups[2].Success ? td.Groups[2].Value : td.Groups[3].Success ? td.Groups[3].Value : "";
+                    FortranType type = keyword switch
                     {
-                        if (integer) _integers.Add(name); else _reals.Add(name);
-                        if (single) reader._notes.Add($"{unit.Name} declares '{name}' REAL (single precision in Fortran); read in double precision");
+                        "INTEGER" when size is "" or "4" or "8" => FortranType.Integer,
+                        "REAL" when size is "" or "4" => FortranType.Single,
+                        "REAL" when size == "8" => FortranType.Double,
+                        _ when keyword.StartsWith("DOUBLE", StringComparison.Ordinal) && size == "" => FortranType.Double,
+                        _ => throw reader.Error(s.Line, $"{unit.Name}: the type '{t.Split("::")[0].Trim()}' is not supported (INTEGER, REAL, REAL*8, DOUBLE PRECISION)"),
+                    };
+                    bool parameter = td.Groups[4].Success && Regex.IsMatch(td.Groups[4].Value, @"\bPARAMETER\b", RegexOptions.IgnoreCase);
+                    var items = SplitTop(td.Groups[5].Value).Select(x => x.Trim()).Where(x => x.Length > 0).ToList();
+                    foreach (var item in items)
+                    {
+                        string name = item.Split('(', '=')[0].Trim();
+                        _declared[name] = type;
+                        if (type == FortranType.Single && !parameter && name.ToUpperInvariant() != StateArray && name.ToUpperInvariant() != ParameterArray)
+                            reader._single.Add($"the REAL local {name}");
                     }
-                    if (SplitTop(td.Groups[2].Value).Any(n => n.Contains('=')))
-                        throw reader.Error(s.Line, $"{unit.Name}: initialised declarations are not supported (write PARAMETER, or assign in the body)");
+                    if (parameter) Constants(td.Groups[5].Value, s.Line);
+                    else if (items.Any(x => x.Contains('=')))
+                        throw reader.Error(s.Line, $"{unit.Name}: initialised declarations (SAVE'd values) are not supported: declare a PARAMETER, or assign in the body");
                 }
                 return true; // DIMENSION, EXTERNAL, INTRINSIC, LOGICAL, …: nothing to read
             }
@@ -315,7 +386,7 @@ sealed partial class AutoModel
                 {
                     int eq = item.IndexOf('=');
                     if (eq <= 0) throw reader.Error(line, $"{unit.Name}: cannot read the PARAMETER '{Short(item)}'");
-                    Assign(item[..eq].Trim(), Expression(item[(eq + 1)..], line), line);
+                    Assign(item[..eq].Trim(), item[(eq + 1)..], line);
                 }
             }
 
@@ -331,59 +402,79 @@ sealed partial class AutoModel
                 yield return text[from..];
             }
 
-            bool IsInteger(string name)
-                => _integers.Contains(name) || (!_reals.Contains(name) && !_implicitNone && char.ToUpperInvariant(name[0]) is >= 'I' and <= 'N');
-
-            public FExpr Expression(string text, int line)
+            /// <summary>Declared, else Fortran's implicit rule: I–N integer, the rest REAL (DOUBLE PRECISION under IMPLICIT DOUBLE PRECISION (A-H,O-Z)).</summary>
+            FortranType Type(string name)
             {
-                try
-                {
-                    return FortranParser.Parse(text, Name, reader._single);
-                }
-                catch (FortranException e)
-                {
-                    throw reader.Error(line, $"{unit.Name}: {e.Message}");
-                }
+                if (_declared.TryGetValue(name, out var t)) return t;
+                if (_implicitNone) return FortranType.Double; // an undeclared name is an error in Fortran; assignments check it
+                return char.ToUpperInvariant(name[0]) is >= 'I' and <= 'N' ? FortranType.Integer : _implicitDouble ? FortranType.Double : FortranType.Single;
             }
 
-            FExpr Name(string name)
+            public FortranType TypeOf(FExpr.Local local) => Type(_locals[local.Key].Name);
+
+            public void SinglePrecision(string what) => reader._single.Add(what);
+
+            public (FExpr Value, FortranType Type) Expression(string text, int line)
+            {
+                try { return FortranParser.Parse(text, this); }
+                catch (FortranException e) { throw reader.Error(line, $"{unit.Name}: {e.Message}"); }
+            }
+
+            public FExpr Name(string name)
             {
                 if (_current.TryGetValue(name, out var local))
-                    return local.Constant is { } c && IsInteger(name) ? new FExpr.Number(c, true) : new FExpr.Local(local.Key);
+                    return local.Constant is { } c && Type(name) == FortranType.Integer ? new FExpr.Number(c, true) : new FExpr.Local(local.Key);
                 if (Lenient is not null && Lenient.Contains(name)) throw new FortranException($"'{name}' has no value this import can read");
                 string upper = name.ToUpperInvariant();
-                if (upper is "NDIM" or "IJAC" or "ICP" or "T" or "U" or "PAR" or "F")
+                if (upper == StateArray || upper == ParameterArray)
+                    throw new FortranException($"the whole array '{name}' is not supported in an expression (write {upper}(1))");
+                if (upper is "NDIM" or "IJAC" or "ICP" or "T" || unit.Arguments.Contains(upper))
                     throw new FortranException($"'{name}' is not supported in an expression here");
                 throw new FortranException($"'{name}' is used before it is assigned");
             }
 
-            public void Equation(int k, FExpr value) => _equations[k] = value;
-
-            public FortranLocal Assign(string name, FExpr value, int line)
+            public FortranLocal Assign(string name, string text, int line)
             {
+                if (_implicitNone && !_declared.ContainsKey(name))
+                    throw reader.Error(line, $"{unit.Name}: '{name}' is not declared (IMPLICIT NONE)");
+                var (value, valueType) = Expression(text, line);
+                var type = Type(name);
                 int count = _count[name] = _count.GetValueOrDefault(name) + 1;
                 double? constant = Value(value);
-                if (IsInteger(name))
+                if (type == FortranType.Integer)
                 {
-                    if (constant is not { } c || c != Math.Truncate(c))
-                        throw reader.Error(line, $"{unit.Name}: '{name}' is an INTEGER ({(_integers.Contains(name) ? "declared" : "by Fortran's implicit typing: names from I to N")}) and Fortran would truncate the value assigned to it; declare it DOUBLE PRECISION");
+                    if (constant is not { } c || c != Math.Truncate(c) || valueType != FortranType.Integer && Math.Abs(c) > 1 << 24)
+                        throw reader.Error(line, $"{unit.Name}: '{name}' is an INTEGER ({(_declared.ContainsKey(name) ? "declared" : "by Fortran's implicit typing: names from I to N")}) and Fortran would truncate the value assigned to it; declare it DOUBLE PRECISION");
                 }
-                else if (!_reals.Contains(name) && !_implicitNone && !_implicitDouble)
-                    reader._notes.Add($"{unit.Name}: '{name}' is REAL by Fortran's implicit typing (single precision); read in double precision");
+                else if (type == FortranType.Single && !_declared.ContainsKey(name))
+                    reader._single.Add($"the implicitly REAL local {name}");
                 var local = new FortranLocal(count == 1 ? name : $"{name}#{count}", name, value, line) { Constant = constant };
                 _current[name] = local;
                 _locals[local.Key] = local;
+                _order.Add(local);
                 return local;
             }
-
-            readonly Dictionary<string, FortranLocal> _locals = [];
 
             public double? Value(FExpr e) => FortranPrinter.Evaluate(e, node => node switch
             {
                 FExpr.Local l => _locals.TryGetValue(l.Key, out var v) ? v.Constant : null,
                 FExpr.Parameter p => ParameterValue?.Invoke(p.Index),
+                FExpr.State s => StateValue?.Invoke(s.Index),
                 _ => null,
             });
+
+            /// <summary>The nodes of <paramref name="e"/> and of the locals it uses, transitively.</summary>
+            public IEnumerable<FExpr> Reachable(FExpr e)
+            {
+                var seen = new HashSet<string>();
+                var stack = new Stack<FExpr>([e]);
+                while (stack.Count > 0)
+                    foreach (var node in stack.Pop().Nodes())
+                    {
+                        yield return node;
+                        if (node is FExpr.Local l && seen.Add(l.Key) && _locals.TryGetValue(l.Key, out var local)) stack.Push(local.Value);
+                    }
+            }
         }
     }
 }

@@ -99,6 +99,30 @@ static class FortranPrinter
         if (wrap) sb.Append(')');
     }
 
+    /// <summary>The value of a constant expression computed in single precision (REAL*4) as Fortran would, or null when it has names.</summary>
+    public static float? EvaluateSingle(FExpr e)
+    {
+        switch (e)
+        {
+            case FExpr.Number n: return (float)n.Value;
+            case FExpr.Negate neg: return -EvaluateSingle(neg.Operand);
+            case FExpr.Binary b:
+            {
+                if (EvaluateSingle(b.Left) is not { } x || EvaluateSingle(b.Right) is not { } y) return null;
+                return b.Op switch { '+' => x + y, '-' => x - y, '*' => x * y, '/' => x / y, _ => MathF.Pow(x, y) };
+            }
+            case FExpr.Call c when c.Arguments.Count == 1 && EvaluateSingle(c.Arguments[0]) is { } a:
+                return c.Function switch
+                {
+                    "exp" => MathF.Exp(a), "log" => MathF.Log(a), "sqrt" => MathF.Sqrt(a), "sin" => MathF.Sin(a), "cos" => MathF.Cos(a),
+                    "tan" => MathF.Tan(a), "sinh" => MathF.Sinh(a), "cosh" => MathF.Cosh(a), "tanh" => MathF.Tanh(a),
+                    "asin" => MathF.Asin(a), "acos" => MathF.Acos(a), "atan" => MathF.Atan(a), "abs" => MathF.Abs(a),
+                    _ => null,
+                };
+            default: return null;
+        }
+    }
+
     /// <summary>The value of a constant expression (names looked up by <paramref name="lookup"/>; null where one has no value).</summary>
     public static double? Evaluate(FExpr e, Func<FExpr, double?> lookup)
     {

@@ -7,7 +7,11 @@ namespace Continuation.Cli.AutoFiles;
 sealed record FortranStatement(string Text, int Line, string? Label);
 
 /// <summary>A SUBROUTINE or FUNCTION of the file: its name, header line and statements (without the header and END).</summary>
-sealed record FortranUnit(string Name, int Line, IReadOnlyList<FortranStatement> Statements, int EndLine);
+sealed record FortranUnit(string Name, int Line, IReadOnlyList<FortranStatement> Statements, int EndLine)
+{
+    /// <summary>The dummy arguments of the header, upper case, in order.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}
 
 /// <summary>
 /// The statements of a Fortran file grouped into program units, in free form (<c>.f90</c>:
@@ -16,7 +20,7 @@ sealed record FortranUnit(string Name, int Line, IReadOnlyList<FortranStatement>
 /// </summary>
 static partial class FortranSource
 {
-    [GeneratedRegex(@"^\s*(?:(?:DOUBLE\s*PRECISION|REAL\s*\*\s*8|REAL(?:\s*\(\s*(?:KIND\s*=\s*)?8\s*\))?|INTEGER)\s+)?(SUBROUTINE|FUNCTION)\s+([A-Za-z]\w*)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:(?:DOUBLE\s*PRECISION|REAL\s*\*\s*8|REAL(?:\s*\(\s*(?:KIND\s*=\s*)?8\s*\))?|INTEGER)\s+)?(SUBROUTINE|FUNCTION)\s+([A-Za-z]\w*)\s*(?:\(([^)]*)\))?", RegexOptions.IgnoreCase)]
     private static partial Regex UnitHeader();
 
     [GeneratedRegex(@"^\s*END\s*(?:(?:SUBROUTINE|FUNCTION)\b\s*(?:[A-Za-z]\w*)?)?\s*$", RegexOptions.IgnoreCase)]
@@ -32,6 +36,7 @@ static partial class FortranSource
         var units = new List<FortranUnit>();
         string? name = null;
         int headerLine = 0;
+        string[] arguments = [];
         List<FortranStatement>? body = null;
         foreach (var s in statements)
         {
@@ -42,6 +47,7 @@ static partial class FortranSource
                 {
                     name = m.Groups[2].Value.ToUpperInvariant();
                     headerLine = s.Line;
+                    arguments = m.Groups[3].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(a => a.ToUpperInvariant()).ToArray();
                     body = [];
                     continue;
                 }
@@ -51,7 +57,7 @@ static partial class FortranSource
             }
             if (UnitEnd().IsMatch(s.Text))
             {
-                units.Add(new FortranUnit(name, headerLine, body!, s.Line));
+                units.Add(new FortranUnit(name, headerLine, body!, s.Line) { Arguments = arguments });
                 name = null;
                 continue;
             }
@@ -72,8 +78,9 @@ static partial class FortranSource
         {
             string line = StripComment(lines[i], '!').TrimEnd();
             string trimmed = line.TrimStart();
+            // Blank and comment lines may stand between a line ending in '&' and its continuation.
+            if (trimmed.Length == 0) continue;
             if (pending.Length > 0 && trimmed.StartsWith('&')) trimmed = trimmed[1..];
-            else if (pending.Length == 0 && trimmed.Length == 0) continue;
             if (pending.Length == 0) start = i + 1;
             bool continues = trimmed.EndsWith('&');
             pending.Append(continues ? trimmed[..^1] : trimmed).Append(continues ? "" : "");

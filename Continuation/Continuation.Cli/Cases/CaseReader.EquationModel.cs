@@ -50,6 +50,10 @@ public sealed partial class CaseReader
         EquationSystem system;
         try { system = EquationSystem.Create(definition); }
         catch (EquationModelException e) { throw new CaseException(_file, e.SourceLine, e.Message); }
+        // A state or parameter is a column of the output files: it may not take the name of a column they always have.
+        foreach (var (name, line) in definition.Parameters.Select(p => (p.Name, p.Line)).Concat(definition.Equations.Select(e => (e.Name, e.Line))))
+            if (FixedColumns.Contains(name) || name.StartsWith("floquet_", StringComparison.Ordinal))
+                throw new CaseException(_file, line, $"'{name}' is the name of a column of the output files ({string.Join(", ", FixedColumns)}, floquet_…): rename the {(definition.Parameters.Any(p => p.Name == name) ? "parameter" : "state variable")}");
 
         if (Get(map, "initial") is { } initialNode)
         {

@@ -313,6 +313,9 @@ public sealed partial class CaseReader
     /// <summary>Columns of the output files that outputs may not take.</summary>
     static readonly string[] FixedColumns = ["branch", "index", "label", "type", "stable", "n_unstable", "period", "omega", "l1", "l2norm", "trivial_error", "located", "residual", "note"];
 
+    /// <summary>Column names of the output files that no state, parameter or output may take (also every <c>floquet_…</c>).</summary>
+    public static IReadOnlyList<string> ReservedColumns => FixedColumns;
+
     /// <summary>Longest case or run name: names become file names.</summary>
     const int MaxNameLength = 100;
 
