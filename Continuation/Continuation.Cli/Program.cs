@@ -239,18 +239,23 @@ public static class Program
         return [.. figures, Path.GetFileName(report)];
     }
 
+    /// <summary>An existing output directory, locked (no run is writing it); null after a message when it is missing or in use.</summary>
+    static Output.OutputDirectory? ExistingOutput(string dir, TextWriter stderr)
+    {
+        if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return null; }
+        try { return Output.OutputDirectory.Acquire(dir); }
+        catch (Output.OutputDirectoryException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
     static int Plot(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var (dir, options) = ParseArguments(args, [], ["--svg"]);
         if (dir.Length == 0) throw new UsageException("missing the output directory");
-        if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return ExitCodes.BadInput; }
-        Output.OutputDirectory output;
-        try { output = Output.OutputDirectory.Acquire(dir); }
-        catch (Output.OutputDirectoryException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        if (ExistingOutput(dir, stderr) is not { } output) return ExitCodes.BadInput;
         using var owned = output;
         try { output.WriteManifest(DrawFigures(dir, options.ContainsKey("--svg"), stdout)); }
         catch (Plots.PlotInputException e)
@@ -336,16 +341,9 @@ public static class Program
     {
         var (dir, options) = ParseArguments(args, ["--out"], []);
         if (dir.Length == 0) throw new UsageException("export-auto needs the output directory of a run (cont export-auto DIR)");
-        if (!Directory.Exists(dir)) { stderr.WriteLine($"error: {dir}: no such directory"); return ExitCodes.BadInput; }
         string? target = options.GetValueOrDefault("--out");
         if (target is not null && File.Exists(target)) throw new UsageException($"--out {target} is a file: give a directory");
-        Output.OutputDirectory output;
-        try { output = Output.OutputDirectory.Acquire(dir); }
-        catch (Output.OutputDirectoryException e)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
+        if (ExistingOutput(dir, stderr) is not { } output) return ExitCodes.BadInput;
         using var owned = output;
         try
         {
