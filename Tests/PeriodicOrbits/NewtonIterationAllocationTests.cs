@@ -3,11 +3,17 @@ using Continuation.PeriodicOrbits;
 
 namespace Tests.PeriodicOrbits;
 
+/// <summary>Tests that measure the allocations of the whole process run alone, after the others.</summary>
+[CollectionDefinition(nameof(AllocationMeasurements), DisableParallelization = true)]
+public sealed class AllocationMeasurements;
+
 /// <summary>
 /// A Newton iteration of the collocation problem — residual, factorisation (on every worker) and
 /// solve — allocates nothing: the inner loops reuse their buffers and the workers are kept waiting
-/// (<c>WorkerPool</c>), not started per call.
+/// (<c>WorkerPool</c>), not started per call. It counts every thread's allocations (the workers'
+/// too), so it runs alone: another test allocating at the same time was counted (a flaky failure).
 /// </summary>
+[Collection(nameof(AllocationMeasurements))]
 public sealed class NewtonIterationAllocationTests
 {
     [Theory]
@@ -31,12 +37,11 @@ public sealed class NewtonIterationAllocationTests
             problem.Solve(r);
         }
         for (int i = 0; i < 3; i++) Iteration(); // warm: buffers, delegates, JIT
-        // Another test may be using the workers at the same time; then this factorisation runs its
-        // shares itself, which allocates nothing either. Count every thread's allocations.
+        // Count every thread's allocations: the workers' shares of the factorisation included.
         long before = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < 5; i++) Iteration();
         long after = GC.GetTotalAllocatedBytes(precise: true);
-        // Other tests run in parallel and allocate too: take the least of a few measurements.
+        // The runtime's own threads (the tiered JIT's, the finalizer) may allocate meanwhile: take the least of a few measurements.
         long least = after - before;
         for (int attempt = 0; attempt < 20 && least > 0; attempt++)
         {
