@@ -27,4 +27,22 @@ public class BranchProfilesTests
         var equilibria = Networks.Equilibria12.Value;
         Assert.Same(equilibria, equilibria.WithoutRegularProfiles());
     }
+
+    [Fact]
+    public void AFollowedBranchKeepsTheTangentsOfItsLabelledPointsAndOfItsLastPointOnly()
+    {
+        // Only a labelled point is ever started from; a long branch of cycles keeps no other tangent (half its memory).
+        foreach (var branch in new[] { Networks.Cycles12Far.Value, Networks.Equilibria12.Value })
+        {
+            var n = branch.Points[0].Unknowns.Length;
+            for (int i = 0; i < branch.Points.Count; i++)
+            {
+                var p = branch.Points[i];
+                if (p.IsSpecial || i == branch.Points.Count - 1) Assert.Equal(n, p.Tangent.Length);
+                else Assert.Empty(p.Tangent);
+                Assert.Equal(n, p.Unknowns.Length);
+            }
+            Assert.NotEmpty(branch.SpecialPoints);
+        }
+    }
 }

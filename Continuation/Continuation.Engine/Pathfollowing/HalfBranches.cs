@@ -87,6 +87,11 @@ internal static class HalfBranches
                         break;
                     }
                     var point = points.Current;
+                    // Only a labelled point is ever started from (from: fp.HB1), so only labelled points, and the last
+                    // point (which a failure may still turn into an end point), keep their tangent: on a long branch of
+                    // cycles the tangents of the regular points were half of the memory a case needs.
+                    if (list.Count > 0 && list[^1].Kind == PointKind.Regular && list[^1].Tangent.Length > 0)
+                        list[^1] = list[^1] with { Tangent = [] };
                     list.Add(point);
                     if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
                 }
