@@ -208,6 +208,29 @@ public sealed class AutoImportTests : IDisposable
     }
 
     [Fact]
+    public void PVLSHasItsOwnLocalsAndFixedFormTabsAreColumnsAsGfortranReadsThem()
+    {
+        // FUNC's X and PVLS's X are different variables; in fixed form a tab in the label field starts column 7 and a
+        // digit after it continues the line, while a tab inside the statement is one column (the 72-column cut).
+        string f = Write("t.f", "\tSUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\n\tIMPLICIT NONE\n\tINTEGER NDIM,ICP(*),IJAC\n" +
+            "\tDOUBLE PRECISION U(NDIM),PAR(*),F(NDIM),DFDU(NDIM,*),DFDP(NDIM,*)\n\tDOUBLE PRECISION X\n\tX = U(1)**2 + U(2)**2\n" +
+            "\tF(1) = PAR(1) - X\t\t\t\t\t\t\t\t\t+ 2.D0*U(2)\n\tF(2) = -U(2)\n\t1 + U(1)\n\tEND\n" +
+            "\tSUBROUTINE PVLS(NDIM,U,PAR)\n\tIMPLICIT NONE\n\tINTEGER NDIM\n\tDOUBLE PRECISION U(NDIM),PAR(*),X\n\tX = U(1) + 10.D0\n\tPAR(4) = X\n\tEND\n");
+        string yaml = Path.Combine(_dir, "t.yaml");
+        var r = Cont("import-auto", f, Constants(2), "--out", yaml);
+        Assert.True(r.Code == 0, r.Err);
+        var model = CaseReader.Read(yaml, _ => null).Model;
+        var rhs = Rhs(model, [0.3, 0.4], [0.5]);
+        Assert.Equal(0.5 - 0.25 + 0.8, rhs[0], 14);
+        Assert.Equal(-0.4 + 0.3, rhs[1], 14);
+        string output = Path.Combine(_dir, "t-out");
+        Assert.Equal(0, Cont("run", yaml, "--out", output, "--quiet", "--no-plots").Code);
+        var points = global::Plots.Table.Read(Path.Combine(output, "branches", "fp.csv"));
+        for (int i = 0; i < points.Rows.Count; i++)
+            Assert.Equal(points.Number(i, "u1") + 10, points.Number(i, "par4"), 12);
+    }
+
+    [Fact]
     public void ValidFortranOfTheSubsetIsRead()
     {
         // A comment and a blank line between a line ending in '&' and its continuation; an INTEGER PARAMETER.
@@ -238,6 +261,12 @@ public sealed class AutoImportTests : IDisposable
 
     public static TheoryData<string, string, string> Unsupported() => new()
     {
+        { "INTEGER(KIND=KIND(1)) :: a\na = 0.5D0*U(1)\nF(1) = a\nF(2) = 0", "m.f90:6", "cannot read the declaration" },
+        { "LOGICAL q\nq = 1\nF(1) = 0\nF(2) = 0", "m.f90:7", "'q' is LOGICAL" },
+        { "INTEGER k\nk = 1.3 - 0.3\nF(1) = k*U(1)\nF(2) = 0", "m.f90:7", "truncates differently in single and double precision" },
+        { "c = 0.D0\nc = -1.D0/c\nF(1) = c\nF(2) = 0", "m.f90:7", "is not a finite number" },
+        { "F(1) = " + new string('(', 300) + "U(1)" + new string(')', 300) + "\nF(2) = 0", "m.f90:6", "nests more than" },
+        { "F(1) = " + string.Join(" + ", Enumerable.Repeat("U(1)", 2000)) + "\nF(2) = 0", "m.f90:6", "more than 1500 operations" },
         { "DO i = 1, 2\nF(i) = 0\nEND DO\nF(1) = 0\nF(2) = 0", "m.f90:6", "'DO' is not supported" },
         { "CALL RHS(U, F)\nF(1) = 0\nF(2) = 0", "m.f90:6", "'CALL' is not supported" },
         { "GOTO 10\nF(1) = 0\nF(2) = 0", "m.f90:6", "'GOTO' is not supported" },
@@ -361,22 +390,35 @@ public sealed class AutoImportTests : IDisposable
         string f90 = Write("r.f90", "SUBROUTINE FUNC(NDIM,U,ICP,PAR,IJAC,F,DFDU,DFDP)\nF(1) = PAR(1) - U(1)\nEND\nSUBROUTINE STPNT(NDIM,U,PAR,T)\nPAR(1) = 1.D0\nU(1) = 1.D0\nEND\n");
         // A later run from STPNT (IRS = 0) starts from STPNT again, not from the first run's PAR and U.
         string a = Write("c.r.a", "NDIM = 1, IPS = 1, IRS = 0, ICP = [1], NMX = 5\nPAR = {1: 4.0}, U = {1: 2.0}");
-        string b = Write("c.r.b", "NDIM = 1, IPS = 1, IRS = 0, ICP = [1], NMX = 5\nUZSTOP = {1: [2, 3, -1]}");
+        string b = Write("c.r.b", "NDIM = 1, IPS = 1, IRS = 0, ICP = [1], NMX = 200, DS = 0.05\nUZSTOP = {1: [2, 3, -1]}");
         var r = Cont("import-auto", f90, a, b);
         Assert.True(r.Code == 0, r.Err);
         Assert.Contains("parameters: { p1: 4 }", r.Out);
         Assert.Contains("start: { state: { u1: 2 } }", r.Out);
-        // b starts at p1 = 1, u1 = 1; of its stop values AUTO meets 2 going up and -1 going down.
+        // b starts at p1 = 1, u1 = 1 and stops at the first of its stop values it reaches (2 going up), as AUTO does.
         Assert.Contains("- { name: b, kind: equilibrium, parameter: p1, direction: forward, parameters: { p1: 1 }, start: { state: { u1: 1 } }", r.Out);
-        Assert.Contains("stop: { p1: [-1, 2] }", r.Out);
+        Assert.Contains("stop: { p1: { at: [2, 3, -1] } }", r.Out);
+        string yaml = Path.Combine(_dir, "r.yaml");
+        Assert.Equal(0, Cont("import-auto", f90, a, b, "--out", yaml).Code);
+        string output = Path.Combine(_dir, "r-out");
+        Assert.Equal(0, Cont("run", yaml, "--out", output, "--quiet", "--no-plots").Code);
+        var end = global::Plots.Table.Read(Path.Combine(output, "special_points.csv"));
+        Assert.Equal("2", Enumerable.Range(0, end.Rows.Count).Where(i => end.Text(i, "branch") == "b" && end.Text(i, "type") == "EP").Select(i => end.Text(i, "p1")).Single());
 
         // An integration is only read as the first run; ISW = 1 at a period doubling is AUTO's own branch, not the doubled one.
         var late = Cont("import-auto", f90, a, Write("c.r.i", "NDIM = 1, IPS = -2, NMX = 100"));
         Assert.Equal(ExitCodes.BadInput, late.Code);
         Assert.Contains("is read only as the first constants file", late.Err);
-        var pd = Cont("import-auto", f90, a, Write("c.r.lc", "NDIM = 1, IPS = 2, IRS = 'PD1', ISW = 1, ICP = [1, 11], NMX = 5"));
+        var bp = Cont("import-auto", f90, a, Write("c.r.bp", "NDIM = 1, IPS = 1, IRS = 'BP1', ISW = 1, ICP = [1], NMX = 5"));
+        Assert.Equal(ExitCodes.BadInput, bp.Code);
+        Assert.Contains("ISW = 1 at 'BP1' continues AUTO's own branch", bp.Err);
+        // A restart label must be one the source run can have.
+        var pd = Cont("import-auto", f90, a, Write("c.r.lc", "NDIM = 1, IPS = 2, IRS = 'PD1', ISW = -1, ICP = [1, 11], NMX = 5"));
         Assert.Equal(ExitCodes.BadInput, pd.Code);
-        Assert.Contains("ISW = 1 at 'PD1' continues AUTO's own branch", pd.Err);
+        Assert.Contains("c.r.lc:1: IRS = 'PD1': a periodic run starts from 'HB…' of the equilibrium run 'a'", pd.Err);
+        var alone = Cont("import-auto", f90, Write("c.r.only", "NDIM = 1, IPS = -2, NMX = 100"));
+        Assert.Equal(ExitCodes.BadInput, alone.Code);
+        Assert.Contains("alone makes no run", alone.Err);
     }
 
     [Fact]
@@ -388,6 +430,31 @@ public sealed class AutoImportTests : IDisposable
         Assert.Contains("parameters: { period_2: 0, omega_2: 0 }", r.Out);
         Assert.Contains("type_2: period_2 - type_2", r.Out);
         Assert.Contains("u2: omega_2*u2", r.Out);
+    }
+
+    [Fact]
+    public void StopValuesAndAnIntervalTogether()
+    {
+        // x' = mu - x from mu = 0: the first stop value reached going up is 0.5 (inside the interval); a start on a stop value goes on.
+        using var output = new Tests.Cases.CaseOutput();
+        output.RunText("""
+            name: line
+            model:
+              parameters: { mu: 0 }
+              equations: { x: mu - x }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: mu, numerics: { ds: 0.05, ds_max: 0.05 }, stop: { mu: { within: [-1, 2], at: [0, 0.5, 1.5] } } }
+            """);
+        var end = output.Csv("special_points.csv").Single(r => r["type"] == "EP");
+        Assert.Equal(0.5, D(end["mu"]), 12);
+        foreach (var (stop, message) in new[] { ("{ at: [] }", "expected within: [min, max] and/or at: [values]"), ("{ upto: 3 }", "upto"), ("{ within: [2, 1] }", "min < max") })
+        {
+            string path = Write("bad.yaml", $"name: bad\nmodel:\n  parameters: {{ mu: 0 }}\n  equations: {{ x: mu - x }}\nruns:\n  - {{ name: fp, kind: equilibrium, parameter: mu, stop: {{ mu: {stop} }} }}\n");
+            var r = Cont("validate", path);
+            Assert.Equal(ExitCodes.BadInput, r.Code);
+            Assert.Contains("bad.yaml:6:", r.Err);
+            Assert.Contains(message, r.Err);
+        }
     }
 
     [Fact]
@@ -481,6 +548,26 @@ public sealed class AutoExportTests : IDisposable
 
     static void Close(double expected, double actual, string what)
         => Assert.True(Math.Abs(actual - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{what}: {actual:R} against {expected:R}");
+
+    [Fact]
+    public void LongNamesKeepTheColumnsApart()
+    {
+        using var output = new Tests.Cases.CaseOutput();
+        output.RunText("""
+            name: long
+            model:
+              parameters: { bifurcation_parameter_mu: 0 }
+              equations: { concentration_of_substrate: bifurcation_parameter_mu - concentration_of_substrate }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: bifurcation_parameter_mu, numerics: { ds: 0.1, ds_max: 0.1 }, stop: { bifurcation_parameter_mu: 1 } }
+            """);
+        Assert.Equal(0, Program.Run(["export-auto", output.Directory], new StringWriter(), new StringWriter()));
+        var b = ReadB(Path.Combine(output.Directory, "b.long"));
+        var p = b.Single()[^1];
+        Assert.Equal(["bifurcation_parame", "L2-NORM", "concentration_of_s"], p.Values.Keys);
+        Assert.Equal(1, p.Values["bifurcation_parame"], 12);
+        Assert.Equal(1, p.Values["L2-NORM"], 12);
+    }
 
     [Fact]
     public void TheBranchAndSolutionFilesHoldEveryPointAndEveryLabelledSolution()

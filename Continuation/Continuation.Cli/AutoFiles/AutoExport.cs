@@ -76,7 +76,7 @@ public static class AutoExport
             b.Append("   0   Active continuation parameters:").Append(string.Concat(icp.Select(i => $"{i,4}"))).Append('\n');
             b.Append("   0\n");
             b.Append("   0    PT  TY  LAB ");
-            foreach (var (col, _) in columns) b.Append(col.Length > 18 ? col[..18] : col.PadRight(19));
+            foreach (var (col, _) in columns) b.Append(col.Length > 18 ? col[..18] + " " : col.PadRight(19));
             b.Append('\n');
 
             var labels = new Dictionary<int, (string Label, int Lab, int Type)>();

@@ -213,6 +213,8 @@ public static class AutoImport
                 if (runs.Any(r => r.Name == run.Name)) throw Error(f, f["sv"], $"a run named '{run.Name}' comes twice (name runs with sv = '…')");
                 runs.Add(run);
             }
+            if (runs.All(r => r.Kind == "integration"))
+                throw Error(files[^1], files[^1]["IPS"], "an integration (IPS = -2) alone makes no run here: it becomes the start of the runs in the constants files after it");
             return runs;
         }
 
@@ -262,7 +264,9 @@ public static class AutoImport
             {
                 if (irs.Value is AutoValue.Number n)
                     throw Error(f, irs, $"IRS = {n.Value}: a label number names a point of AUTO's own output (its numbering counts regular points every NPR steps), which this import cannot know; write the label's name instead, as AUTO's Python scripts do: IRS = 'HB1' (with s = 'run' for the run it comes from)");
-                label = ((AutoValue.Text)irs.Value).Value.Trim().ToUpperInvariant();
+                if (irs.Value is not AutoValue.Text irsText) throw Error(f, irs, $"IRS: expected 0 or a label such as 'HB1', got {AutoConstants.Show(irs.Value)}");
+                label = irsText.Value.Trim().ToUpperInvariant();
+                if (f["s"] is { Value: not AutoValue.Text } badSource) throw Error(f, badSource, $"s: expected the name of an earlier run, such as s = 'fp', got {AutoConstants.Show(badSource.Value)}");
                 if (f["s"] is { Value: AutoValue.Text s })
                 {
                     sourceName = Sanitise(s.Value, "run");
@@ -295,6 +299,7 @@ public static class AutoImport
             };
             if (source?.Kind == "integration" && kind != "equilibrium")
                 throw Error(f, irs, "only an equilibrium run (IPS = 1) can start from the end of an integration (IPS = -2) here");
+            if (source is not null && source.Kind != "integration") CheckRestart(f, irs!, label!, source, kind);
             if (kind == "periodic" && source is null)
                 throw Error(f, ipsSetting, "IPS = 2 from IRS = 0 (a periodic orbit given by STPNT) is not supported: start the cycles from a Hopf point, IRS = 'HB1'");
 
@@ -399,6 +404,31 @@ public static class AutoImport
 
         static string LabelType(string label) => new(label.TakeWhile(char.IsAsciiLetter).ToArray());
 
+        /// <summary>The labels a run of <paramref name="kind"/> can start from on a run of the source's kind (AUTO's names), or an error at the IRS line.</summary>
+        void CheckRestart(AutoConstants f, AutoSetting irs, string label, Run source, string kind)
+        {
+            string type = LabelType(label), number = label[type.Length..];
+            if (number.Length == 0 || !number.All(char.IsAsciiDigit) || number.TrimStart('0').Length == 0)
+                throw Error(f, irs, $"IRS = '{label}': expected a label such as 'HB1' (a type and a number from 1)");
+            bool cycles = source.Kind is "periodic";
+            string[] allowed = (source.Kind, kind) switch
+            {
+                ("equilibrium", "equilibrium") => ["LP", "HB", "BP", "UZ", "EP"],
+                ("equilibrium", "periodic") => ["HB"],
+                ("equilibrium", "fold-curve") => ["LP"],
+                ("equilibrium", "hopf-curve") => ["HB"],
+                ("periodic", "periodic") => ["LP", "BP", "PD", "TR", "UZ", "EP"],
+                ("periodic", "lpc-curve") => ["LP"],
+                ("periodic", "pd-curve") => ["PD"],
+                ("periodic", "ns-curve") => ["TR"],
+                _ => [],
+            };
+            if (!allowed.Contains(type))
+                throw Error(f, irs, allowed.Length == 0
+                    ? $"a {kind} run from a point of the {source.Kind} run '{source.Name}' is not supported (IPS = {(kind is "equilibrium" or "fold-curve" or "hopf-curve" ? 1 : 2)} from {(cycles ? "a cycle" : source.Kind.EndsWith("-curve", StringComparison.Ordinal) ? "a curve" : "an equilibrium")} point)"
+                    : $"IRS = '{label}': a {kind} run starts from {string.Join(", ", allowed.Select(a => $"'{a}…'"))} of the {source.Kind} run '{source.Name}'");
+        }
+
         string OurLabel(string label, string sourceKind, AutoConstants f, AutoSetting irs)
         {
             string type = LabelType(label), number = label[type.Length..];
@@ -413,14 +443,22 @@ public static class AutoImport
 
         void Stops(AutoConstants f, Run run)
         {
-            var stops = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            // RL0/RL1 bound the first parameter; every UZSTOP value is a stop value: AUTO ends the run at the first one it
+            // reaches, from either side (stop: { p: v } for one, { at: [...] } for several, with within: for RL0/RL1).
+            var within = new Dictionary<string, (double Min, double Max)>(StringComparer.Ordinal);
+            var at = new Dictionary<string, List<double>>(StringComparer.Ordinal);
             void Add(string key, double v)
             {
-                if (!stops.TryGetValue(key, out var list)) stops[key] = list = [];
+                if (!at.TryGetValue(key, out var list)) at[key] = list = [];
                 if (!list.Contains(v)) list.Add(v);
             }
-            if (f["RL0"] is not null) Add(run.Parameters[0], Real(f, "RL0", 0));
-            if (f["RL1"] is not null) Add(run.Parameters[0], Real(f, "RL1", 0));
+            if (f["RL0"] is not null || f["RL1"] is not null)
+            {
+                double lo = Real(f, "RL0", double.NegativeInfinity), hi = Real(f, "RL1", double.PositiveInfinity);
+                if (!(lo < hi)) throw Error(f, f["RL0"] ?? f["RL1"], $"RL0 = {Fmt(lo)} must be below RL1 = {Fmt(hi)}");
+                if (double.IsInfinity(lo) || double.IsInfinity(hi)) Add(run.Parameters[0], double.IsInfinity(lo) ? hi : lo);
+                else within[run.Parameters[0]] = (lo, hi);
+            }
             if (f["A0"] is not null || f["A1"] is not null) _notes.Add($"{Path.GetFileName(f.File)}: A0/A1 (bounds on the L2 norm) have no equivalent: the run stops at its parameter bounds and step limit");
             void Each(string key, Action<AutoSetting, int?, bool, string, AutoValue> act)
             {
@@ -468,32 +506,20 @@ public static class AutoImport
                     else run.Values.Add((p, Fmt(x)));
                 }
             });
-            // AUTO stops at the first of its stop values the run reaches. Where the start is known (IRS = 0) that is
-            // the nearest value on either side of it; from a labelled point, the values must enclose the start.
-            string file = Path.GetFileName(f.File);
-            foreach (var (key, list) in stops)
+            foreach (var key in within.Keys.Concat(at.Keys).Distinct())
             {
-                if (key == "period")
-                {
-                    // Cycles from a Hopf point start at a small period and grow: the smallest value comes first.
-                    if (list.Count > 1) _notes.Add($"{file}: stops on the period at {string.Join(", ", list.Select(Fmt))}: the run stops at the smallest, {Fmt(list.Min())}");
-                    run.Stop.Add((key, Fmt(list.Min())));
-                    continue;
-                }
-                if (list.Count == 1) { run.Stop.Add((key, Fmt(list[0]))); continue; }
-                int index = _parameters.First(p => p.Value == key).Key;
-                double? start = run.From is null ? run.ParameterValues.TryGetValue(index, out var pv) ? pv : model.ParameterStart.GetValueOrDefault(index) : null;
-                if (start is { } p0)
-                {
-                    double? below = list.Where(v => v < p0).Select(v => (double?)v).Max(), above = list.Where(v => v > p0).Select(v => (double?)v).Min();
-                    if (list.Contains(p0)) _notes.Add($"{file}: a stop value of {key} equals its start ({Fmt(p0)}): AUTO stops there at once; here the run leaves it");
-                    run.Stop.Add((key, below is { } lo && above is { } hi ? $"[{Fmt(lo)}, {Fmt(hi)}]" : Fmt((below ?? above)!.Value)));
-                }
+                bool hasWithin = within.TryGetValue(key, out var interval);
+                var values = at.GetValueOrDefault(key) ?? [];
+                if (!hasWithin && values.Count == 1)
+                    run.Stop.Add((key, key == "period" ? $"{{ at: [{Fmt(values[0])}] }}" : Fmt(values[0])));
+                else if (hasWithin && values.Count == 0)
+                    run.Stop.Add((key, $"[{Fmt(interval.Min)}, {Fmt(interval.Max)}]"));
                 else
-                {
-                    _notes.Add($"{file}: stops on {key} at {string.Join(", ", list.Select(Fmt))}: the run stays within [{Fmt(list.Min())}, {Fmt(list.Max())}] (AUTO: the first value reached; the start of a restart is not known here)");
-                    run.Stop.Add((key, $"[{Fmt(list.Min())}, {Fmt(list.Max())}]"));
-                }
+                    run.Stop.Add((key, "{ " + string.Join(", ", new[]
+                    {
+                        hasWithin ? $"within: [{Fmt(interval.Min)}, {Fmt(interval.Max)}]" : null,
+                        values.Count > 0 ? $"at: [{string.Join(", ", values.Select(Fmt))}]" : null,
+                    }.OfType<string>()) + " }"));
             }
         }
 

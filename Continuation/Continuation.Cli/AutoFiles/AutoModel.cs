@@ -62,6 +62,7 @@ sealed partial class AutoModel
     {
         readonly List<string> _notes = [];
         readonly SortedSet<string> _single = new(StringComparer.Ordinal);
+        IReadOnlyList<FortranLocal> _pvlsLocals = [];
         IReadOnlyList<FortranUnit> _units = [];
 
         AutoImportException Error(int line, string message) => new(path, line, message);
@@ -123,14 +124,14 @@ sealed partial class AutoModel
                     throw Error(s.Line, $"FUNC: '{target}({index}) = …': local arrays and statement functions are not supported (write one local variable per element, or the expression where it is used)");
                 scope.Assign(target, m.Groups[3].Value, s.Line);
             }
-            var locals = scope.Locals; // the body's assignments and the PARAMETERs, in order
+            var funcLocals = scope.Locals; // the body's assignments and the PARAMETERs, in order
             if (equations.Count == 0) throw Error(func.Line, $"FUNC assigns no {f}(i)");
             int n = equations.Keys.Max();
             for (int k = 1; k <= n; k++)
                 if (!equations.ContainsKey(k)) throw Error(func.EndLine, $"FUNC assigns {f}({k.ToString(CultureInfo.InvariantCulture)}) nowhere ({f}(1) … {f}({n.ToString(CultureInfo.InvariantCulture)}) are assigned elsewhere)");
             // What FUNC reads, through its locals too: states it has equations for, never AUTO's period PAR(11).
             var parametersRead = new HashSet<int>();
-            foreach (var (value, line) in equations.Values.Concat(locals.Select(l => (l.Value, l.Line))))
+            foreach (var (value, line) in equations.Values.Concat(funcLocals.Select(l => (l.Value, l.Line))))
                 foreach (var node in value.Nodes())
                 {
                     if (node is FExpr.State st && st.Index > n) throw Error(line, $"{scope.StateArray}({st.Index}) is read but FUNC only assigns {f}(1) … {f}({n})");
@@ -140,11 +141,12 @@ sealed partial class AutoModel
 
             var (parStart, uStart) = Start(n);
             var outputs = Outputs(n, parametersRead);
+            var locals = funcLocals.Concat(_pvlsLocals).ToList();
             if (_single.Count > 0)
                 _notes.Insert(0, $"single precision in Fortran, read here in double precision (AUTO computes them in REAL*4; write 1.D0 literals for double): {string.Join(", ", _single.Take(8))}{(_single.Count > 8 ? ", …" : "")}");
             var stateAliases = new Dictionary<int, string>();
             var parameterAliases = new Dictionary<int, string>();
-            foreach (var l in locals)
+            foreach (var l in funcLocals)
             {
                 if (l.Value is FExpr.State s && !stateAliases.ContainsKey(s.Index)) stateAliases[s.Index] = l.Name;
                 if (l.Value is FExpr.Parameter p && !parameterAliases.ContainsKey(p.Index)) parameterAliases[p.Index] = l.Name;
@@ -234,7 +236,10 @@ sealed partial class AutoModel
             if (Unit("PVLS") is not { } pvls) return outputs;
             const string sequence = "NDIM,U,PAR";
             var opaque = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var scope = new Scope(this, pvls, Argument(pvls, 1, "U", sequence), Argument(pvls, 2, "PAR", sequence)) { Lenient = opaque };
+            // PVLS's locals are its own (keyed apart from FUNC's of the same name) and join the model where an output uses them.
+            var scope = new Scope(this, pvls, Argument(pvls, 1, "U", sequence), Argument(pvls, 2, "PAR", sequence), "PVLS:") { Lenient = opaque };
+            _pvlsLocals = scope.Locals;
+            var set = new HashSet<int>();
             foreach (var s in pvls.Statements)
             {
                 if (Is(s.Text, "RETURN")) break;
@@ -256,6 +261,7 @@ sealed partial class AutoModel
                 int k = Index(m.Groups[2].Value, s.Line, upper, pvls);
                 if (k == 11) throw Error(s.Line, $"PVLS sets {upper}(11), AUTO's period: not supported");
                 if (parametersRead.Contains(k)) throw Error(s.Line, $"PVLS sets {upper}({k}), which FUNC reads as a parameter: an output must have its own index");
+                set.Add(k);
                 if (Extremum(rhs, scope.StateArray) is { } ex)
                 {
                     if (ex.State < 1 || ex.State > n) throw Error(s.Line, $"PVLS: {upper}({k}) reads {scope.StateArray}({ex.State}) but FUNC has {n} equations");
@@ -271,6 +277,12 @@ sealed partial class AutoModel
                 }
                 foreach (var node in scope.Reachable(e))
                 {
+                    if (node is FExpr.Parameter own && set.Contains(own.Index) && own.Index != k || node is FExpr.Parameter { Index: var j } && j == k)
+                    {
+                        _notes.Add($"PVLS (line {s.Line}): {upper}({k}) = {Short(rhs)} reads an output of PVLS: not imported");
+                        e = null!;
+                        break;
+                    }
                     if (node is FExpr.State st && st.Index > n) throw Error(s.Line, $"PVLS: {upper}({k}) reads {scope.StateArray}({st.Index}) but FUNC has {n} equations");
                     if (node is FExpr.Parameter { Index: 11 })
                     {
@@ -280,6 +292,7 @@ sealed partial class AutoModel
                     }
                 }
                 if (e is not null) outputs.Add(new AutoOutput(k, "value", 0, e, s.Line));
+                else set.Remove(k);
             }
             return outputs;
         }
@@ -319,11 +332,12 @@ sealed partial class AutoModel
         static string Short(string text) => text.Length <= 60 ? text : text[..57] + "...";
 
         /// <summary>The locals of one routine: their types and current assignments (single assignment: a reassignment is a new local).</summary>
-        sealed class Scope(Reader reader, FortranUnit unit, string stateArray, string parameterArray) : IFortranScope
+        sealed class Scope(Reader reader, FortranUnit unit, string stateArray, string parameterArray, string keyPrefix = "") : IFortranScope
         {
             readonly Dictionary<string, FortranLocal> _current = new(StringComparer.OrdinalIgnoreCase);
             readonly Dictionary<string, int> _count = new(StringComparer.OrdinalIgnoreCase);
             readonly Dictionary<string, FortranType> _declared = new(StringComparer.OrdinalIgnoreCase);
+            readonly Dictionary<string, string> _unsupported = new(StringComparer.OrdinalIgnoreCase);
             readonly Dictionary<string, FortranLocal> _locals = [];
             readonly List<FortranLocal> _order = [];
             bool _implicitNone, _implicitDouble;
@@ -377,7 +391,12 @@ sealed partial class AutoModel
                     else if (items.Any(x => x.Contains('=')))
                         throw reader.Error(s.Line, $"{unit.Name}: initialised declarations (SAVE'd values) are not supported: declare a PARAMETER, or assign in the body");
                 }
-                return true; // DIMENSION, EXTERNAL, INTRINSIC, LOGICAL, …: nothing to read
+                else if (Regex.IsMatch(t, @"^(INTEGER|REAL|DOUBLE\s*PRECISION)\b", RegexOptions.IgnoreCase))
+                    throw reader.Error(s.Line, $"{unit.Name}: cannot read the declaration '{Short(t)}' (INTEGER, REAL, REAL*8, REAL(8), DOUBLE PRECISION, with INTENT, DIMENSION, PARAMETER, EXTERNAL attributes)");
+                else if (Regex.Match(t, @"^(COMPLEX|LOGICAL|CHARACTER)\b\s*(?:\*\s*\d+|\([^)]*\))?\s*(,[^:]*)?(?:::)?\s*(.*)$", RegexOptions.IgnoreCase) is { Success: true } other)
+                    foreach (var item in SplitTop(other.Groups[3].Value))
+                        _unsupported[item.Split('(', '=')[0].Trim()] = other.Groups[1].Value.ToUpperInvariant();
+                return true; // DIMENSION, EXTERNAL, INTRINSIC, …: nothing to read
             }
 
             void Constants(string list, int line)
@@ -435,12 +454,20 @@ sealed partial class AutoModel
 
             public FortranLocal Assign(string name, string text, int line)
             {
+                if (_unsupported.TryGetValue(name, out var kind))
+                    throw reader.Error(line, $"{unit.Name}: '{name}' is {kind}: only INTEGER, REAL and DOUBLE PRECISION locals are read");
                 if (_implicitNone && !_declared.ContainsKey(name))
                     throw reader.Error(line, $"{unit.Name}: '{name}' is not declared (IMPLICIT NONE)");
                 var (value, valueType) = Expression(text, line);
                 var type = Type(name);
                 int count = _count[name] = _count.GetValueOrDefault(name) + 1;
                 double? constant = Value(value);
+                if (constant is { } nf && !double.IsFinite(nf))
+                    throw reader.Error(line, $"{unit.Name}: '{name}' = {Short(text.Trim())} is not a finite number ({nf.ToString(CultureInfo.InvariantCulture)})");
+                // An INTEGER takes the value Fortran computed: in single precision when the expression is REAL (1.3 - 0.3 is 0.99999994 there, so 0).
+                if (type == FortranType.Integer && valueType == FortranType.Single && constant is { } sc
+                    && (FortranPrinter.EvaluateSingle(value) is not { } single || Math.Truncate(single) != Math.Truncate(sc)))
+                    throw reader.Error(line, $"{unit.Name}: '{name}' is an INTEGER and the REAL (single precision) value assigned to it truncates differently in single and double precision; write it as an integer");
                 if (type == FortranType.Integer)
                 {
                     if (constant is not { } c || c != Math.Truncate(c) || valueType != FortranType.Integer && Math.Abs(c) > 1 << 24)
@@ -448,7 +475,7 @@ sealed partial class AutoModel
                 }
                 else if (type == FortranType.Single && !_declared.ContainsKey(name))
                     reader._single.Add($"the implicitly REAL local {name}");
-                var local = new FortranLocal(count == 1 ? name : $"{name}#{count}", name, value, line) { Constant = constant };
+                var local = new FortranLocal(keyPrefix + (count == 1 ? name : $"{name}#{count}"), name, value, line) { Constant = constant };
                 _current[name] = local;
                 _locals[local.Key] = local;
                 _order.Add(local);

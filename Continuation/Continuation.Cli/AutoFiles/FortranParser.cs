@@ -51,7 +51,10 @@ sealed class FortranParser
 
     readonly string _text;
     readonly IFortranScope _scope;
-    int _i;
+    int _i, _depth, _operations;
+
+    /// <summary>Deepest nesting of parentheses, signs, powers and calls, and most operations in one expression (the case language reads 500 and 2000).</summary>
+    const int MaxDepth = 400, MaxOperations = 1500;
 
     FortranParser(string text, IFortranScope scope)
     {
@@ -124,6 +127,13 @@ sealed class FortranParser
 
     (FExpr, FortranType) Power()
     {
+        if (++_depth > MaxDepth) throw new FortranException($"the expression nests more than {MaxDepth} deep (parentheses, powers, calls)");
+        try { return PowerAt(); }
+        finally { _depth--; }
+    }
+
+    (FExpr, FortranType) PowerAt()
+    {
         var e = Primary();
         if (AtPower())
         {
@@ -142,6 +152,7 @@ sealed class FortranParser
     /// <summary>A binary operation with Fortran's types: integers fold exactly, REAL with REAL is single precision.</summary>
     (FExpr, FortranType) Operate(char op, (FExpr Value, FortranType Type) a, (FExpr Value, FortranType Type) b)
     {
+        if (++_operations > MaxOperations) throw new FortranException($"the expression has more than {MaxOperations} operations: split it into local variables");
         if (a.Type == FortranType.Integer && b.Type == FortranType.Integer)
         {
             if (a.Value is not FExpr.Number { } x || b.Value is not FExpr.Number { } y)
@@ -184,6 +195,13 @@ sealed class FortranParser
     }
 
     (FExpr, FortranType) Primary()
+    {
+        if (++_depth > MaxDepth) throw new FortranException($"the expression nests more than {MaxDepth} deep (parentheses, powers, calls)");
+        try { return PrimaryAt(); }
+        finally { _depth--; }
+    }
+
+    (FExpr, FortranType) PrimaryAt()
     {
         Skip();
         if (_i >= _text.Length) throw new FortranException($"expression ends early: '{_text.Trim()}'");

@@ -99,11 +99,29 @@ static partial class FortranSource
         string? label = null;
         for (int i = 0; i < lines.Length; i++)
         {
-            string raw = lines[i].Replace("\t", "      ");
+            string raw = lines[i];
             if (raw.Length == 0 || raw[0] is 'C' or 'c' or '*' or '!') continue;
             if (raw.Trim().Length == 0) continue;
-            string body = StripComment(raw.Length > 6 ? raw[6..Math.Min(raw.Length, 72)] : "", '!');
-            bool continuation = raw.Length > 5 && raw[5] is not (' ' or '0');
+            // A tab in the label field starts the statement field (column 7), and a digit 1-9 right after it marks a
+            // continuation line (as gfortran reads tab-formatted lines); a tab elsewhere is one column.
+            int tab = raw.IndexOf('\t');
+            string labelPart, statement;
+            bool continuation;
+            if (tab is >= 0 and < 6)
+            {
+                labelPart = raw[..tab];
+                statement = raw[(tab + 1)..];
+                continuation = statement.Length > 0 && statement[0] is >= '1' and <= '9';
+                if (continuation) statement = statement[1..];
+                statement = statement[..Math.Min(statement.Length, 66)];
+            }
+            else
+            {
+                labelPart = raw[..Math.Min(5, raw.Length)];
+                statement = raw.Length > 6 ? raw[6..Math.Min(raw.Length, 72)] : "";
+                continuation = raw.Length > 5 && raw[5] is not (' ' or '0');
+            }
+            string body = StripComment(statement, '!');
             if (continuation && pending.Length > 0)
             {
                 pending.Append(body.Trim());
@@ -112,7 +130,7 @@ static partial class FortranSource
             if (pending.Length > 0) foreach (var s in Split(pending.ToString(), start, label)) yield return s;
             pending.Clear();
             start = i + 1;
-            string labelField = raw[..Math.Min(5, raw.Length)].Trim();
+            string labelField = labelPart.Trim();
             label = labelField.Length > 0 ? labelField : null;
             pending.Append(body.Trim());
         }

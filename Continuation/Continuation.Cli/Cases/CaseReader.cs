@@ -263,6 +263,11 @@ public sealed partial class CaseReader
                 }
                 if (key == "period" && kind == BranchKind.Homoclinic)
                     throw Error(keyNode, $"{where}.stop.period: the period is frozen on a homoclinic run");
+                if (key == "period" && kind == BranchKind.Periodic && valueNode is YamlMappingNode periodValues)
+                {
+                    bounds.AddRange(StopMapping(periodValues, key, $"{where}.stop.period"));
+                    continue;
+                }
                 if (key == "period" && kind == BranchKind.Periodic)
                 {
                     var limits = Numbers(valueNode, $"{where}.stop.period");
@@ -275,6 +280,11 @@ public sealed partial class CaseReader
                     throw Error(keyNode, $"{where}.stop: {UnknownParameter(key, model)} (or max_steps{(kind == BranchKind.Periodic ? ", period" : "")})");
                 if (key != parameter && key != second)
                     throw Error(keyNode, $"{where}.stop.{key}: only the continued parameter{(second is null ? $" '{parameter}'" : $"s '{parameter}' and '{second}'")} vary on this run");
+                if (valueNode is YamlMappingNode stopValues)
+                {
+                    bounds.AddRange(StopMapping(stopValues, key, $"{where}.stop.{key}"));
+                    continue;
+                }
                 var pair = Numbers(valueNode, $"{where}.stop.{key}");
                 // One value is a stop value (AUTO's UZSTOP): the run ends where the parameter reaches it, from either side.
                 if (valueNode is YamlScalarNode && pair.Count == 1) bounds.Add(new NamedBound(key, pair[0], pair[0]));
@@ -308,6 +318,26 @@ public sealed partial class CaseReader
             ParameterOverrides = overrides, Start = start, Options = options, Collocation = runNumerics.Collocation, Discretisation = runNumerics.Discretisation,
             Bounds = bounds, Values = values,
         };
+    }
+
+    /// <summary>
+    /// <c>{ within: [min, max], at: [v1, v2, …] }</c>: an interval and stop values (the branch ends at the first
+    /// value it reaches, from either side; AUTO's UZSTOP with several values), either or both.
+    /// </summary>
+    List<NamedBound> StopMapping(YamlMappingNode map, string key, string where)
+    {
+        CheckKeys(map, ["within", "at"], where + ".");
+        var bounds = new List<NamedBound>();
+        if (Get(map, "within") is { } within)
+        {
+            var pair = Numbers(within, where + ".within");
+            if (pair.Count != 2 || !(pair[0] < pair[1])) throw Error(within, $"{where}.within: expected [min, max] with min < max");
+            bounds.Add(new NamedBound(key, pair[0], pair[1]));
+        }
+        if (Get(map, "at") is { } at)
+            foreach (var v in Numbers(at, where + ".at")) bounds.Add(new NamedBound(key, v, v));
+        if (bounds.Count == 0) throw Error(map, $"{where}: expected within: [min, max] and/or at: [values]");
+        return bounds;
     }
 
     /// <summary>Columns of the output files that outputs may not take.</summary>

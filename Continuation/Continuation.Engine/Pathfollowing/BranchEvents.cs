@@ -138,6 +138,8 @@ internal sealed class BoundEvent(int slot, ComponentBound bound, bool atMin) : B
     public override bool Crossed(PathState a, PathState b)
     {
         double fa = Value(a, a), fb = Value(a, b);
+        // A stop value (Min = Max) is crossed strictly: a branch that starts on it goes on (as AUTO's UZSTOP).
+        if (Bound.Min == Bound.Max) return AtMin ? fa > 0 && fb <= 0 : fa < 0 && fb >= 0;
         return AtMin ? fa >= 0 && fb < 0 : fa <= 0 && fb > 0;
     }
 
