@@ -169,9 +169,28 @@ public static class Figures
     static List<string> DiagramVariables(OutputData data, List<BranchData> branches)
     {
         var states = StateNames(data);
-        var withEnvelope = states.Where(s => branches.All(b => b.Points.Has(s + "_min") && b.Points.Has(s + "_max"))).ToList();
+        var withEnvelope = states.Where(s => Envelope(data, s) is var (min, max) && branches.All(b => b.Points.Has(min) && b.Points.Has(max))).ToList();
         if (withEnvelope.Count > 0) return withEnvelope;
         return states.Count > 0 ? [states[0]] : [];
+    }
+
+    /// <summary>
+    /// The output columns of a state's minimum and maximum over a cycle: those summary.json's "outputs" declare
+    /// (min and max of the state, whatever their names, e.g. y_min/y_max of an imported AUTO problem), else
+    /// <c>&lt;state&gt;_min</c> and <c>&lt;state&gt;_max</c>.
+    /// </summary>
+    internal static (string Min, string Max) Envelope(OutputData data, string state)
+    {
+        string? min = null, max = null;
+        if (data.Summary.TryGetProperty("outputs", out var outputs))
+            foreach (var o in outputs.EnumerateArray())
+            {
+                if (!o.TryGetProperty("of", out var of) || of.GetString() != state) continue;
+                string? function = o.TryGetProperty("function", out var f) ? f.GetString() : null;
+                if (function == "min") min ??= o.GetProperty("name").GetString();
+                if (function == "max") max ??= o.GetProperty("name").GetString();
+            }
+        return min is not null && max is not null ? (min, max) : (state + "_min", state + "_max");
     }
 
     /// <summary>The axis name of a state variable with its unit from summary.json ("v_E (mV)").</summary>
@@ -254,7 +273,7 @@ public static class Figures
         var kindsShown = new HashSet<string>();
         var groupsShown = new HashSet<string>();
         var placed = new List<(double X, double Y)>();
-        var (xSpan, ySpan) = Spans(branches, parameter, variable);
+        var (xSpan, ySpan) = Spans(data, branches, parameter, variable);
         foreach (var b in branches)
         {
             var (color, group) = colouring.For(b);
@@ -262,11 +281,13 @@ public static class Figures
             var x = Enumerable.Range(0, t.Rows.Count).Select(i => t.Number(i, parameter)).ToArray();
             var stable = Enumerable.Range(0, t.Rows.Count).Select(i => t.Text(i, "stable") == "true").ToArray();
             bool cycle = b.Kind == BranchKind.Periodic;
-            var curves = cycle && t.Has(variable + "_max")
-                ? new[] { Column(t, variable + "_max"), Column(t, variable + "_min") }
+            var (minColumn, maxColumn) = Envelope(data, variable);
+            bool envelope = cycle && t.Has(maxColumn) && t.Has(minColumn);
+            var curves = envelope
+                ? new[] { Column(t, maxColumn), Column(t, minColumn) }
                 : new[] { Column(t, t.Has(variable) ? variable : t.Columns[^1]) };
             // Grouped: one entry per value of the grouping parameter; else one per branch.
-            string legend = group is null ? $"{b.Name} ({(cycle ? "cycles, max/min" : "equilibria")})" : groupsShown.Add(group) ? group : "";
+            string legend = group is null ? $"{b.Name} ({(cycle ? envelope ? "cycles, max/min" : "cycles, at t = 0" : "equilibria")})" : groupsShown.Add(group) ? group : "";
             foreach (var y in curves)
             {
                 AddStabilityLine(plot, x, y, stable, color, legend);
@@ -320,13 +341,14 @@ public static class Figures
         return plot;
     }
 
-    static (double X, double Y) Spans(List<BranchData> branches, string parameter, string variable)
+    static (double X, double Y) Spans(OutputData data, List<BranchData> branches, string parameter, string variable)
     {
         double xmin = double.PositiveInfinity, xmax = double.NegativeInfinity, ymin = double.PositiveInfinity, ymax = double.NegativeInfinity;
+        var (minColumn, maxColumn) = Envelope(data, variable);
         foreach (var b in branches)
         {
             var t = b.Points;
-            foreach (var name in new[] { variable, variable + "_min", variable + "_max" })
+            foreach (var name in new[] { variable, minColumn, maxColumn })
             {
                 if (!t.Has(name)) continue;
                 for (int i = 0; i < t.Rows.Count; i++)

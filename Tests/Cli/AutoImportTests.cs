@@ -638,3 +638,30 @@ public sealed class AutoExportTests : IDisposable
         }
     }
 }
+
+/// <summary>The figures pair a state's minimum and maximum by what the outputs are (summary.json), not by their names.</summary>
+public sealed class OutputEnvelopeTests
+{
+    [Fact]
+    public void OutputsNamedFreelyGiveTheEnvelopeOfTheirState()
+    {
+        // x' = mu - x, y' = -y: the outputs lo and hi (min and max of y, as an imported AUTO problem names them) make y the variable drawn.
+        using var output = new Tests.Cases.CaseOutput();
+        output.RunText("""
+            name: env
+            model:
+              parameters: { mu: 0 }
+              equations: { x: mu - x, y: -y }
+            outputs:
+              - { name: lo, min: y }
+              - { name: hi, max: y }
+            runs:
+              - { name: fp, kind: equilibrium, parameter: mu, numerics: { ds: 0.1, ds_max: 0.1 }, stop: { mu: 1 } }
+            """);
+        Assert.True(File.Exists(Path.Combine(output.Directory, "bifurcation-mu-y.png")));
+        Assert.False(File.Exists(Path.Combine(output.Directory, "bifurcation-mu-x.png")));
+        var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output.Directory, "summary.json"))).RootElement;
+        Assert.Equal("""[{"name":"lo","function":"min","of":"y"},{"name":"hi","function":"max","of":"y"}]""",
+            System.Text.Json.JsonSerializer.Serialize(summary.GetProperty("outputs")));
+    }
+}

@@ -198,6 +198,20 @@ public sealed partial class OutputWriter
             w.WriteStartArray("states");
             foreach (var name in _case.Model.StateNames) w.WriteStringValue(name);
             w.WriteEndArray();
+            // What each output is, so that readers (the figures) pair a min and a max of one state whatever their names.
+            if (_case.Outputs.Count > 0)
+            {
+                w.WriteStartArray("outputs");
+                foreach (var o in _case.Outputs)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", o.Name);
+                    w.WriteString("function", o.Function.ToString().ToLowerInvariant());
+                    if (o.State >= 0) w.WriteString("of", _case.Model.StateNames[o.State]);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteString("engine_version", EngineVersion);
             w.WriteNumber("wall_ms", Math.Round(wallMilliseconds, 3));
             w.WriteStartArray("branches");
