@@ -118,12 +118,15 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
         _writer.WriteBranch(branch);
         // Once written, a branch keeps every point's orbit only if a later transverse run analyses it
         // (the others start from labelled points): a case of many cycle branches stays small.
-        if (!caseFile.Runs.SkipWhile(r => r != run).Any(r => r.Details is TransverseSpec t && t.Of == branch.Name))
+        if (!AnalysedLater(run))
             branch = branch.WithoutRegularProfiles();
         _branches.Add(branch);
         _writer.WriteSpecialPoints(_branches);
         return true;
     }
+
+    /// <summary>A later transverse run analyses every point of this run's branch (so its points keep their orbits).</summary>
+    bool AnalysedLater(RunSpec run) => caseFile.Runs.SkipWhile(r => r != run).Any(r => r.Details is TransverseSpec t && t.Of == run.Name);
 
     CaseException RunError(RunSpec run, int line, string message) => new(Path.GetFileName(caseFile.Path), line, $"runs ({run.Name}).{message}");
 
@@ -138,6 +141,9 @@ public sealed partial class CaseRunner(CaseFile caseFile, string outputDirectory
             Name = run.Name, Direction = run.Direction, DirectionGiven = run.DirectionGiven, Options = run.Options, Collocation = run.Collocation,
             Discretisation = run.Discretisation,
             Bounds = run.Bounds, Values = run.Values.Select(v => new NamedValue(v.Name, v.Value)).ToList(),
+            // Cycles: the writer's measures of each regular point as it comes, then the orbit goes (memory stays flat),
+            // unless a later transverse run analyses every point of this branch.
+            Measure = run.Kind.Branch == BranchKind.Periodic && !AnalysedLater(run) ? _writer.Measures : null,
         };
         if (run.From is { } from)
         {

@@ -51,6 +51,19 @@ public sealed partial class OutputWriter
         _ => null,
     };
 
+    /// <summary>
+    /// What a branch file needs of a point's orbit: every output, then the L2 norm (NaN where a value does not apply).
+    /// A branch of cycles computes it as it goes (<see cref="Runs.RunSettings.Measure"/>) and keeps its regular points
+    /// without their orbits.
+    /// </summary>
+    public double[] Measures(BranchPoint pt)
+    {
+        var values = new double[_case.Outputs.Count + 1];
+        for (int j = 0; j < _case.Outputs.Count; j++) values[j] = OutputValue(_case.Outputs[j], pt) ?? double.NaN;
+        values[^1] = CycleMeasures.L2Norm(pt);
+        return values;
+    }
+
     /// <summary>Branches whose points carry the cycle's Floquet multipliers (cycles, and torus curves).</summary>
     static bool HasMultipliers(BranchKind kind) => kind.CarriesCycles();
 
@@ -89,8 +102,9 @@ public sealed partial class OutputWriter
             foreach (var v in pt.Parameters) sb.Append(',').Append(Format(v));
             sb.Append(',').Append(Format(pt.Period));
             foreach (var v in pt.State) sb.Append(',').Append(Format(v));
-            foreach (var o in _case.Outputs) sb.Append(',').Append(Format(OutputValue(o, pt)));
-            sb.Append(',').Append(Format(CycleMeasures.L2Norm(pt)));
+            var measures = pt.Measures ?? Measures(pt);
+            for (int j = 0; j < _case.Outputs.Count; j++) sb.Append(',').Append(Format(measures[j]));
+            sb.Append(',').Append(Format(measures[^1]));
             if (cycles)
             {
                 var mu = pt.Analysis.Spectrum;

@@ -26,7 +26,8 @@ internal sealed record FollowedPath(List<PathPoint> Points, List<BranchEnd> Ends
     {
         var warnings = new List<string>();
         int k = LastProblem.ParameterComponent;
-        double parameterOf(PathPoint p) => p.X[k];
+        // A compacted point keeps the continued parameter last (PeriodicOrbitContinuation).
+        double parameterOf(PathPoint p) => p.Measures is null ? p.X[k] : p.X[^1];
         string Range(IEnumerable<double> values)
         {
             var list = values.ToList();
@@ -49,7 +50,7 @@ internal static class HalfBranches
     /// <param name="start">Makes a fresh start for a direction (+1 forward, −1 backward), so that
     /// discretisation changes in one half do not leak into the other.</param>
     public static FollowedPath Follow(string name, Direction direction, ContinuationOptions options, Func<IContinuationProblem, StopConditions> stops,
-        Func<int, HalfStart> start, IProgress<BranchProgress>? progress, CancellationToken cancellation)
+        Func<int, HalfStart> start, IProgress<BranchProgress>? progress, CancellationToken cancellation, Func<PathPoint, PathPoint>? compact = null)
     {
         int newton = 0, factorizations = 0, specials = 0, refinements = 0;
         var suppressed = new List<SuppressedPoint>();
@@ -92,6 +93,10 @@ internal static class HalfBranches
                     // cycles the tangents of the regular points were half of the memory a case needs.
                     if (list.Count > 0 && list[^1].Kind == PointKind.Regular && list[^1].Tangent.Length > 0)
                         list[^1] = list[^1] with { Tangent = [] };
+                    // A caller that measures what it needs of a regular point as it comes lets the point go without
+                    // its solution; the last two points of the half stay whole (an end at a Hopf point is snapped from them).
+                    if (compact is not null && list.Count >= 2 && list[^2] is { Kind: PointKind.Regular, Measures: null } older)
+                        list[^2] = compact(older);
                     list.Add(point);
                     if (point.Kind is not PointKind.Regular and not PointKind.EP) { specials++; lastSpecial = point.Kind.ToString(); }
                 }

@@ -10,7 +10,14 @@ public sealed record PathPoint(
     SpecialPointDetails? Details = null,
     string? Note = null,
     StopReason? StopReason = null,
-    object? Solution = null);
+    object? Solution = null)
+{
+    /// <summary>
+    /// What the run's caller computed of the point's solution (<see cref="Runs.RunSettings.Measure"/>) when the
+    /// point was compacted: <see cref="X"/> then holds only what a branch point needs without its orbit.
+    /// </summary>
+    public double[]? Measures { get; init; }
+}
 
 /// <summary>A crossing the driver did not report because what it rests on could not be trusted there.</summary>
 /// <param name="Parameter">The continued parameter where it was found.</param>

@@ -56,6 +56,8 @@ public sealed record PeriodicRun
     /// follows the large-period approximation of a homoclinic curve (start from a cycle).
     /// </summary>
     public string? SecondParameter { get; init; }
+    /// <summary>What the caller needs of a regular point's orbit; the branch then keeps the point without it (see <see cref="Runs.RunSettings.Measure"/>).</summary>
+    public Func<BranchPoint, double[]>? Measure { get; init; }
 }
 
 /// <summary>Facade: runs a <see cref="PeriodicRun"/> to a finished <see cref="Branch"/>.</summary>
@@ -146,26 +148,42 @@ public static class PeriodicOrbitContinuation
         // From a Hopf or period-doubling point both directions give the same cycles (shifted by
         // half a period): follow one.
         var direction = run.Start is CycleStart.Hopf or CycleStart.PeriodDoubling ? Direction.Forward : run.Direction;
-        var followed = HalfBranches.Follow(run.Name, direction, options, Stops, Start, progress, cancellation);
+        // A regular point, once measured, keeps only its state, period and parameter (not for frozen-period runs).
+        int n = system.Dimension;
+        IContinuationProblem? lastProblem = null;
+        Func<PathPoint, PathPoint>? compact = run.Measure is { } measure && second < 0
+            ? pp =>
+            {
+                var mesh = (CycleMesh)pp.Solution!;
+                int iT = n * mesh.Nodes;
+                var measures = measure(ToBranchPoint(pp, 0, null));
+                return pp with { X = [.. pp.X.AsSpan(0, n), pp.X[iT], pp.X[iT + 1]], Tangent = [], Solution = null, Measures = measures };
+            }
+            : null;
+        BranchPoint ToBranchPoint(PathPoint pp, int i, string? label)
+        {
+            var parameters = (double[])run.Parameters.Clone();
+            if (pp.Measures is { } kept)
+            {
+                parameters[k] = pp.X[n + 1];
+                return new BranchPoint(i, pp.Kind, label, pp.X[..n], parameters, pp.X[n], pp.Analysis, pp.Details, pp.Note, [], []) { Measures = kept };
+            }
+            var mesh = pp.Solution as CycleMesh ?? throw new InvalidOperationException("cycle point without its mesh");
+            int iT = n * mesh.Nodes;
+            parameters[k] = pp.X[iT + 1];
+            if (second >= 0) parameters[second] = pp.X[iT];
+            double period = second >= 0 ? ((PeriodicOrbitProblem)lastProblem!).PeriodAt(pp.X) : pp.X[iT];
+            return new BranchPoint(i, pp.Kind, label, pp.X[..n], parameters, period, pp.Analysis, pp.Details, pp.Note, pp.X, pp.Tangent, mesh);
+        }
+        var followed = HalfBranches.Follow(run.Name, direction, options, Stops, Start, progress, cancellation, compact);
+        lastProblem = followed.LastProblem;
         var last = (PeriodicOrbitProblem)followed.LastProblem;
         var path = followed.Points;
         if (path.Count > 1 && path[^1].Details?.HopfArrival == true)
             path[^1] = SnapToHopf(run, k, path[^1], path[^2]);
         var labels = BranchAssembly.Labels(path.Select(p => p.Kind).ToList());
         var points = new List<BranchPoint>(path.Count);
-        int n = system.Dimension;
-        for (int i = 0; i < path.Count; i++)
-        {
-            var pp = path[i];
-            var mesh = pp.Solution as CycleMesh ?? throw new InvalidOperationException("cycle point without its mesh");
-            int iT = n * mesh.Nodes;
-            var parameters = (double[])run.Parameters.Clone();
-            parameters[k] = pp.X[iT + 1];
-            if (second >= 0) parameters[second] = pp.X[iT];
-            double period = second >= 0 ? last.PeriodAt(pp.X) : pp.X[iT];
-            points.Add(new BranchPoint(i, pp.Kind, labels[i], pp.X[..n], parameters, period, pp.Analysis, pp.Details, pp.Note,
-                pp.X, pp.Tangent, mesh));
-        }
+        for (int i = 0; i < path.Count; i++) points.Add(ToBranchPoint(path[i], i, labels[i]));
         return new Branch
         {
             Name = run.Name,

@@ -60,6 +60,12 @@ public sealed record BranchPoint(
     /// <summary>For cycles: the node values of the profile (n per node) on <see cref="Cycle"/>'s mesh.</summary>
     public ReadOnlySpan<double> Profile => Cycle is null ? default : Unknowns.AsSpan(0, Cycle.Nodes * State.Length);
 
+    /// <summary>
+    /// For a regular point of a branch of cycles followed with <see cref="Runs.RunSettings.Measure"/>: what that
+    /// function computed of the orbit while it was known (the orbit itself is not kept: <see cref="Unknowns"/> empty).
+    /// </summary>
+    public double[]? Measures { get; init; }
+
     /// <summary>True for a labelled point (any kind but <see cref="PointKind.Regular"/>).</summary>
     public bool IsSpecial => Kind != PointKind.Regular;
 }

@@ -25,6 +25,13 @@ public sealed record RunSettings
     /// cycle's, a run from a Hopf point takes <see cref="CycleMesh.Default"/>.
     /// </summary>
     public CycleMesh? Discretisation { get; init; }
+    /// <summary>
+    /// For a branch of cycles: what the caller needs of a regular point's orbit (its outputs), computed as the point
+    /// is followed; the branch then keeps regular points without their orbits (<see cref="BranchPoint.Measures"/>),
+    /// so that memory does not grow with the branch. Null: every point keeps its orbit (e.g. for a later analysis of
+    /// every point). Labelled points, and the last two of each half, always keep theirs.
+    /// </summary>
+    public Func<BranchPoint, double[]>? Measure { get; init; }
     /// <summary>Bounds on the continued parameters (and, for cycles, on "period"), by name.</summary>
     public IReadOnlyList<NamedBound> Bounds { get; init; } = [];
     /// <summary>Values of the continued parameters where points are reported (UZ), by name.</summary>
@@ -166,7 +173,7 @@ public static class Continue
                     Name = settings.Name, System = system, Parameters = parameters, Parameter = parameter, Start = start,
                     Direction = start is CycleStart.BranchPoint && !settings.DirectionGiven ? Direction.Both : settings.Direction,
                     Options = settings.Options, Collocation = settings.Collocation, Discretisation = settings.Discretisation,
-                    Bounds = settings.Bounds, Values = values.Select(v => v.Value).ToList(),
+                    Bounds = settings.Bounds, Values = values.Select(v => v.Value).ToList(), Measure = settings.Measure,
                 }, progress, cancellation);
             }
             default:
