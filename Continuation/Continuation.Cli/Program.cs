@@ -297,18 +297,12 @@ public static class Program
             return ExitCodes.BadInput;
         }
         // The case must read as written: check it through the case reader before anything is written.
-        string check = Path.Combine(Path.GetTempPath(), $"cont-import-{Guid.NewGuid():N}.yaml");
-        try
+        try { CaseReader.Parse(result.Yaml, result.Name + ".yaml", FindModel); }
+        catch (CaseException e)
         {
-            File.WriteAllText(check, result.Yaml);
-            try { CaseReader.Read(check, FindModel); }
-            catch (CaseException e)
-            {
-                stderr.WriteLine($"error: the imported case does not read back ({e.Message}, line {e.Line}); please report this with the AUTO files");
-                return ExitCodes.BadInput;
-            }
+            stderr.WriteLine($"error: the imported case does not read back ({e.Message}, line {e.Line}); please report this with the AUTO files");
+            return ExitCodes.BadInput;
         }
-        finally { File.Delete(check); }
         if (output is null)
         {
             stdout.Write(result.Yaml);

@@ -69,6 +69,8 @@ public static class AutoExport
             b.Append("   0").Append(Fmt(-1e300, 13)).Append(Fmt(1e300, 13)).Append(Fmt(-1e300, 13)).Append(Fmt(1e300, 13)).Append('\n');
             b.Append($"   0   NDIM={states.Count,4}   IPS ={ips,4}   IRS =   0   ILP =   1\n");
             var mesh = MeshOf(orbits);
+            // The orbit rows of each labelled point, read once.
+            var orbitRows = orbits is null ? [] : Enumerable.Range(0, orbits.Rows.Count).GroupBy(i => orbits.Text(i, "label")).ToDictionary(g => g.Key, g => g.ToList());
             b.Append($"   0   NTST={mesh.Ntst,4}   NCOL={mesh.Ncol,4}   ISP =   2   ISW ={(curve ? 2 : 1),4}\n");
             b.Append("   0   parnames = {").Append(string.Join(", ", parameters.Select((p, i) => $"{AutoIndex(i)}: '{p}'"))).Append("}\n");
             b.Append("   0   unames   = {").Append(string.Join(", ", states.Select((x, i) => $"{i + 1}: '{x}'"))).Append("}\n");
@@ -105,16 +107,12 @@ public static class AutoExport
                 for (int i = 0; i < parameters.Length; i++) parValues[AutoIndex(i) - 1] = t.Number(r, parameters[i]);
                 if (cycles) parValues[10] = t.Number(r, "period");
                 var rows = new List<double[]>();
-                if (orbits is not null)
-                    for (int i = 0; i < orbits.Rows.Count; i++)
-                        if (orbits.Text(i, "label") == pointLabel)
-                            rows.Add([orbits.Number(i, "t"), .. states.Select(x => orbits.Number(i, x))]);
                 int ntst = 0, ncol = 0; // an equilibrium: one row (AUTO reads NTST = 1 as "directions follow")
-                if (rows.Count > 0)
+                if (orbitRows.TryGetValue(pointLabel, out var orbit))
                 {
-                    int first = Enumerable.Range(0, orbits!.Rows.Count).First(i => orbits.Text(i, "label") == pointLabel);
-                    ntst = (int)orbits.Number(first, "ntst");
-                    ncol = (int)orbits.Number(first, "ncol");
+                    foreach (int i in orbit) rows.Add([orbits!.Number(i, "t"), .. states.Select(x => orbits.Number(i, x))]);
+                    ntst = (int)orbits!.Number(orbit[0], "ntst");
+                    ncol = (int)orbits.Number(orbit[0], "ncol");
                 }
                 else rows.Add([0.0, .. states.Select(x => t.Number(r, x))]);
                 int n = states.Count, npar = parValues.Length;

@@ -42,6 +42,7 @@ public static class AutoImport
         readonly Dictionary<int, string> _parameters = [];
         readonly Dictionary<int, string> _outputs = [];
         readonly Dictionary<string, string> _localNames = [];
+        readonly Dictionary<string, FortranLocal> _locals = model.Locals.ToDictionary(l => l.Key);
         string _modelName = "";
 
         static AutoImportException Error(AutoConstants f, AutoSetting? s, string message) => new(f.File, s?.Line ?? 0, message);
@@ -177,8 +178,7 @@ public static class AutoImport
 
         string LocalName(string key)
         {
-            var local = model.Locals.First(l => l.Key == key);
-            return local.Value switch
+            return _locals[key].Value switch
             {
                 FExpr.State s => _states[s.Index],
                 FExpr.Parameter p => _parameters[p.Index],
@@ -567,7 +567,7 @@ public static class AutoImport
             void Visit(FExpr e)
             {
                 foreach (var node in e.Nodes())
-                    if (node is FExpr.Local l && used.Add(l.Key)) Visit(model.Locals.First(x => x.Key == l.Key).Value);
+                    if (node is FExpr.Local l && used.Add(l.Key)) Visit(_locals[l.Key].Value);
             }
             foreach (var (e, _) in model.Equations.Values) Visit(e);
             foreach (var o in model.Outputs) if (o.Expression is not null) Visit(o.Expression);
