@@ -9,7 +9,7 @@ public class CollocationSolverTests
     {
         int total = solver.Unknowns;
         var dense = new double[total, total];
-        int ni = n * (m - 1), cols = solver.IntervalColumns;
+        int ni = n * (m - 1), cols = solver.IntervalColumns, stride = solver.IntervalStride;
         for (int j = 0; j < ntst; j++)
         {
             var block = solver.IntervalBlock(j);
@@ -20,7 +20,7 @@ public class CollocationSolverTests
                     double v = rng.NextDouble() - 0.5;
                     if (c < ni && c == r) v += 4;
                     if (c >= ni + n && c < ni + 2 * n && c - ni - n == r - ni) v += 4;
-                    block[r * cols + c] = v;
+                    block[r * stride + c] = v;
                     int col = c < ni ? (j * m + 1) * n + c
                         : c < ni + n ? j * m * n + (c - ni)
                         : c < ni + 2 * n ? (j + 1) * m * n + (c - ni - n)
@@ -55,10 +55,20 @@ public class CollocationSolverTests
     [InlineData(3, 4, 7, 2)]
     [InlineData(6, 7, 12, 2)]
     [InlineData(2, 2, 10, 0)]
-    public void SolvesLikeADenseSolve(int n, int m, int ntst, int g)
+    // Interior columns n(m−1) of every remainder modulo the kernels' panel width of four, on one and two threads.
+    [InlineData(1, 5, 9, 1)]
+    [InlineData(5, 4, 9, 3)]
+    [InlineData(4, 3, 11, 2)]
+    [InlineData(7, 2, 8, 2)]
+    [InlineData(2, 4, 16, 2, 1)]
+    [InlineData(3, 6, 13, 4, 1)]
+    public void SolvesLikeADenseSolve(int n, int m, int ntst, int g, int threads = 0)
     {
         var rng = new Random(17 + n + 10 * m + 100 * ntst);
-        var solver = new CollocationSolver(n, m, ntst, g);
+        var solver = new CollocationSolver(n, m, ntst, g, threads);
+        // A first factorisation of another system leaves its factors in the blocks: the second must not depend on them.
+        Fill(solver, n, m, ntst, g, new Random(3));
+        Assert.True(solver.Factor());
         var dense = Fill(solver, n, m, ntst, g, rng);
         Assert.True(solver.Factor());
         int total = solver.Unknowns;

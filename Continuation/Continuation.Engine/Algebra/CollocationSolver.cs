@@ -32,9 +32,11 @@ internal sealed class CollocationSolver
     readonly int _ni;        // interior unknowns per interval, n(m−1)
     readonly int _rows;      // rows per interval, n·m
     readonly int _cols;      // columns per interval block: interior, U_j, U_{j+1}, globals
+    readonly int _stride;    // row stride of a block: _cols rounded up to whole vectors (the padding stays zero)
     readonly double[][] _blocks;
     readonly int[][] _blockPivots;
-    readonly double[][] _multipliers;   // per interval: column c's multipliers (rows c+1 …) stored contiguously
+    readonly int _rowsPadded;    // rows per interval rounded up to whole vectors
+    readonly double[][] _lowerColumns; // per interval: L's column c (rows below its panel) at [c·_rowsPadded + row], for the forward solve
     readonly double[] _boundary;   // n × (2n + g)
     readonly double[] _border;     // g × total
     readonly double[][] _borderFactors;  // per interval: g × n(m−1)
@@ -65,16 +67,18 @@ internal sealed class CollocationSolver
         _ni = n * (m - 1);
         _rows = n * m;
         _cols = _ni + 2 * n + globals;
+        _stride = RoundUp(_cols);
+        _rowsPadded = RoundUp(_rows);
         Unknowns = n * (ntst * m + 1) + globals;
         _blocks = new double[ntst][];
         _blockPivots = new int[ntst][];
-        _multipliers = new double[ntst][];
+        _lowerColumns = new double[ntst][];
         _borderFactors = new double[ntst][];
         for (int j = 0; j < ntst; j++)
         {
-            _blocks[j] = new double[_rows * _cols];
+            _blocks[j] = new double[_rows * _stride];
             _blockPivots[j] = new int[_ni];
-            _multipliers[j] = new double[Math.Max(1, _ni * _rows)];
+            _lowerColumns[j] = new double[RoundUp(_ni) * _rowsPadded];
             _borderFactors[j] = new double[Math.Max(1, globals * _ni)];
         }
         _boundary = new double[n * (2 * n + globals)];
@@ -98,6 +102,8 @@ internal sealed class CollocationSolver
         _rhsWork = new double[Math.Max(f, 2 * n)];
         _intervalSigns = new int[ntst];
         _intervalLogDets = new double[ntst];
+        _blockRows = new double[Workers][];
+        for (int w = 0; w < Workers; w++) _blockRows[w] = new double[_stride];
     }
 
     /// <summary>Total number of unknowns (and of equations).</summary>
@@ -107,11 +113,26 @@ internal sealed class CollocationSolver
     public int IntervalColumns => _cols;
 
     /// <summary>
-    /// Row-major n·m × <see cref="IntervalColumns"/> block of interval j, in the column order
-    /// interior nodes (k = 1 … m−1), left mesh node U_j, right mesh node U_{j+1}, globals.
-    /// Rows are the interval's collocation equations in natural order.
+    /// Distance between the rows of an interval block: <see cref="IntervalColumns"/> rounded up to
+    /// whole SIMD vectors. The columns beyond <see cref="IntervalColumns"/> are padding that a filler
+    /// leaves alone (or sets to zero).
+    /// </summary>
+    public int IntervalStride => _stride;
+
+    /// <summary>
+    /// Row-major n·m × <see cref="IntervalColumns"/> block of interval j (rows <see cref="IntervalStride"/>
+    /// apart), in the column order interior nodes (k = 1 … m−1), left mesh node U_j, right mesh node
+    /// U_{j+1}, globals. Rows are the interval's collocation equations in natural order. A filler
+    /// writes every entry (a factorisation overwrites the block).
     /// </summary>
     public Span<double> IntervalBlock(int j) => _blocks[j];
+
+    /// <summary>Vector width of the kernels (doubles): 4 with 256-bit SIMD.</summary>
+    const int Lanes = 4;
+
+    static int RoundUp(int k) => (k + Lanes - 1) / Lanes * Lanes;
+
+    static int RoundDown(int k) => k / Lanes * Lanes;
 
     /// <summary>Row-major n × (2n + globals) boundary rows on (U_0, U_N, globals).</summary>
     public Span<double> Boundary => _boundary;
@@ -163,7 +184,8 @@ internal sealed class CollocationSolver
         foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
         if (!ok) { _sign = 0; return false; }
         foreach (double l in _intervalLogDets) logDet += l;
-        for (int j = 0; j < _N; j++) EliminateBorderInterior(j);
+        var borderRow = BlockRow();
+        for (int j = 0; j < _N; j++) EliminateBorderInterior(j, borderRow);
 
         // (2) The chain of mesh unknowns.
         int n = _n, g = _g;
@@ -172,7 +194,7 @@ internal sealed class CollocationSolver
         var b0 = _blocks[0];
         for (int r = 0; r < n; r++)
         {
-            int src = (_ni + r) * _cols + _ni;
+            int src = (_ni + r) * _stride + _ni;
             Array.Copy(b0, src, _reduced, r * redCols, redCols);
         }
         for (int j = 1; j < _N; j++)
@@ -220,50 +242,205 @@ internal sealed class CollocationSolver
         }
     }
 
-    /// <summary>Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the sign contribution (0 if singular).</summary>
+    /// <summary>
+    /// Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the
+    /// sign contribution (0 if singular).
+    /// </summary>
+    /// <remarks>
+    /// Blocked right-looking LU (as LAPACK's getrf) on panels of <see cref="Lanes"/> columns: the
+    /// panel is factored with whole rows swapped, the panel's pivot rows are completed right of it,
+    /// and the rows below receive one rank-<see cref="Lanes"/> update in whole 256-bit vectors (a
+    /// row is loaded and stored once per panel, not once per column). The block keeps L in its
+    /// strictly lower part, each panel's columns in the row order at the end of that panel (later
+    /// panels swap rows right of themselves only), which is the order the forward solve applies
+    /// them in. The padding columns stay zero.
+    /// </remarks>
     int CondenseInterval(int j, out double logDet)
     {
-        var a = _blocks[j].AsSpan();
         var piv = _blockPivots[j];
-        int rows = _rows, cols = _cols, sign = 1;
+        int rows = _rows, stride = _stride, ni = _ni, sign = 1;
+        ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
         var product = new LogProduct();
-        for (int c = 0; c < _ni; c++)
+        for (int c0 = 0; c0 < ni; c0 += Lanes)
         {
-            int p = c;
-            double best = Math.Abs(a[c * cols + c]);
-            for (int r = c + 1; r < rows; r++)
+            int c1 = Math.Min(c0 + Lanes, ni);   // panel columns [c0, c1)
+            int right = c0 + Lanes;              // first column right of the panel's vector (≤ stride)
+            // (1) The panel: pivot, swap whole rows (from c0: the panel's L moves with its row),
+            // multipliers, and the update of the columns up to the next vector boundary.
+            for (int c = c0; c < c1; c++)
             {
-                double v = Math.Abs(a[r * cols + c]);
-                if (v > best) { best = v; p = r; }
+                int p = c;
+                double best = Math.Abs(Unsafe.Add(ref a, c * stride + c));
+                for (int r = c + 1; r < rows; r++)
+                {
+                    double v = Math.Abs(Unsafe.Add(ref a, r * stride + c));
+                    if (v > best) { best = v; p = r; }
+                }
+                piv[c] = p;
+                if (best == 0 || !double.IsFinite(best)) { logDet = double.NegativeInfinity; return 0; }
+                if (p != c)
+                {
+                    SwapRows(ref Unsafe.Add(ref a, c * stride + c0), ref Unsafe.Add(ref a, p * stride + c0), stride - c0);
+                    sign = -sign;
+                }
+                double pivot = Unsafe.Add(ref a, c * stride + c);
+                if (pivot < 0) sign = -sign;
+                product.Multiply(best);
+                double inv = 1.0 / pivot;
+                EliminatePanelColumn(ref Unsafe.Add(ref a, c0), stride, c - c0, c + 1, rows, inv);
             }
-            piv[c] = p;
-            if (best == 0 || !double.IsFinite(best)) { logDet = double.NegativeInfinity; return 0; }
-            if (p != c)
+            // The panel's L below it, by columns, for the forward solve.
+            var lower = _lowerColumns[j];
+            for (int c = c0; c < c1; c++)
+                for (int r = c1; r < rows; r++) lower[c * _rowsPadded + r] = Unsafe.Add(ref a, r * stride + c);
+            int len = stride - right;
+            if (len <= 0) continue;
+            // (2) The panel's pivot rows right of the panel: U12 = L11⁻¹ A12.
+            for (int c = c0 + 1; c < c1; c++)
             {
-                SwapTail(a, c * cols, p * cols, c, cols);
-                sign = -sign;
+                ref double row = ref Unsafe.Add(ref a, c * stride);
+                for (int l = c0; l < c; l++)
+                {
+                    double f = Unsafe.Add(ref row, l);
+                    if (f != 0) UpdateRow(-f, ref Unsafe.Add(ref a, l * stride + right), ref Unsafe.Add(ref row, right), len);
+                }
             }
-            double pivot = a[c * cols + c];
-            if (pivot < 0) sign = -sign;
-            product.Multiply(best);
-            double inv = 1.0 / pivot;
-            var prow = a.Slice(c * cols + c + 1, cols - c - 1);
-            var mult = _multipliers[j].AsSpan(c * rows, rows);
-            for (int r = c + 1; r < rows; r++)
-            {
-                double f = a[r * cols + c] * inv;
-                a[r * cols + c] = f;
-                mult[r] = f;
-                if (f != 0) Axpy(-f, prow, a.Slice(r * cols + c + 1, cols - c - 1));
-            }
+            // (3) Rows below the panel: A22 −= L21 U12, one pass per row.
+            if (c1 - c0 == Lanes)
+                for (int r = c1; r < rows; r++)
+                    RankFourUpdate(ref Unsafe.Add(ref a, r * stride + c0), ref Unsafe.Add(ref a, c0 * stride + right), stride, len);
+            else
+                for (int r = c1; r < rows; r++)
+                {
+                    ref double row = ref Unsafe.Add(ref a, r * stride);
+                    for (int l = c0; l < c1; l++)
+                    {
+                        double f = Unsafe.Add(ref row, l);
+                        if (f != 0) UpdateRow(-f, ref Unsafe.Add(ref a, l * stride + right), ref Unsafe.Add(ref row, right), len);
+                    }
+                }
         }
         logDet = product.Log;
         return sign;
     }
 
+    /// <summary>
+    /// Column c0 + l of a panel (whose four columns start at <paramref name="panel"/> in each row):
+    /// rows [from, rows) get their multiplier f = a[r, c]·inv in column c and the panel's columns
+    /// right of c updated, each row's four panel entries as one vector.
+    /// </summary>
+    static void EliminatePanelColumn(ref double panel, int stride, int l, int from, int rows, double inv)
+    {
+        ref double prow = ref Unsafe.Add(ref panel, (from - 1) * stride);
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            // The pivot row's entries right of column l (zero at and left of it), and column l's lane.
+            var lane = Vector256.Create(0L, 1L, 2L, 3L);
+            var right = Vector256.GreaterThan(lane, Vector256.Create((long)l)).AsDouble();
+            var at = Vector256.Equals(lane, Vector256.Create((long)l)).AsDouble();
+            var pivotRight = Vector256.LoadUnsafe(ref prow) & right;
+            for (int r = from; r < rows; r++)
+            {
+                ref double row = ref Unsafe.Add(ref panel, r * stride);
+                double f = Unsafe.Add(ref row, l) * inv;
+                var vf = Vector256.Create(f);
+                var updated = Fma.MultiplyAddNegated(vf, pivotRight, Vector256.LoadUnsafe(ref row));
+                Vector256.ConditionalSelect(at, vf, updated).StoreUnsafe(ref row);
+            }
+        }
+        else
+            for (int r = from; r < rows; r++)
+            {
+                ref double row = ref Unsafe.Add(ref panel, r * stride);
+                double f = Unsafe.Add(ref row, l) * inv;
+                Unsafe.Add(ref row, l) = f;
+                for (int k = l + 1; k < Lanes; k++) Unsafe.Add(ref row, k) -= f * Unsafe.Add(ref prow, k);
+            }
+    }
+
+    /// <summary>
+    /// y[4..4+len) −= Σ_l y[l]·u_l[0..len) for the four rows u_l = u[l·stride …] (the row's four
+    /// multipliers y[0..4) are its L entries of the panel); len a multiple of <see cref="Lanes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void RankFourUpdate(ref double y, ref double u, int stride, int len)
+    {
+        double f0 = y, f1 = Unsafe.Add(ref y, 1), f2 = Unsafe.Add(ref y, 2), f3 = Unsafe.Add(ref y, 3);
+        ref double yr = ref Unsafe.Add(ref y, Lanes);
+        ref double u1 = ref Unsafe.Add(ref u, stride);
+        ref double u2 = ref Unsafe.Add(ref u, 2 * stride);
+        ref double u3 = ref Unsafe.Add(ref u, 3 * stride);
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            var v0 = Vector256.Create(-f0); var v1 = Vector256.Create(-f1);
+            var v2 = Vector256.Create(-f2); var v3 = Vector256.Create(-f3);
+            for (int i = 0; i < len; i += Lanes)
+            {
+                var acc = Vector256.LoadUnsafe(ref yr, (nuint)i);
+                acc = Fma.MultiplyAdd(v0, Vector256.LoadUnsafe(ref u, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v1, Vector256.LoadUnsafe(ref u1, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v2, Vector256.LoadUnsafe(ref u2, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v3, Vector256.LoadUnsafe(ref u3, (nuint)i), acc);
+                acc.StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else
+            for (int i = 0; i < len; i++)
+                Unsafe.Add(ref yr, i) -= f0 * Unsafe.Add(ref u, i) + f1 * Unsafe.Add(ref u1, i) + f2 * Unsafe.Add(ref u2, i) + f3 * Unsafe.Add(ref u3, i);
+    }
+
+    /// <summary>y[0..len) += α x[0..len), len a multiple of <see cref="Lanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void UpdateRow(double alpha, ref double x, ref double y, int len)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(alpha);
+            for (int i = 0; i < len; i += Lanes)
+            {
+                var vx = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var vy = Vector256.LoadUnsafe(ref y, (nuint)i);
+                (Fma.IsSupported ? Fma.MultiplyAdd(va, vx, vy) : vy + va * vx).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        else for (int i = 0; i < len; i++) Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
+    }
+
+    /// <summary>Σ x[i] y[i] over [0, len), len a multiple of <see cref="Lanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static double DotRow(ref double x, ref double y, int len)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var acc = Vector256<double>.Zero;
+            for (int i = 0; i < len; i += Lanes)
+            {
+                var vx = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var vy = Vector256.LoadUnsafe(ref y, (nuint)i);
+                acc = Fma.IsSupported ? Fma.MultiplyAdd(vx, vy, acc) : acc + vx * vy;
+            }
+            return Vector256.Sum(acc);
+        }
+        double sum = 0;
+        for (int i = 0; i < len; i++) sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        return sum;
+    }
+
     static void SwapTail(Span<double> a, int row1, int row2, int from, int cols)
     {
         for (int k = from; k < cols; k++) (a[row1 + k], a[row2 + k]) = (a[row2 + k], a[row1 + k]);
+    }
+
+    /// <summary>Swaps x[0..len) and y[0..len), len a multiple of <see cref="Lanes"/>.</summary>
+    static void SwapRows(ref double x, ref double y, int len)
+    {
+        for (int i = 0; i < len; i += Lanes)
+        {
+            var vx = Vector256.LoadUnsafe(ref x, (nuint)i);
+            var vy = Vector256.LoadUnsafe(ref y, (nuint)i);
+            vy.StoreUnsafe(ref x, (nuint)i);
+            vx.StoreUnsafe(ref y, (nuint)i);
+        }
     }
 
     /// <summary>y += α x, with 256-bit fused multiply–adds where the processor has them (inlined: it is called per row of every elimination).</summary>
@@ -287,57 +464,40 @@ internal sealed class CollocationSolver
         for (; i < len; i++) Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
     }
 
-    /// <summary>⟨x, y⟩ over x's length, with 256-bit fused multiply–adds where available (inlined, as <see cref="Axpy"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        int len = x.Length, i = 0;
-        if (len > y.Length) throw new ArgumentException("length mismatch");
-        ref double rx = ref MemoryMarshal.GetReference(x);
-        ref double ry = ref MemoryMarshal.GetReference(y);
-        double sum = 0;
-        if (Vector256.IsHardwareAccelerated && len >= 8)
-        {
-            var acc = Vector256<double>.Zero;
-            for (; i <= len - 4; i += 4)
-            {
-                var vx = Vector256.LoadUnsafe(ref rx, (nuint)i);
-                var vy = Vector256.LoadUnsafe(ref ry, (nuint)i);
-                acc = Fma.IsSupported ? Fma.MultiplyAdd(vx, vy, acc) : acc + vx * vy;
-            }
-            sum = Vector256.Sum(acc);
-        }
-        for (; i < len; i++) sum += Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
-        return sum;
-    }
-
     /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
-    void EliminateBorderInterior(int j)
+    /// <remarks>
+    /// Each border row's entries of the interval are gathered into the block's column order (a row
+    /// of the block's width, padding zero), eliminated with the same whole-vector updates as the
+    /// condensation, and scattered back; its interior entries are zero afterwards.
+    /// </remarks>
+    void EliminateBorderInterior(int j, double[] row)
     {
         if (_g == 0) return;
-        var a = _blocks[j].AsSpan();
+        var block = _blocks[j];
         var factors = _borderFactors[j];
-        int n = _n, cols = _cols, ni = _ni;
+        int n = _n, g = _g, ni = _ni, stride = _stride;
         int interior = (j * _m + 1) * n, left = j * _m * n, right = (j + 1) * _m * n, globals = _N * _m * n + n;
-        for (int b = 0; b < _g; b++)
+        ref double a = ref MemoryMarshal.GetArrayDataReference(block);
+        ref double t = ref MemoryMarshal.GetArrayDataReference(row);
+        for (int b = 0; b < g; b++)
         {
-            var row = _border.AsSpan(b * Unknowns, Unknowns);
-            var rowInterior = row.Slice(interior, ni);
-            var rowLeft = row.Slice(left, n);
-            var rowRight = row.Slice(right, n);
-            var rowGlobals = row.Slice(globals, _g);
+            var src = _border.AsSpan(b * Unknowns, Unknowns);
+            src.Slice(interior, ni).CopyTo(row);
+            src.Slice(left, n).CopyTo(row.AsSpan(ni));
+            src.Slice(right, n).CopyTo(row.AsSpan(ni + n));
+            src.Slice(globals, g).CopyTo(row.AsSpan(ni + 2 * n));
             for (int c = 0; c < ni; c++)
             {
-                var pivotRow = a.Slice(c * cols, cols);
-                double f = rowInterior[c] / pivotRow[c];
+                double f = Unsafe.Add(ref t, c) / Unsafe.Add(ref a, c * stride + c);
                 factors[b * ni + c] = f;
                 if (f == 0) continue;
-                rowInterior[c] = 0;
-                Axpy(-f, pivotRow.Slice(c + 1, ni - c - 1), rowInterior.Slice(c + 1));
-                Axpy(-f, pivotRow.Slice(ni, n), rowLeft);
-                Axpy(-f, pivotRow.Slice(ni + n, n), rowRight);
-                Axpy(-f, pivotRow.Slice(ni + 2 * n, _g), rowGlobals);
+                int from = RoundDown(c + 1);
+                UpdateRow(-f, ref Unsafe.Add(ref a, c * stride + from), ref Unsafe.Add(ref t, from), stride - from);
             }
+            src.Slice(interior, ni).Clear();
+            row.AsSpan(ni, n).CopyTo(src.Slice(left, n));
+            row.AsSpan(ni + n, n).CopyTo(src.Slice(right, n));
+            row.AsSpan(ni + 2 * n, g).CopyTo(src.Slice(globals, g));
         }
     }
 
@@ -364,7 +524,7 @@ internal sealed class CollocationSolver
         for (int r = 0; r < n; r++)
         {
             var dst = s.Slice((n + r) * sc, sc);
-            var src = blk.AsSpan((_ni + r) * _cols + _ni, 2 * n + g);
+            var src = blk.AsSpan((_ni + r) * _stride + _ni, 2 * n + g);
             src.Slice(0, n).CopyTo(dst);                  // U_j
             src.Slice(n, n).CopyTo(dst.Slice(2 * n));     // U_{j+1}
             src.Slice(2 * n, g).CopyTo(dst.Slice(3 * n)); // g
@@ -527,23 +687,68 @@ internal sealed class CollocationSolver
     double[]? _solveEq;
     Action<int>? _forwardShare, _backShare;
     Action<int> ForwardShare => _forwardShare ??= w => ForwardRange(_solveEq!, w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers);
-    Action<int> BackShare => _backShare ??= w => BackRange(_solveEq!, _backBuffer!, w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers);
+    Action<int> BackShare => _backShare ??= w => BackRange(_solveEq!, _backBuffer!, w * _N / _activeWorkers, (w + 1) * _N / _activeWorkers, BlockRow(w));
 
 
+    /// <summary>
+    /// The condensation applied to the right-hand sides of intervals [from, to): per panel of the
+    /// factorisation its row swaps, its unit lower triangle, and the rows below it in one pass of
+    /// whole vectors down L's columns (four multiply–adds per load and store of the right-hand side).
+    /// </summary>
     void ForwardRange(double[] eq, int from, int to)
     {
+        int rows = _rows, stride = _stride, ni = _ni, rp = _rowsPadded, whole = RoundDown(rows);
         for (int j = from; j < to; j++)
         {
-            var mult = _multipliers[j];
+            ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+            ref double lower = ref MemoryMarshal.GetArrayDataReference(_lowerColumns[j]);
             var piv = _blockPivots[j];
-            var r = eq.AsSpan(j * _rows, _rows);
-            for (int c = 0; c < _ni; c++)
+            ref double r = ref eq[j * rows];
+            for (int c0 = 0; c0 < ni; c0 += Lanes)
             {
-                int p = piv[c];
-                if (p != c) (r[c], r[p]) = (r[p], r[c]);
-                double rc = r[c];
-                if (rc == 0) continue;
-                Axpy(-rc, mult.AsSpan(c * _rows + c + 1, _rows - c - 1), r.Slice(c + 1));
+                int c1 = Math.Min(c0 + Lanes, ni);
+                for (int c = c0; c < c1; c++)
+                {
+                    int p = piv[c];
+                    if (p != c) (Unsafe.Add(ref r, c), Unsafe.Add(ref r, p)) = (Unsafe.Add(ref r, p), Unsafe.Add(ref r, c));
+                }
+                for (int i = c0 + 1; i < c1; i++)
+                {
+                    ref double row = ref Unsafe.Add(ref a, i * stride);
+                    double v = Unsafe.Add(ref r, i);
+                    for (int l = c0; l < i; l++) v -= Unsafe.Add(ref row, l) * Unsafe.Add(ref r, l);
+                    Unsafe.Add(ref r, i) = v;
+                }
+                // Rows below the panel (from its vector boundary c0 + 4; in a last panel of fewer
+                // columns the rows between get their updates from the scalar loop's columns only).
+                double r0 = Unsafe.Add(ref r, c0);
+                double r1 = c0 + 1 < c1 ? Unsafe.Add(ref r, c0 + 1) : 0;
+                double r2 = c0 + 2 < c1 ? Unsafe.Add(ref r, c0 + 2) : 0;
+                double r3 = c0 + 3 < c1 ? Unsafe.Add(ref r, c0 + 3) : 0;
+                ref double l0 = ref Unsafe.Add(ref lower, c0 * rp);
+                ref double l1 = ref Unsafe.Add(ref l0, rp);
+                ref double l2 = ref Unsafe.Add(ref l0, 2 * rp);
+                ref double l3 = ref Unsafe.Add(ref l0, 3 * rp);
+                int k = c1;
+                if (c1 < c0 + Lanes)
+                    for (; k < Math.Min(c0 + Lanes, rows); k++)
+                        Unsafe.Add(ref r, k) -= Unsafe.Add(ref l0, k) * r0 + Unsafe.Add(ref l1, k) * r1 + Unsafe.Add(ref l2, k) * r2 + Unsafe.Add(ref l3, k) * r3;
+                if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+                {
+                    var v0 = Vector256.Create(-r0); var v1 = Vector256.Create(-r1);
+                    var v2 = Vector256.Create(-r2); var v3 = Vector256.Create(-r3);
+                    for (; k < whole; k += Lanes)
+                    {
+                        var acc = Vector256.LoadUnsafe(ref r, (nuint)k);
+                        acc = Fma.MultiplyAdd(v0, Vector256.LoadUnsafe(ref l0, (nuint)k), acc);
+                        acc = Fma.MultiplyAdd(v1, Vector256.LoadUnsafe(ref l1, (nuint)k), acc);
+                        acc = Fma.MultiplyAdd(v2, Vector256.LoadUnsafe(ref l2, (nuint)k), acc);
+                        acc = Fma.MultiplyAdd(v3, Vector256.LoadUnsafe(ref l3, (nuint)k), acc);
+                        acc.StoreUnsafe(ref r, (nuint)k);
+                    }
+                }
+                for (; k < rows; k++)
+                    Unsafe.Add(ref r, k) -= Unsafe.Add(ref l0, k) * r0 + Unsafe.Add(ref l1, k) * r1 + Unsafe.Add(ref l2, k) * r2 + Unsafe.Add(ref l3, k) * r3;
             }
         }
     }
@@ -552,7 +757,7 @@ internal sealed class CollocationSolver
     {
         var xs = _backBuffer ??= new double[Unknowns];
         x.CopyTo(xs);
-        if (workers == 1) BackRange(eq, xs, 0, _N);
+        if (workers == 1) BackRange(eq, xs, 0, _N, BlockRow());
         else
         {
             (_solveEq, _activeWorkers) = (eq, workers);
@@ -563,31 +768,84 @@ internal sealed class CollocationSolver
 
     double[]? _backBuffer;
 
-    void BackRange(double[] eq, double[] x, int from, int to)
+    /// <remarks>
+    /// Per interval, the known unknowns (U_j, U_{j+1}, globals) are gathered behind the interior
+    /// ones into a row of the block's width (padding zero). The triangular solve goes up in blocks
+    /// of four rows: their products with everything right of the block in one pass of whole
+    /// vectors (four dot products sharing each load of the solution), then the 4×4 triangle.
+    /// </remarks>
+    void BackRange(double[] eq, double[] x, int from, int to, double[] z)
     {
-        int n = _n, g = _g, m = _m, gl = _N * m * n + n;
+        int n = _n, g = _g, m = _m, ni = _ni, stride = _stride, gl = _N * m * n + n;
+        ref double zr = ref MemoryMarshal.GetArrayDataReference(z);
+        Span<double> v = stackalloc double[Lanes];
         for (int j = from; j < to; j++)
         {
-            var a = _blocks[j];
-            var r = eq.AsSpan(j * _rows, _rows);
+            ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
             int baseNode = j * m * n;
-            var xs = x.AsSpan();
-            var interior = xs.Slice(baseNode + n, _ni);
-            var left = xs.Slice(baseNode, n);
-            var right = xs.Slice(baseNode + m * n, n);
-            var globals = xs.Slice(gl, g);
-            for (int c = _ni - 1; c >= 0; c--)
+            Array.Copy(x, baseNode, z, ni, n);
+            Array.Copy(x, baseNode + m * n, z, ni + n, n);
+            Array.Copy(x, gl, z, ni + 2 * n, g);
+            ref double rhs = ref eq[j * _rows];
+            for (int cb = RoundDown(ni - 1); cb >= 0; cb -= Lanes)
             {
-                var row = a.AsSpan(c * _cols, _cols);
-                double v = r[c]
-                    - Dot(row.Slice(c + 1, _ni - c - 1), interior.Slice(c + 1))
-                    - Dot(row.Slice(_ni, n), left)
-                    - Dot(row.Slice(_ni + n, n), right)
-                    - Dot(row.Slice(_ni + 2 * n, g), globals);
-                interior[c] = v / row[c];
+                int hi = Math.Min(cb + Lanes, ni), k = cb + Lanes;
+                ref double row0 = ref Unsafe.Add(ref a, cb * stride + k);
+                if (hi - cb == Lanes)
+                    (v[0], v[1], v[2], v[3]) = FourDots(ref row0, stride, ref Unsafe.Add(ref zr, k), stride - k);
+                else
+                    for (int c = cb; c < hi; c++)
+                        v[c - cb] = DotRow(ref Unsafe.Add(ref row0, (c - cb) * stride), ref Unsafe.Add(ref zr, k), stride - k);
+                for (int c = hi - 1; c >= cb; c--)
+                {
+                    ref double row = ref Unsafe.Add(ref a, c * stride);
+                    double value = Unsafe.Add(ref rhs, c) - v[c - cb];
+                    // The triangle, and in a last block of fewer rows the known columns up to k.
+                    for (int q = c + 1; q < k; q++) value -= Unsafe.Add(ref row, q) * Unsafe.Add(ref zr, q);
+                    Unsafe.Add(ref zr, c) = value / Unsafe.Add(ref row, c);
+                }
             }
+            Array.Copy(z, 0, x, baseNode + n, ni);
         }
     }
+
+    /// <summary>
+    /// The dot products of four consecutive rows (<paramref name="stride"/> apart, from
+    /// <paramref name="a"/>) with z over [0, len), len a multiple of <see cref="Lanes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (double, double, double, double) FourDots(ref double a, int stride, ref double z, int len)
+    {
+        ref double a1 = ref Unsafe.Add(ref a, stride);
+        ref double a2 = ref Unsafe.Add(ref a, 2 * stride);
+        ref double a3 = ref Unsafe.Add(ref a, 3 * stride);
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (int i = 0; i < len; i += Lanes)
+            {
+                var vz = Vector256.LoadUnsafe(ref z, (nuint)i);
+                s0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), vz, s0);
+                s1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a1, (nuint)i), vz, s1);
+                s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)i), vz, s2);
+                s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)i), vz, s3);
+            }
+            return (Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3));
+        }
+        double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (int i = 0; i < len; i++)
+        {
+            double vz = Unsafe.Add(ref z, i);
+            t0 += Unsafe.Add(ref a, i) * vz; t1 += Unsafe.Add(ref a1, i) * vz;
+            t2 += Unsafe.Add(ref a2, i) * vz; t3 += Unsafe.Add(ref a3, i) * vz;
+        }
+        return (t0, t1, t2, t3);
+    }
+
+    /// <summary>A row of the block's width (padding zero) per worker, for gathers and the back substitution.</summary>
+    double[] BlockRow(int worker = 0) => _blockRows[worker];
+
+    readonly double[][] _blockRows;
 
     double[]? _eqBuffer;
     double[][]? _stageRhs;

@@ -277,7 +277,7 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
         var mesh = Mesh.Mesh;
         var x = _point;
         double T = x[_iT];
-        int n = _n, m = _m, cols = _solver.IntervalColumns;
+        int n = _n, m = _m, cols = _solver.IntervalStride;
         int gT = GlobalColumn(0), gP2 = GlobalColumn(_globals - 2), gP1 = GlobalColumn(_globals - 1);
         double h = mesh[j + 1] - mesh[j];
         block.Clear();

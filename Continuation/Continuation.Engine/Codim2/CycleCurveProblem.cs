@@ -145,7 +145,7 @@ internal abstract class CycleCurveProblem : AugmentedCycleProblem
     {
         var scheme = Mesh.Scheme;
         double T = x[_iT], beta = _iB >= 0 ? x[_iB] : 0;
-        int n = _n, n2 = _stride, m = _m, cols = _solver.IntervalColumns;
+        int n = _n, n2 = _stride, m = _m, cols = _solver.IntervalStride;
         int gT = GlobalColumn(0), gB = gT + 1, gP2 = GlobalColumn(_globals - 2), gP1 = GlobalColumn(_globals - 1);
         var mv = w.M[0];
         for (int k = 0; k <= m; k++)

@@ -158,7 +158,7 @@ internal sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
     {
         var scheme = Mesh.Scheme;
         double T = x[_iT];
-        int n = _n, n3 = _stride, m = _m, cols = _solver.IntervalColumns;
+        int n = _n, n3 = _stride, m = _m, cols = _solver.IntervalStride;
         // Globals: T, θ, p2, p1; θ enters the boundary rows only (its column stays zero here).
         int gT = GlobalColumn(0), gP2 = GlobalColumn(2), gP1 = GlobalColumn(3);
         var mr = w.M[0];

@@ -362,7 +362,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
         var mesh = Mesh.Mesh;
         var x = _point;
         double T = PeriodAt(x);
-        int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalColumns;
+        int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalStride;
         double h = mesh[j + 1] - mesh[j];
         var basis = scheme.Basis;
         var u = w.U.AsSpan(0, n);
