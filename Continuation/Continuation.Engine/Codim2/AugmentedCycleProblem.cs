@@ -433,10 +433,10 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 
     /// <summary>Every <see cref="CollocationOptions.AdaptEvery"/> accepted points, adapts the mesh to the whole augmented profile.</summary>
-    public bool Adapt(double[] x, double[] tangent)
+    public bool Adapt(double[] x, double[] tangent, double[] previous)
     {
         if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
-        Mesh = Profiles.AdaptMesh(Mesh, x, tangent, _stride);
+        Mesh = Profiles.AdaptMesh(Mesh, x, tangent, previous, _stride);
         MeshAdapted();
         Accept(x);
         return true;

@@ -63,7 +63,7 @@ public sealed record NewtonRule
 
     /// <summary>
     /// Also converged when the error left after a contracting chord update, about update·ρ/(1 − ρ) at
-    /// rate ρ &lt; ½, is below a tenth of the tolerance.
+    /// rate ρ &lt; ½ (the ratio of the last two updates), is below a tenth of the tolerance.
     /// </summary>
     public bool EstimateRemaining { get; init; }
 
@@ -94,6 +94,7 @@ public sealed class NewtonCorrector(NewtonRule rule)
 {
     /// <summary>The rules it follows.</summary>
     public NewtonRule Rule { get; } = rule.Validate();
+
 
     /// <summary>True while the system holds a factorisation near x that a chord iteration may reuse.</summary>
     public bool FactorValid { get; set; }
@@ -161,9 +162,10 @@ public sealed class NewtonCorrector(NewtonRule rule)
             MovedSinceFactor += update;
             double tolerance = rule.Tolerance * scale;
             bool small = update <= tolerance;
-            if (!small && rule.EstimateRemaining)
+            if (!small && rule.EstimateRemaining && double.IsFinite(previous))
             {
-                // With linear (chord) convergence at rate ρ the remaining error is about update·ρ/(1−ρ).
+                // With linear (chord) convergence at rate ρ the remaining error is about update·ρ/(1−ρ);
+                // the rate needs two updates (after one, a Newton step's error is of the order of its square).
                 double rate = update / previous;
                 small = rate < 0.5 && update * rate / (1 - rate) <= 0.1 * rule.Tolerance * scale;
             }

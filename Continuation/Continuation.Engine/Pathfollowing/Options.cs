@@ -36,9 +36,10 @@ public sealed record ContinuationOptions
     /// </summary>
     public double MaxTurnDegrees { get; init; } = 30;
     /// <summary>
-    /// Chord Newton: keep the last factorised Jacobian (of the previous point or an earlier
-    /// iterate) while the iterations contract fast, and refactor only when they do not. Cuts
-    /// the factorisations per step to about one for large discretisations.
+    /// Chord Newton: keep the last factorised Jacobian while the iterations contract fast, and
+    /// refactor only when they do not. A step's corrector factors at its predicted point and keeps
+    /// that factorisation (two iterations on a smooth branch); the corrections that locate a special
+    /// point start from the factorisation of the point before. Off: a fresh Jacobian every iteration.
     /// </summary>
     public bool ReuseJacobian { get; init; } = true;
     /// <summary>Detect folds (LP, or LPC on cycles).</summary>

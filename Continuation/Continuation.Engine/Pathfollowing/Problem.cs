@@ -278,9 +278,11 @@ public interface IContinuationProblem
 
     /// <summary>
     /// Gives the problem the chance to change its discretisation after an accepted point
-    /// (mesh adaptation), transforming the point and its tangent in place. Default: never.
+    /// (mesh adaptation), transforming the point, its tangent and <paramref name="previous"/> (the
+    /// tangent at the point before, which the predictor's curvature term needs) in place.
+    /// Default: never.
     /// </summary>
-    bool Adapt(double[] x, double[] tangent) => false;
+    bool Adapt(double[] x, double[] tangent, double[] previous) => false;
 
     /// <summary>
     /// What the branch should keep besides x to interpret a point later (e.g. the collocation

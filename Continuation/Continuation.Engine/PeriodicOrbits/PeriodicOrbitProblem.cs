@@ -551,10 +551,10 @@ public class PeriodicOrbitProblem : IContinuationProblem
     public object? Snapshot(ReadOnlySpan<double> x) => Mesh;
 
     /// <inheritdoc/>
-    public bool Adapt(double[] x, double[] tangent)
+    public bool Adapt(double[] x, double[] tangent, double[] previous)
     {
         if (_options.AdaptEvery == 0 || ++_accepted % _options.AdaptEvery != 0) return false;
-        Mesh = Profiles.AdaptMesh(Mesh, x, tangent, _n);
+        Mesh = Profiles.AdaptMesh(Mesh, x, tangent, previous, _n);
         Array.Clear(_quadrature);
         Profiles.AddQuadratureWeights(Mesh, _n, _n, _quadrature);
         SetReference(x.AsSpan(0, _iT));

@@ -91,22 +91,23 @@ internal static class Profiles
     /// <summary>
     /// Adapts the mesh of a discretised cycle to the profile at the start of <paramref name="x"/>
     /// (all <paramref name="stride"/> values of each node monitored, as many intervals as before) and
-    /// interpolates that profile and the same part of <paramref name="tangent"/> onto the new mesh in
-    /// place; the unknowns after the profile (period, parameters …) are left alone.
+    /// interpolates that profile and the same parts of <paramref name="tangent"/> and
+    /// <paramref name="previous"/> onto the new mesh in place; the unknowns after the profile
+    /// (period, parameters …) are left alone.
     /// </summary>
     /// <returns>The adapted discretisation (the same scheme on the new mesh).</returns>
     /// <remarks>The new mesh by <see cref="PeriodicOrbits.Mesh.Adapt"/>, the profiles by <see cref="PeriodicOrbits.Mesh.Interpolate"/>.</remarks>
-    public static CycleMesh AdaptMesh(CycleMesh mesh, double[] x, double[] tangent, int stride)
+    public static CycleMesh AdaptMesh(CycleMesh mesh, double[] x, double[] tangent, double[] previous, int stride)
     {
         var scheme = mesh.Scheme;
         int len = stride * mesh.Nodes;
         var newMesh = PeriodicOrbits.Mesh.Adapt(scheme, mesh.Mesh, x.AsSpan(0, len), stride, mesh.Intervals);
-        var xs = new double[len];
-        var ts = new double[len];
-        PeriodicOrbits.Mesh.Interpolate(scheme, mesh.Mesh, x.AsSpan(0, len), stride, newMesh, xs);
-        PeriodicOrbits.Mesh.Interpolate(scheme, mesh.Mesh, tangent.AsSpan(0, len), stride, newMesh, ts);
-        xs.CopyTo(x, 0);
-        ts.CopyTo(tangent, 0);
+        var moved = new double[len];
+        foreach (var v in new[] { x, tangent, previous })
+        {
+            PeriodicOrbits.Mesh.Interpolate(scheme, mesh.Mesh, v.AsSpan(0, len), stride, newMesh, moved);
+            moved.CopyTo(v, 0);
+        }
         return mesh with { Mesh = newMesh };
     }
 }

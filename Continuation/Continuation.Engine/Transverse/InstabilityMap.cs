@@ -364,7 +364,7 @@ public static class InstabilityMap
             _cycle = x;
             _multipliers = mu;
             // Redistribute the mesh now and then (the problem decides when); the secant and the chord restart after.
-            if (problem.Adapt(x, new double[x.Length])) _cycleNewton.FactorValid = false;
+            if (problem.Adapt(x, new double[x.Length], new double[x.Length])) _cycleNewton.FactorValid = false;
             return true;
         }
 
