@@ -317,4 +317,42 @@ public class PeriodicOrbitContinuationTests
         double perStep = (double)branch.NewtonIterations / branch.Points.Count;
         Assert.InRange(perStep, 1.5, 2.5);
     }
+
+    /// <summary>
+    /// The largest and smallest value of a state over the orbit are those of its collocation
+    /// polynomials, not of the nodes: on a coarse mesh (NTST 9, NCOL 5: 45 nodes, none where y
+    /// peaks) the Stuart–Landau circle of radius √β has x and y between ±√β to the discretisation's
+    /// accuracy, where the node values of y alone fall short by 1 − cos(π/90) ≈ 6e-4 relative.
+    /// </summary>
+    [Fact]
+    public void TheExtremesOfACycleDoNotDependOnWhereTheNodesFall()
+    {
+        var model = new HopfNormalForm();
+        var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
+        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        {
+            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
+            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
+            Discretisation = CycleMesh.Uniform(9, 5),
+            Bounds = [new NamedBound("beta", -1, 1)],
+            Values = [0.25, 0.5, 0.81],
+        });
+        var uz = branch.SpecialPoints.Where(p => p.Kind == PointKind.UZ).ToList();
+        Assert.Equal(3, uz.Count);
+        double worstNodes = 0;
+        foreach (var p in uz)
+        {
+            double r = Math.Sqrt(p.Parameters[0]);
+            for (int s = 0; s < 2; s++)
+            {
+                Assert.Equal(r, CycleMeasures.Max(p, s), 1e-5 * r);
+                Assert.Equal(-r, CycleMeasures.Min(p, s), 1e-5 * r);
+                double nodes = 0;
+                for (int i = 0; i < p.Cycle!.Nodes; i++) nodes = Math.Max(nodes, p.Profile[2 * i + s]);
+                worstNodes = Math.Max(worstNodes, (r - nodes) / r);
+            }
+        }
+        Assert.True(worstNodes > 1e-4, $"the nodes alone are within {worstNodes:G2} of the radius: the test does not discriminate");
+    }
 }
