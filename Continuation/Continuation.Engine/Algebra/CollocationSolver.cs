@@ -307,8 +307,13 @@ internal sealed class CollocationSolver
             }
             // (3) Rows below the panel: A22 −= L21 U12, one pass per row.
             if (c1 - c0 == Lanes)
-                for (int r = c1; r < rows; r++)
+            {
+                int r = c1;
+                for (; r + 1 < rows; r += 2)
+                    RankFourUpdateTwoRows(ref Unsafe.Add(ref a, r * stride + c0), ref Unsafe.Add(ref a, c0 * stride + right), stride, len);
+                if (r < rows)
                     RankFourUpdate(ref Unsafe.Add(ref a, r * stride + c0), ref Unsafe.Add(ref a, c0 * stride + right), stride, len);
+            }
             else
                 for (int r = c1; r < rows; r++)
                 {
@@ -356,6 +361,46 @@ internal sealed class CollocationSolver
                 Unsafe.Add(ref row, l) = f;
                 for (int k = l + 1; k < Lanes; k++) Unsafe.Add(ref row, k) -= f * Unsafe.Add(ref prow, k);
             }
+    }
+
+    /// <summary>
+    /// <see cref="RankFourUpdate"/> on two consecutive rows (y and y + stride) at once, each load of
+    /// the four pivot rows serving both (eight multiply–adds per six loads).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void RankFourUpdateTwoRows(ref double y, ref double u, int stride, int len)
+    {
+        if (!(Vector256.IsHardwareAccelerated && Fma.IsSupported))
+        {
+            RankFourUpdate(ref y, ref u, stride, len);
+            RankFourUpdate(ref Unsafe.Add(ref y, stride), ref u, stride, len);
+            return;
+        }
+        ref double z = ref Unsafe.Add(ref y, stride);
+        var a0 = Vector256.Create(-y); var a1 = Vector256.Create(-Unsafe.Add(ref y, 1));
+        var a2 = Vector256.Create(-Unsafe.Add(ref y, 2)); var a3 = Vector256.Create(-Unsafe.Add(ref y, 3));
+        var b0 = Vector256.Create(-z); var b1 = Vector256.Create(-Unsafe.Add(ref z, 1));
+        var b2 = Vector256.Create(-Unsafe.Add(ref z, 2)); var b3 = Vector256.Create(-Unsafe.Add(ref z, 3));
+        ref double yr = ref Unsafe.Add(ref y, Lanes);
+        ref double zr = ref Unsafe.Add(ref z, Lanes);
+        ref double u1 = ref Unsafe.Add(ref u, stride);
+        ref double u2 = ref Unsafe.Add(ref u, 2 * stride);
+        ref double u3 = ref Unsafe.Add(ref u, 3 * stride);
+        for (int i = 0; i < len; i += Lanes)
+        {
+            var p0 = Vector256.LoadUnsafe(ref u, (nuint)i);
+            var p1 = Vector256.LoadUnsafe(ref u1, (nuint)i);
+            var p2 = Vector256.LoadUnsafe(ref u2, (nuint)i);
+            var p3 = Vector256.LoadUnsafe(ref u3, (nuint)i);
+            var ay = Vector256.LoadUnsafe(ref yr, (nuint)i);
+            var az = Vector256.LoadUnsafe(ref zr, (nuint)i);
+            ay = Fma.MultiplyAdd(a0, p0, ay); az = Fma.MultiplyAdd(b0, p0, az);
+            ay = Fma.MultiplyAdd(a1, p1, ay); az = Fma.MultiplyAdd(b1, p1, az);
+            ay = Fma.MultiplyAdd(a2, p2, ay); az = Fma.MultiplyAdd(b2, p2, az);
+            ay = Fma.MultiplyAdd(a3, p3, ay); az = Fma.MultiplyAdd(b3, p3, az);
+            ay.StoreUnsafe(ref yr, (nuint)i);
+            az.StoreUnsafe(ref zr, (nuint)i);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Continuation.Algebra;
 using Continuation.Pathfollowing;
 using Continuation.Systems;
@@ -219,18 +221,19 @@ public class PeriodicOrbitProblem : IContinuationProblem
         for (int j = from; j < to; j++)
         {
             double h = mesh[j + 1] - mesh[j];
+            ref double nodes = ref x[NodeOffset(j, 0)];
             for (int c = 0; c < m; c++)
             {
                 u.Clear(); du.Clear();
                 for (int k = 0; k <= m; k++)
                 {
                     double b = basis[c, k], d = derivative[c, k] / h;
-                    var xk = x.AsSpan(NodeOffset(j, k), n);
-                    for (int s = 0; s < xk.Length; s++) { u[s] += b * xk[s]; du[s] += d * xk[s]; }
+                    ref double xk = ref Unsafe.Add(ref nodes, k * n);
+                    for (int s = 0; s < n; s++) { double v = Unsafe.Add(ref xk, s); u[s] += b * v; du[s] += d * v; }
                 }
                 w.D.Evaluate(w.U, _p, w.F);
-                var rows = r.AsSpan((j * m + c) * n, n);
-                for (int s = 0; s < rows.Length; s++) rows[s] = du[s] - T * f[s];
+                ref double rows = ref r[(j * m + c) * n];
+                for (int s = 0; s < n; s++) Unsafe.Add(ref rows, s) = du[s] - T * f[s];
             }
         }
     }
@@ -365,8 +368,14 @@ public class PeriodicOrbitProblem : IContinuationProblem
         int n = _n, m = _m, ni = n * (m - 1), cols = _solver.IntervalStride;
         double h = mesh[j + 1] - mesh[j];
         var basis = scheme.Basis;
+        var derivative = scheme.BasisDerivative;
         var u = w.U.AsSpan(0, n);
-        var jac = w.Jac.AsSpan(0, n * n);
+        ref double nodes = ref x[NodeOffset(j, 0)];
+        ref double jac = ref w.Jac[0];
+        ref double b0 = ref MemoryMarshal.GetReference(block);
+        Span<double> tb = stackalloc double[m + 1], db = stackalloc double[m + 1];
+        Span<int> col = stackalloc int[m + 1];
+        for (int k = 0; k <= m; k++) col[k] = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
         // Every entry of the block is written below: no clearing needed.
         for (int c = 0; c < m; c++)
         {
@@ -374,32 +383,31 @@ public class PeriodicOrbitProblem : IContinuationProblem
             for (int k = 0; k <= m; k++)
             {
                 double b = basis[c, k];
-                var xk = x.AsSpan(NodeOffset(j, k), n);
-                for (int s = 0; s < xk.Length; s++) u[s] += b * xk[s];
+                tb[k] = -T * b;
+                db[k] = derivative[c, k] / h;
+                ref double xk = ref Unsafe.Add(ref nodes, k * n);
+                for (int s = 0; s < n; s++) u[s] += b * Unsafe.Add(ref xk, s);
             }
             w.D.Evaluate(w.U, _p, w.F);
             w.D.StateJacobian(w.U, _p, w.Jac);
             _jacobianShift?.Invoke(w.U, _p, w.Jac);
-            if (!AllFinite(w.F) || !AllFinite(w.Jac) || !AllFinite(w.Fl)) { _nonFinite = true; return false; }
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
+            if (!AllFinite(w.F) || !AllFinite(w.Jac) || !AllFinite(w.Fl)) { _nonFinite = true; return false; }
             PeriodColumn(w.D, w.U, _p, T, w.F);
-            for (int k = 0; k <= m; k++)
-            {
-                int col0 = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
-                double d = scheme.BasisDerivative[c, k] / h, tb = T * basis[c, k];
-                for (int s = 0; s < n; s++)
-                {
-                    var target = block.Slice(((c * n) + s) * cols + col0, n);
-                    var jrow = jac.Slice(s * n, n);
-                    for (int q = 0; q < target.Length; q++) target[q] = -tb * jrow[q];
-                    target[s] += d;
-                }
-            }
             for (int s = 0; s < n; s++)
             {
-                var row = block.Slice(((c * n) + s) * cols, cols);
-                row[ni + 2 * n] = w.F[s];
-                row[ni + 2 * n + 1] = -T * w.Fl[s];
+                // Row (c, s): −T ℓ_k(z_c) f_u[s, ·] + ℓ_k'(z_c)/h e_s for node k, in the block's column order.
+                ref double row = ref Unsafe.Add(ref b0, (c * n + s) * cols);
+                ref double jrow = ref Unsafe.Add(ref jac, s * n);
+                for (int k = 0; k <= m; k++)
+                {
+                    double scale = tb[k];
+                    ref double target = ref Unsafe.Add(ref row, col[k]);
+                    for (int q = 0; q < n; q++) Unsafe.Add(ref target, q) = scale * Unsafe.Add(ref jrow, q);
+                    Unsafe.Add(ref target, s) += db[k];
+                }
+                Unsafe.Add(ref row, ni + 2 * n) = w.F[s];
+                Unsafe.Add(ref row, ni + 2 * n + 1) = -T * w.Fl[s];
             }
         }
         return true;
