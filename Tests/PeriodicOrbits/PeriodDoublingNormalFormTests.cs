@@ -71,6 +71,90 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
         Assert.Equal(expected, c, 1e-4);
     }
 
+    /// <summary>The same coefficient by periodic normalisation from the collocation data (no integration, no section).</summary>
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.3, false)]
+    [InlineData(0.0, true)]
+    [InlineData(-0.2, true)]
+    public void PeriodicNormalisationMatchesTheReturnMap(double b, bool quadratic)
+    {
+        var pd = FlipAt(b, quadratic);
+        var model = new CubicTwist(quadratic);
+        var problem = new PeriodicOrbitProblem(model, pd.Parameters, 1, pd.Cycle!, new CollocationOptions());
+        var monodromy = problem.Monodromy(pd.Unknowns);
+        double c = PeriodicNormalization.PeriodDoubling(model, pd.Parameters, pd.Cycle!, pd.Profile, pd.Period!.Value, monodromy);
+        double expected = 2 * Math.PI * (b - 0.1 + (quadratic ? 0.2 : 0));
+        output.WriteLine($"b = {b}, quadratic {quadratic}: c = {c:G10}, expected {expected:G10}");
+        Assert.Equal(expected, c, 1e-4);
+    }
+
+    /// <summary>
+    /// On cycles far from uniform (the neural-mass model's period doublings at ε = 12, where the
+    /// flip eigenfunction is 20 times larger on the spike than at t = 0), the periodic coefficient
+    /// c (v of mean square 1) and the return map's (|q| = 1 on the section through x(0) orthogonal to
+    /// f) are related by the size of v(0)'s component in that section: c_map = c / |v⊥(0)|². The two
+    /// are computed independently (one by collocation, the other by twenty integrations and finite
+    /// differences); the periodic one does not depend on the section, nor on the mesh.
+    /// </summary>
+    [Fact]
+    public void PeriodicNormalisationAgreesWithTheReturnMapOnSpikyCycles()
+    {
+        var model = new global::Models.NextGenNeuralMassHomogeneous();
+        var p = model.DefaultParameters();
+        int iext = model.ParameterIndex("Iext_e");
+        p[model.ParameterIndex("eps")] = 12;
+        p[iext] = -5;
+        var rest = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
+            Options = new ContinuationOptions { MaxSteps = 1 },
+        }).Points[0].State;
+        var hb = EquilibriumContinuation.Run(new EquilibriumRun
+        {
+            Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = rest,
+            Options = new ContinuationOptions { DsMax = 0.1 }, Bounds = [new NamedBound("Iext_e", -5, 15)],
+        }).SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var coefficients = new List<double>();
+        foreach (int ncol in new[] { 4, 6 })
+        {
+            var cycles = PeriodicOrbitContinuation.Run(new PeriodicRun
+            {
+                Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
+                Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
+                Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.2 }, Discretisation = CycleMesh.Uniform(80, ncol),
+                Bounds = [new NamedBound("Iext_e", -5, 30)],
+            });
+            var pds = cycles.SpecialPoints.Where(s => s.Kind == PointKind.PD).ToList();
+            Assert.Equal(2, pds.Count);
+            foreach (var pd in pds)
+            {
+                var problem = new PeriodicOrbitProblem(model, pd.Parameters, iext, pd.Cycle!, new CollocationOptions());
+                var monodromy = problem.Monodromy(pd.Unknowns);
+                double c = PeriodicNormalization.PeriodDoubling(model, pd.Parameters, pd.Cycle!, pd.Profile, pd.Period!.Value, monodromy);
+                double map = CycleNormalForms.PeriodDoubling(model, pd.Parameters, pd.State, pd.Period!.Value, monodromy);
+                // v(0) of mean square 1, and its component orthogonal to f(x(0)).
+                var (_, q) = Continuation.Algebra.Spectrum.TryNearest(monodromy, 6, -1)!.Value;
+                var v = problem.Variation(pd.Unknowns, q);
+                var weights = new double[v.Length];
+                Profiles.AddQuadratureWeights(pd.Cycle!, 6, 6, weights);
+                double meanSquare = v.Select((x, i) => weights[i] * x * x).Sum();
+                var f = new double[6];
+                model.Evaluate(pd.State, pd.Parameters, f);
+                double v0 = 0, fv = 0, ff = 0;
+                for (int s = 0; s < 6; s++) { v0 += v[s] * v[s]; fv += f[s] * v[s]; ff += f[s] * f[s]; }
+                double inSection = (v0 - fv * fv / ff) / meanSquare;
+                output.WriteLine($"NCOL {ncol} {pd.Label} at Iext_e = {pd.Parameters[iext]:G8}: c = {c:G8}, c/|v⊥(0)|² = {c / inSection:G8}, map {map:G8}");
+                Assert.True(c > 0);
+                Assert.Equal(map, c / inSection, 1e-5 * Math.Abs(map));
+                coefficients.Add(c);
+            }
+        }
+        // The same cycles on two discretisations: the same coefficients.
+        Assert.Equal(coefficients[0], coefficients[2], 1e-6 * coefficients[0]);
+        Assert.Equal(coefficients[1], coefficients[3], 1e-6 * coefficients[1]);
+    }
+
     [Theory]
     // With the quadratic path the cubic and quadratic contributions cancel at GPD (the generic way);
     // without it both vanish there and the coefficient is undefined at the point itself.

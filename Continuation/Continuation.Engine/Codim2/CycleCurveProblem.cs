@@ -352,11 +352,21 @@ internal sealed class PeriodDoublingCurveProblem(OdeSystem system, ReadOnlySpan<
         return (FloquetTests.Closest(mu, 1, i => i == flip), flip);
     }
 
-    /// <summary>LPPD: p'(1); R2: p'(−1); GPD: the flip's normal-form coefficient.</summary>
+    /// <summary>
+    /// LPPD: p'(1); R2: p'(−1); GPD: the flip's normal-form coefficient, by periodic normalisation
+    /// with the curve's own anti-periodic eigenfunction v (<see cref="PeriodicNormalization"/>).
+    /// </summary>
     private protected override void CurveTests(double[] monodromy, double scale, ReadOnlySpan<double> x, Span<double> testValues)
     {
         testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
         testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
-        testValues[4] = CycleNormalForms.PeriodDoubling(System, ParametersAt(x), x[.._n], x[_iT], monodromy);
+        var u = new double[_nodes * _n];
+        var v = new double[_nodes * _n];
+        for (int i = 0; i < _nodes; i++)
+        {
+            x.Slice(i * _stride, _n).CopyTo(u.AsSpan(i * _n, _n));
+            x.Slice(i * _stride + _n, _n).CopyTo(v.AsSpan(i * _n, _n));
+        }
+        testValues[4] = PeriodicNormalization.PeriodDoubling(System, ParametersAt(x), Mesh, u, x[_iT], monodromy, v);
     }
 }

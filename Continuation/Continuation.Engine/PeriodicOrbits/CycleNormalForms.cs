@@ -32,6 +32,12 @@ namespace Continuation.PeriodicOrbits;
 /// its sign and for locating its zero. Its magnitude depends on the section (the cycle's point at
 /// t = 0) and the normalisation |q| = 1; its sign does not.
 /// </para>
+/// <para>
+/// The period-doubling coefficient reported on branches and curves is
+/// <see cref="PeriodicNormalization.PeriodDoubling"/> (collocation data, section-independent);
+/// <see cref="PeriodDoubling"/> here is the independent return-map computation the tests hold it
+/// against.
+/// </para>
 /// </remarks>
 internal static class CycleNormalForms
 {

@@ -735,7 +735,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
     string PeriodDoublingNote(ReadOnlySpan<double> x)
     {
         var (parameters, monodromy) = SeparateMonodromy(x);
-        double c = CycleNormalForms.PeriodDoubling(System, parameters, x[.._n], PeriodAt(x), monodromy);
+        double c = PeriodicNormalization.PeriodDoubling(System, parameters, Mesh, x[.._iT], PeriodAt(x), monodromy);
         return CycleNormalForms.DescribePeriodDoubling(c) is { } text ? text + "; " : "";
     }
 

@@ -89,7 +89,7 @@ public sealed class Derivatives
     }
 
     /// <summary>B(x, x) = d²/dt² f(u + t x) at t = 0, x real, by a fourth-order central difference.</summary>
-    void QuadraticForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+    public void QuadraticForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
     {
         if (_system.HasHigherDerivatives) { _system.SecondDirectionalDerivative(u, p, x, result); return; }
         double xn = Norm(x);
@@ -108,7 +108,7 @@ public sealed class Derivatives
     }
 
     /// <summary>C(x, x, x) = d³/dt³ f(u + t x) at t = 0, x real, by a fourth-order central difference.</summary>
-    void CubicForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
+    public void CubicForm(ReadOnlySpan<double> u, ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> result)
     {
         if (_system.HasHigherDerivatives) { _system.ThirdDirectionalDerivative(u, p, x, result); return; }
         double xn = Norm(x);
