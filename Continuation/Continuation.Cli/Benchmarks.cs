@@ -93,6 +93,23 @@ static class Benchmarks
                     $"{median / b.Points.Count:F2} ms per step (min {min / b.Points.Count:F2}), " +
                     $"{(double)b.NewtonIterations / b.Points.Count:F2} Newton iterations and {(double)b.Factorizations / b.Points.Count:F2} factorisations per step"));
             }
+        // The period-doubling curve from PD1 in (Iext_e, eps), with every test on (GPD included), as in Cases/homogeneous-2d.yaml.
+        if (only is "all" or "cycles")
+        {
+            var pd1 = lc.SpecialPoints.First(s => s.Kind == PointKind.PD);
+            var pdRun = new Codim2.CurveRun
+            {
+                Name = "pd12", System = model, Kind = BranchKind.PdCurve, Parameters = pd1.Parameters, First = "Iext_e", Second = "eps",
+                Start = new Codim2.CurveStart.Cycle(pd1.Cycle!, pd1.Unknowns, pd1.Tangent),
+                Options = new ContinuationOptions { Ds = 0.01, DsMin = 1e-5, DsMax = 0.2, MaxSteps = 800 },
+                Bounds = [new NamedBound("eps", 0, 130), new NamedBound("Iext_e", -10, 40)],
+            };
+            var (pdMedian, pdMin) = Time(Math.Min(repeat, 3), () => Codim2.CurveContinuation.Run(pdRun), out var pd);
+            stdout.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"pd curve, eps = 12 PD1 (NTST = 100, NCOL = 7, GPD test on): {pd.Points.Count} points, " +
+                $"{pdMedian / pd.Points.Count:F2} ms per point (min {pdMin / pd.Points.Count:F2}), " +
+                $"{(double)pd.NewtonIterations / pd.Points.Count:F2} Newton iterations and {(double)pd.Factorizations / pd.Points.Count:F2} factorisations per point"));
+        }
         if (only is "all" or "transverse") BenchTransverse(model, lc, repeat, stdout);
         if (only != "all") return 0;
 
