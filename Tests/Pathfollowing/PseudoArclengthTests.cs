@@ -69,4 +69,56 @@ public sealed class PseudoArclengthTests
         Assert.Equal(StopReason.StartFailed, end.StopReason);
         Assert.False(string.IsNullOrEmpty(end.Note));
     }
+
+    /// <summary>
+    /// The line x = λ whose analysis says one real eigenvalue is positive below λ = 0.3, that it
+    /// cannot tell between 0.3 and 0.5 (as Floquet multipliers that are not trusted), and that the
+    /// eigenvalue is negative above (or positive again when <paramref name="changes"/> is false).
+    /// No test function crosses anywhere.
+    /// </summary>
+    sealed class HiddenCrossing(bool changes) : IContinuationProblem
+    {
+        readonly DenseLu _lu = new(2);
+        public int Dimension => 2;
+        public int ParameterComponent => 1;
+        public int DeterminantSign => _lu.DeterminantSign;
+        public IReadOnlyList<PointKind> TestFunctionKinds => [];
+        public bool Residual(ReadOnlySpan<double> x, Span<double> r) { r[0] = x[0] - x[1]; return true; }
+        public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+            => _lu.Factor([1, -1, border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
+        public void Solve(Span<double> rhs) => _lu.Solve(rhs);
+        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+        {
+            double lambda = x[1];
+            if (lambda >= 0.3 && lambda <= 0.5) return new PointAnalysis(false, 0, [new(double.NaN, 0)]) { Unreliable = true };
+            bool positive = lambda < 0.3 || !changes;
+            return new PointAnalysis(!positive, positive ? 1 : 0, [new(positive ? 1 : -1, 0)], new StabilitySignature(positive ? 1 : 0, positive ? 1 : 0, 0, false));
+        }
+        public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
+        public void Accept(ReadOnlySpan<double> x) { }
+    }
+
+    /// <summary>
+    /// A change of stability behind points whose stability is not known is still reported, as a
+    /// point that is not located, with the bracket from the last point of known stability to the
+    /// first one after; where the stability comes back as it was, nothing is reported.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 0.02)]
+    [InlineData(true, 0.3)]
+    [InlineData(false, 0.02)]
+    public void AStabilityChangeAcrossPointsOfUnknownStabilityIsReportedNotLocated(bool changes, double dsMax)
+    {
+        var driver = new PseudoArclength(new HiddenCrossing(changes), new ContinuationOptions { Ds = 0.01, DsMax = dsMax, MaxSteps = 200 },
+            new StopConditions { Bounds = [new ComponentBound(1, "lambda", -1, 1)] });
+        var path = driver.Follow([0.0, 0.0], +1).ToList();
+        Assert.Equal(StopReason.Bound, path[^1].StopReason);
+        var special = path.Where(p => p.Kind is not (PointKind.Regular or PointKind.EP)).ToList();
+        if (!changes) { Assert.Empty(special); return; }
+        var bp = Assert.Single(special);
+        Assert.Equal(PointKind.BP, bp.Kind);
+        Assert.False(bp.Details!.Located);
+        Assert.True(bp.Details.BracketFrom < 0.3 && bp.Details.BracketTo > 0.5, $"[{bp.Details.BracketFrom}, {bp.Details.BracketTo}]");
+        Assert.Contains("not known", bp.Note);
+    }
 }

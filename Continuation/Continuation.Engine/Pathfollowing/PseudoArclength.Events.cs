@@ -57,10 +57,12 @@ public sealed partial class PseudoArclength
     }
 
     /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>
+    /// <summary>Stability counts can only be explained by the crossings the run looks for: all of them.</summary>
+    bool ChecksStability => _options.DetectFolds && _options.DetectBranchPoints && _options.DetectBifurcations;
+
     bool Accounted(PathState a, PathState b, List<Found> events)
     {
-        // The counts can only be explained by the crossings the run looks for.
-        if (!(_options.DetectFolds && _options.DetectBranchPoints && _options.DetectBifurcations)) return true;
+        if (!ChecksStability) return true;
         if (a.Analysis.Signature is not { } sa || b.Analysis.Signature is not { } sb) return true;
         var (real, flip, pair) = Count(events);
         return StabilitySignature.Explains(sa, sb, real, flip, pair);
@@ -83,14 +85,21 @@ public sealed partial class PseudoArclength
     /// The step cannot be refined further and the stability counts still changed without the
     /// special points to explain it: report what is missing as points that are not located.
     /// </summary>
-    void AddUnexplained(PathState a, PathState b, double h, List<Found> events)
+    /// <param name="earlier">
+    /// Crossings found before this step since <paramref name="a"/>, when a is the last point of
+    /// known stability before points whose stability was not known (null: a is the step's start).
+    /// </param>
+    void AddUnexplained(PathState a, PathState b, double h, List<Found> events, (int Real, int Flip, int Pair)? earlier = null)
     {
         var (real, flip, pair) = Count(events);
-        var (addReal, addFlip, addPair) = StabilitySignature.Missing(a.Analysis.Signature!, b.Analysis.Signature!, real, flip, pair);
+        var before = earlier ?? default;
+        var (addReal, addFlip, addPair) = StabilitySignature.Missing(a.Analysis.Signature!, b.Analysis.Signature!,
+            real + before.Real, flip + before.Flip, pair + before.Pair);
         bool foldChanged = a.Tests[0] * b.Tests[0] < 0;
         var realKind = foldChanged ? _problem.FoldKind : _problem.BranchPointKind;
         var pairKind = _problem.FoldKind == PointKind.LPC ? PointKind.NS : PointKind.HB;
-        string why = $"not located: the stability changed between {ParameterName()} = {Fmt(a.X[_k], "G10")} and {Fmt(b.X[_k], "G10")} without a detected crossing (bracket [{Fmt(a.X[_k], "G10")}, {Fmt(b.X[_k], "G10")}])";
+        string across = earlier is null ? "" : " across points whose stability is not known";
+        string why = $"not located: the stability changed between {ParameterName()} = {Fmt(a.X[_k], "G10")} and {Fmt(b.X[_k], "G10")}{across} without a detected crossing (bracket [{Fmt(a.X[_k], "G10")}, {Fmt(b.X[_k], "G10")}])";
         void Add(PointKind kind, int count)
         {
             for (int i = 0; i < count; i++)

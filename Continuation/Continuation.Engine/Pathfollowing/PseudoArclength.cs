@@ -157,6 +157,11 @@ public sealed partial class PseudoArclength
         PathState? before = null;   // the point before a, for the double-crossing prediction
         double beforeStep = 0;
         PathPoint pending = ToPoint(a, PointKind.Regular);
+        // The last point whose stability was known and the crossings found since: a change of
+        // stability across points whose stability is not known (multipliers not trusted) is
+        // accounted for where it is known again.
+        PathState? known = a.Analysis.Signature is null ? null : a;
+        (int Real, int Flip, int Pair) since = default;
         double ds = _options.Ds;
         double farthest = 0;
         var lastSpecial = PointKind.Regular;
@@ -214,6 +219,22 @@ public sealed partial class PseudoArclength
                     ? AsEnd(pending, $"non-finite right-hand side beyond {where}", StopReason.NonFinite)
                     : AsEnd(pending, $"no convergence at ds_min beyond {where}", StopReason.NoConvergence);
                 yield break;
+            }
+            if (b.Analysis.Signature is { } sb)
+            {
+                if (a.Analysis.Signature is null && known?.Analysis.Signature is { } sk && step > 1 && ChecksStability
+                    && !events.Any(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true))
+                {
+                    var (real, flip, pair) = Count(events);
+                    if (!StabilitySignature.Explains(sk, sb, since.Real + real, since.Flip + flip, since.Pair + pair))
+                        AddUnexplained(known, b, h, events, since);
+                }
+                (known, since) = (b, default);
+            }
+            else
+            {
+                var (real, flip, pair) = Count(events);
+                since = (since.Real + real, since.Flip + flip, since.Pair + pair);
             }
             events.Sort((e1, e2) => e1.S.CompareTo(e2.S));
             Suppressed.AddRange(_suppressedInStep);
