@@ -70,6 +70,25 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         Assert.Contains(expected < 0 ? "supercritical (d = " : "subcritical (d = ", ns.Note);
     }
 
+    /// <summary>The same coefficient by periodic normalisation from the collocation data (no integration, no section).</summary>
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.5, false)]
+    [InlineData(0.5, true)]
+    [InlineData(-0.1, true)]
+    public void PeriodicNormalisationMatchesTheReturnMap(double b, bool quadratic)
+    {
+        var ns = TorusAt(b, quadratic);
+        var model = new CubicFocus(quadratic);
+        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions());
+        var monodromy = problem.Monodromy(ns.Unknowns);
+        double theta = 2 * Math.PI * 0.25 * (1 + b);
+        double d = PeriodicNormalization.NeimarkSacker(model, ns.Parameters, ns.Cycle!, ns.Profile, ns.Period!.Value, monodromy, theta);
+        double expected = -4 * Math.PI * (quadratic ? b - 0.1 : b - 0.2);
+        output.WriteLine($"b = {b}, quadratic {quadratic}: d = {d:G10}, expected {expected:G10}");
+        Assert.Equal(expected, d, 1e-4);
+    }
+
     [Fact]
     public void TorusCurveLocatesTheChencinerPoint()
     {

@@ -426,6 +426,14 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
         weights[_iP1] = 1;
     }
 
+    /// <summary>The cycle's own profile (the first n values of every node) of the augmented unknowns x.</summary>
+    private protected double[] CycleProfile(ReadOnlySpan<double> x)
+    {
+        var u = new double[_nodes * _n];
+        for (int i = 0; i < _nodes; i++) x.Slice(i * _stride, _n).CopyTo(u.AsSpan(i * _n, _n));
+        return u;
+    }
+
     /// <summary>The two parameters, the period, then the range of each state variable.</summary>
     public virtual double[] Signature(ReadOnlySpan<double> x) => Profiles.Signature(x, _nodes, _stride, _n, [x[_iP1], x[_iP2], x[_iT]]);
 

@@ -360,13 +360,8 @@ internal sealed class PeriodDoublingCurveProblem(OdeSystem system, ReadOnlySpan<
     {
         testValues[1] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
         testValues[2] = FloquetTests.CharacteristicTaylor(monodromy, _n, -1, 1) / scale;
-        var u = new double[_nodes * _n];
         var v = new double[_nodes * _n];
-        for (int i = 0; i < _nodes; i++)
-        {
-            x.Slice(i * _stride, _n).CopyTo(u.AsSpan(i * _n, _n));
-            x.Slice(i * _stride + _n, _n).CopyTo(v.AsSpan(i * _n, _n));
-        }
-        testValues[4] = PeriodicNormalization.PeriodDoubling(System, ParametersAt(x), Mesh, u, x[_iT], monodromy, v);
+        for (int i = 0; i < _nodes; i++) x.Slice(i * _stride + _n, _n).CopyTo(v.AsSpan(i * _n, _n));
+        testValues[4] = PeriodicNormalization.PeriodDoubling(System, ParametersAt(x), Mesh, CycleProfile(x), x[_iT], monodromy, v);
     }
 }

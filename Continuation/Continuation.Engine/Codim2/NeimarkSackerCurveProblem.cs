@@ -307,9 +307,9 @@ internal sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         testValues[4] = FloquetTests.CharacteristicTaylor(monodromy, _n, 1, 1) / scale;
         testValues[5] = pd.Real;
         testValues[6] = Amplitude(x) - 0.1 * _largestAmplitude;
-        // The torus's normal-form coefficient (finite differences of the return map; NaN near the strong resonances, where it is not defined).
+        // The torus's normal-form coefficient (periodic normalisation; NaN near the strong resonances, where it is not defined).
         testValues[7] = Math.Sin(theta) > 0.05
-            ? CycleNormalForms.NeimarkSacker(System, ParametersAt(x), x[.._n], x[_iT], monodromy, Math.Abs(theta))
+            ? PeriodicNormalization.NeimarkSacker(System, ParametersAt(x), Mesh, CycleProfile(x), x[_iT], monodromy, Math.Abs(theta))
             : double.NaN;
         return new PointAnalysis(unstable == 0, unstable, mu);
     }

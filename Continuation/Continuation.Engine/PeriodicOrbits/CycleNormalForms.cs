@@ -33,10 +33,9 @@ namespace Continuation.PeriodicOrbits;
 /// t = 0) and the normalisation |q| = 1; its sign does not.
 /// </para>
 /// <para>
-/// The period-doubling coefficient reported on branches and curves is
-/// <see cref="PeriodicNormalization.PeriodDoubling"/> (collocation data, section-independent);
-/// <see cref="PeriodDoubling"/> here is the independent return-map computation the tests hold it
-/// against.
+/// The coefficients reported on branches and curves are those of
+/// <see cref="PeriodicNormalization"/> (collocation data, section-independent); these return-map
+/// computations are the independent ones the tests hold them against.
 /// </para>
 /// </remarks>
 internal static class CycleNormalForms

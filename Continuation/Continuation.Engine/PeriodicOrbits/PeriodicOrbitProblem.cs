@@ -754,7 +754,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
     string TorusNote(ReadOnlySpan<double> x, double theta)
     {
         var (parameters, monodromy) = SeparateMonodromy(x);
-        double d = CycleNormalForms.NeimarkSacker(System, parameters, x[.._n], PeriodAt(x), monodromy, theta);
+        double d = PeriodicNormalization.NeimarkSacker(System, parameters, Mesh, x[.._iT], PeriodAt(x), monodromy, theta);
         return CycleNormalForms.DescribeNeimarkSacker(d) is { } text ? text + "; " : "";
     }
 
