@@ -41,6 +41,25 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// <see cref="CubicFocus"/> with the focus's rate modulated along the cycle, +k·x: the torus
+    /// still appears at a = b² (the modulation averages out over a period), but the critical
+    /// eigenfunction's size varies as e^{k sin t} along the cycle.
+    /// </summary>
+    public sealed class ModulatedFocus(double k) : OdeSystem
+    {
+        readonly CubicFocus _focus = new();
+        public override string Name => "modulated-focus";
+        public override IReadOnlyList<string> StateNames => _focus.StateNames;
+        public override IReadOnlyList<Parameter> Parameters => _focus.Parameters;
+        public override void Evaluate(ReadOnlySpan<double> u, ReadOnlySpan<double> par, Span<double> du)
+        {
+            _focus.Evaluate(u, par, du);
+            du[2] += k * u[0] * u[2];
+            du[3] += k * u[0] * u[3];
+        }
+    }
+
     static readonly CycleMesh Discretisation = CycleMesh.Uniform(40, 4);
 
     /// <summary>The NS point of the unit cycle continued in a at b.</summary>
@@ -87,6 +106,45 @@ public class TorusNormalFormTests(ITestOutputHelper output)
         double expected = -4 * Math.PI * (quadratic ? b - 0.1 : b - 0.2);
         output.WriteLine($"b = {b}, quadratic {quadratic}: d = {d:G10}, expected {expected:G10}");
         Assert.Equal(expected, d, 1e-4);
+    }
+
+    /// <summary>
+    /// Where the eigenfunction's size varies along the cycle, the periodic coefficient (v of mean
+    /// square 1) and the return map's (|q| = 1 on the section through x(0) orthogonal to f) differ
+    /// by the size of v(0)'s part in that section: d_map = d / |v⊥(0)|². Two independent
+    /// computations (collocation against 130 integrations of the return map).
+    /// </summary>
+    [Theory]
+    [InlineData(0.5, 0.0)]
+    [InlineData(0.8, 0.5)]
+    public void PeriodicNormalisationAgreesWithTheReturnMapWhereTheEigenfunctionVaries(double k, double b)
+    {
+        var model = new ModulatedFocus(k);
+        var p = model.DefaultParameters();
+        p[2] = b;
+        var ns = ProductCycles.UnitCycleIn(model, p, "a", Discretisation).SpecialPoints.Single(s => s.Kind == PointKind.NS);
+        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions());
+        var monodromy = problem.Monodromy(ns.Unknowns);
+        double theta = 2 * Math.PI * 0.25 * (1 + b);
+        double d = PeriodicNormalization.NeimarkSacker(model, ns.Parameters, ns.Cycle!, ns.Profile, ns.Period!.Value, monodromy, theta);
+        double map = CycleNormalForms.NeimarkSacker(model, ns.Parameters, ns.State, ns.Period!.Value, monodromy, theta);
+        // v(0) of mean square 1: the eigenvector for e^{iθ} carried along the cycle, real and imaginary parts.
+        var complex = monodromy.Select(x => new System.Numerics.Complex(x, 0)).ToArray();
+        var (_, q) = Continuation.Algebra.Spectrum.TryNearest(complex, 4, System.Numerics.Complex.FromPolarCoordinates(1, theta))!.Value;
+        var vr = problem.Variation(ns.Unknowns, q.Select(z => z.Real).ToArray());
+        var vi = problem.Variation(ns.Unknowns, q.Select(z => z.Imaginary).ToArray());
+        var weights = new double[vr.Length];
+        Profiles.AddQuadratureWeights(ns.Cycle!, 4, 4, weights);
+        double meanSquare = 0;
+        for (int i = 0; i < vr.Length; i++) meanSquare += weights[i] * (vr[i] * vr[i] + vi[i] * vi[i]);
+        var f = new double[4];
+        model.Evaluate(ns.State, ns.Parameters, f);
+        double ff = f.Sum(x => x * x), fr = 0, fi = 0, v0 = 0;
+        for (int s = 0; s < 4; s++) { fr += f[s] * vr[s]; fi += f[s] * vi[s]; v0 += vr[s] * vr[s] + vi[s] * vi[s]; }
+        double inSection = (v0 - (fr * fr + fi * fi) / ff) / meanSquare;
+        output.WriteLine($"k = {k}, b = {b}: d = {d:G10}, d/|v⊥(0)|² = {d / inSection:G10}, map {map:G10}, |v⊥(0)|² = {inSection:G6}");
+        Assert.True(Math.Abs(inSection - 1) > 0.05, "the eigenfunction's size hardly varies: the test does not discriminate");
+        Assert.Equal(map, d / inSection, 1e-4 * Math.Abs(map));
     }
 
     [Fact]
