@@ -57,12 +57,12 @@ public class CurveContinuationTests
         return eq.SpecialPoints.First(s => s.Kind == kind);
     }
 
-    static Branch Curve(OdeSystem system, BranchKind kind, BranchPoint start, string a, string b, double lo = -2, double hi = 2)
+    static Branch Curve(OdeSystem system, BranchKind kind, BranchPoint start, string a, string b, double lo = -2, double hi = 2, double dsMax = 0.05)
         => CurveContinuation.Run(new CurveRun
         {
             Name = "curve", System = system, Kind = kind, Parameters = start.Parameters, First = a, Second = b,
             Start = kind == BranchKind.FoldCurve ? new CurveStart.Fold(start.State) : new CurveStart.Hopf(start.State, start.Details!.Omega!.Value),
-            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 2000 },
+            Options = new ContinuationOptions { Ds = Math.Min(0.01, dsMax), DsMax = dsMax, MaxSteps = 2000 },
             Bounds = [new NamedBound(a, lo, hi), new NamedBound(b, lo, hi)],
         });
 
@@ -82,15 +82,24 @@ public class CurveContinuationTests
         Assert.Equal(2, curve.Ends.Count);
     }
 
-    [Fact]
-    public void HopfCurveOfTheBogdanovTakensNormalFormEndsAtBT()
+    /// <summary>
+    /// The Hopf curve ends at the BT whatever the largest step: where the branch-point test of the
+    /// Hopf system (singular at ω = 0) fires before the BT test, the branch point is the BT.
+    /// </summary>
+    [Theory]
+    [InlineData(0.005)]
+    [InlineData(0.02)]
+    [InlineData(0.05)]
+    [InlineData(0.2)]
+    public void HopfCurveOfTheBogdanovTakensNormalFormEndsAtBT(double dsMax)
     {
         var model = new BogdanovTakens();
         // At β2 = −0.5 the equilibrium x = (−β2 − √(β2² − 4β1))/2 reaches x = 0, a Hopf point (trace −x = 0), at β1 = 0.
         double b1 = -0.1, b2 = -0.5, x0 = (-b2 - Math.Sqrt(b2 * b2 - 4 * b1)) / 2;
         var start = FirstSpecial(model, [b1, b2], "b1", [x0, 0], -0.2, 0.2, PointKind.HB);
         Assert.Equal(0.0, start.Parameters[0], 1e-8);
-        var curve = Curve(model, BranchKind.HopfCurve, start, "b1", "b2");
+        var curve = Curve(model, BranchKind.HopfCurve, start, "b1", "b2", dsMax: dsMax);
+        Assert.DoesNotContain(curve.SpecialPoints, s => s.Kind == PointKind.BP);
         var bt = Assert.Single(curve.SpecialPoints, s => s.Kind == PointKind.BT);
         Assert.Equal(0.0, bt.Parameters[0], 1e-6);
         Assert.Equal(0.0, bt.Parameters[1], 1e-5);

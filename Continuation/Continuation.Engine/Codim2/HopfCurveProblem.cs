@@ -14,7 +14,7 @@ namespace Continuation.Codim2;
 /// system cannot represent: the branch ends there with a note).
 /// </summary>
 /// <remarks>Kuznetsov, Elements of Applied Bifurcation Theory, ch. 8 and 10.2.</remarks>
-internal sealed class HopfCurveProblem : DenseAugmentedProblem
+internal sealed class HopfCurveProblem : DenseAugmentedProblem, IContinuationProblem
 {
     static readonly PointKind[] Kinds = [PointKind.GH, PointKind.ZH, PointKind.HH, PointKind.BT];
     readonly double[] _qrRef, _qiRef;
@@ -147,6 +147,22 @@ internal sealed class HopfCurveProblem : DenseAugmentedProblem
             ? "l2 < 0: folds of cycles on the subcritical side (l1 > 0), a stable cycle around an unstable one"
             : "l2 > 0: folds of cycles on the supercritical side (l1 < 0), an unstable cycle around a stable one";
         return $"generalised Hopf (Bautin): l1 = 0, l2 = {value} ({meaning})";
+    }
+
+    /// <summary>
+    /// A branch point of the extended system where |ω| is below the floor is the Bogdanov–Takens
+    /// point itself: at ω = 0 the real and imaginary parts of the eigenvector decouple and the
+    /// system is singular (the symmetry ω → −ω). Whether the BT test (ω) or the branch-point test
+    /// fires first depends on the steps; either way the point is the BT and the curve ends there.
+    /// </summary>
+    public PointKind Reclassify(PointKind kind, ReadOnlySpan<double> x, ref SpecialPointDetails? details)
+    {
+        if (kind != PointKind.BP || !(Math.Abs(x[Omega]) < _omegaFloor)) return kind;
+        details = (Describe(3, x, PointAnalysis.None) ?? new SpecialPointDetails()) with
+        {
+            Located = details?.Located ?? true, Residual = details?.Residual, Tolerance = details?.Tolerance,
+        };
+        return PointKind.BT;
     }
 
     /// <summary>
