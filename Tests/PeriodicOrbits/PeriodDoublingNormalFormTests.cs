@@ -101,20 +101,8 @@ public class PeriodDoublingNormalFormTests(ITestOutputHelper output)
     public void PeriodicNormalisationAgreesWithTheReturnMapOnSpikyCycles()
     {
         var model = new global::Models.NextGenNeuralMassHomogeneous();
-        var p = model.DefaultParameters();
         int iext = model.ParameterIndex("Iext_e");
-        p[model.ParameterIndex("eps")] = 12;
-        p[iext] = -5;
-        var rest = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
-            Options = new ContinuationOptions { MaxSteps = 1 },
-        }).Points[0].State;
-        var hb = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = rest,
-            Options = new ContinuationOptions { DsMax = 0.1 }, Bounds = [new NamedBound("Iext_e", -5, 15)],
-        }).SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var hb = NeuralMassCycles.FirstHopf(model, 12);
         var coefficients = new List<double>();
         foreach (int ncol in new[] { 4, 6 })
         {

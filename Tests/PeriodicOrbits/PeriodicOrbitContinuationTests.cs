@@ -19,20 +19,26 @@ public class PeriodicOrbitContinuationTests
         return Assert.Single(eq.SpecialPoints, s => s.Kind == PointKind.HB);
     }
 
-    [Fact]
-    public void StuartLandauCycleHasTheAnalyticAmplitudePeriodAndMultiplier()
+    /// <summary>The Stuart–Landau cycles from their Hopf point, with user points at β = 0.25, 0.5 and 0.81.</summary>
+    static Branch StuartLandauCycles(CycleMesh discretisation)
     {
         var model = new HopfNormalForm();
         var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
-        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
+        return PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
             Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
             Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
-            Discretisation = CycleMesh.Uniform(20, 4),
+            Discretisation = discretisation,
             Bounds = [new NamedBound("beta", -1, 1)],
             Values = [0.25, 0.5, 0.81],
         });
+    }
+
+    [Fact]
+    public void StuartLandauCycleHasTheAnalyticAmplitudePeriodAndMultiplier()
+    {
+        var branch = StuartLandauCycles(CycleMesh.Uniform(20, 4));
         Assert.False(branch.Failed, string.Join("; ", branch.Ends.Select(e => e.Note)));
         var uz = branch.SpecialPoints.Where(p => p.Kind == PointKind.UZ).ToList();
         Assert.Equal(3, uz.Count);
@@ -291,19 +297,7 @@ public class PeriodicOrbitContinuationTests
     public void ACycleBranchTakesAboutTwoNewtonIterationsAStep(double dsMax)
     {
         var model = new NextGenNeuralMassHomogeneous();
-        var p = model.DefaultParameters();
-        p[model.ParameterIndex("eps")] = 12;
-        p[model.ParameterIndex("Iext_e")] = -5;
-        var rest = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "settle", System = model, Parameters = p, Parameter = "Iext_e", State = new double[6], SettleTime = 5000,
-            Options = new ContinuationOptions { MaxSteps = 1 },
-        }).Points[0].State;
-        var hb = EquilibriumContinuation.Run(new EquilibriumRun
-        {
-            Name = "fp", System = model, Parameters = p, Parameter = "Iext_e", State = rest,
-            Options = new ContinuationOptions { DsMax = 0.1 }, Bounds = [new NamedBound("Iext_e", -5, 15)],
-        }).SpecialPoints.First(s => s.Kind == PointKind.HB);
+        var hb = NeuralMassCycles.FirstHopf(model, 12);
         var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
         {
             Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "Iext_e",
@@ -327,17 +321,7 @@ public class PeriodicOrbitContinuationTests
     [Fact]
     public void TheExtremesOfACycleDoNotDependOnWhereTheNodesFall()
     {
-        var model = new HopfNormalForm();
-        var hb = HopfOf(model, [-1.0, -1.0], "beta", [0, 0], 1);
-        var branch = PeriodicOrbitContinuation.Run(new PeriodicRun
-        {
-            Name = "lc", System = model, Parameters = hb.Parameters, Parameter = "beta",
-            Start = new CycleStart.Hopf(hb.State, hb.Details!.Omega!.Value),
-            Options = new ContinuationOptions { Ds = 0.01, DsMax = 0.05, MaxSteps = 500 },
-            Discretisation = CycleMesh.Uniform(9, 5),
-            Bounds = [new NamedBound("beta", -1, 1)],
-            Values = [0.25, 0.5, 0.81],
-        });
+        var branch = StuartLandauCycles(CycleMesh.Uniform(9, 5));
         var uz = branch.SpecialPoints.Where(p => p.Kind == PointKind.UZ).ToList();
         Assert.Equal(3, uz.Count);
         double worstNodes = 0;

@@ -409,29 +409,35 @@ internal sealed class CollocationSolver
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void RankFourUpdate(ref double y, ref double u, int stride, int len)
+        => SubtractFour(ref Unsafe.Add(ref y, Lanes), ref u, stride, y, Unsafe.Add(ref y, 1), Unsafe.Add(ref y, 2), Unsafe.Add(ref y, 3), len);
+
+    /// <summary>
+    /// y[0..len) −= a0·x0 + a1·x1 + a2·x2 + a3·x3 for the four vectors x_l = x[l·stride …], in whole
+    /// 256-bit vectors (four multiply–adds per load and store of y); len a multiple of <see cref="Lanes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SubtractFour(ref double y, ref double x, int stride, double a0, double a1, double a2, double a3, int len)
     {
-        double f0 = y, f1 = Unsafe.Add(ref y, 1), f2 = Unsafe.Add(ref y, 2), f3 = Unsafe.Add(ref y, 3);
-        ref double yr = ref Unsafe.Add(ref y, Lanes);
-        ref double u1 = ref Unsafe.Add(ref u, stride);
-        ref double u2 = ref Unsafe.Add(ref u, 2 * stride);
-        ref double u3 = ref Unsafe.Add(ref u, 3 * stride);
+        ref double x1 = ref Unsafe.Add(ref x, stride);
+        ref double x2 = ref Unsafe.Add(ref x, 2 * stride);
+        ref double x3 = ref Unsafe.Add(ref x, 3 * stride);
         if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
-            var v0 = Vector256.Create(-f0); var v1 = Vector256.Create(-f1);
-            var v2 = Vector256.Create(-f2); var v3 = Vector256.Create(-f3);
+            var v0 = Vector256.Create(-a0); var v1 = Vector256.Create(-a1);
+            var v2 = Vector256.Create(-a2); var v3 = Vector256.Create(-a3);
             for (int i = 0; i < len; i += Lanes)
             {
-                var acc = Vector256.LoadUnsafe(ref yr, (nuint)i);
-                acc = Fma.MultiplyAdd(v0, Vector256.LoadUnsafe(ref u, (nuint)i), acc);
-                acc = Fma.MultiplyAdd(v1, Vector256.LoadUnsafe(ref u1, (nuint)i), acc);
-                acc = Fma.MultiplyAdd(v2, Vector256.LoadUnsafe(ref u2, (nuint)i), acc);
-                acc = Fma.MultiplyAdd(v3, Vector256.LoadUnsafe(ref u3, (nuint)i), acc);
-                acc.StoreUnsafe(ref yr, (nuint)i);
+                var acc = Vector256.LoadUnsafe(ref y, (nuint)i);
+                acc = Fma.MultiplyAdd(v0, Vector256.LoadUnsafe(ref x, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v1, Vector256.LoadUnsafe(ref x1, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v2, Vector256.LoadUnsafe(ref x2, (nuint)i), acc);
+                acc = Fma.MultiplyAdd(v3, Vector256.LoadUnsafe(ref x3, (nuint)i), acc);
+                acc.StoreUnsafe(ref y, (nuint)i);
             }
         }
         else
             for (int i = 0; i < len; i++)
-                Unsafe.Add(ref yr, i) -= f0 * Unsafe.Add(ref u, i) + f1 * Unsafe.Add(ref u1, i) + f2 * Unsafe.Add(ref u2, i) + f3 * Unsafe.Add(ref u3, i);
+                Unsafe.Add(ref y, i) -= a0 * Unsafe.Add(ref x, i) + a1 * Unsafe.Add(ref x1, i) + a2 * Unsafe.Add(ref x2, i) + a3 * Unsafe.Add(ref x3, i);
     }
 
     /// <summary>y[0..len) += α x[0..len), len a multiple of <see cref="Lanes"/>.</summary>
@@ -778,19 +784,10 @@ internal sealed class CollocationSolver
                 if (c1 < c0 + Lanes)
                     for (; k < Math.Min(c0 + Lanes, rows); k++)
                         Unsafe.Add(ref r, k) -= Unsafe.Add(ref l0, k) * r0 + Unsafe.Add(ref l1, k) * r1 + Unsafe.Add(ref l2, k) * r2 + Unsafe.Add(ref l3, k) * r3;
-                if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+                if (k < whole)
                 {
-                    var v0 = Vector256.Create(-r0); var v1 = Vector256.Create(-r1);
-                    var v2 = Vector256.Create(-r2); var v3 = Vector256.Create(-r3);
-                    for (; k < whole; k += Lanes)
-                    {
-                        var acc = Vector256.LoadUnsafe(ref r, (nuint)k);
-                        acc = Fma.MultiplyAdd(v0, Vector256.LoadUnsafe(ref l0, (nuint)k), acc);
-                        acc = Fma.MultiplyAdd(v1, Vector256.LoadUnsafe(ref l1, (nuint)k), acc);
-                        acc = Fma.MultiplyAdd(v2, Vector256.LoadUnsafe(ref l2, (nuint)k), acc);
-                        acc = Fma.MultiplyAdd(v3, Vector256.LoadUnsafe(ref l3, (nuint)k), acc);
-                        acc.StoreUnsafe(ref r, (nuint)k);
-                    }
+                    SubtractFour(ref Unsafe.Add(ref r, k), ref Unsafe.Add(ref l0, k), rp, r0, r1, r2, r3, whole - k);
+                    k = whole;
                 }
                 for (; k < rows; k++)
                     Unsafe.Add(ref r, k) -= Unsafe.Add(ref l0, k) * r0 + Unsafe.Add(ref l1, k) * r1 + Unsafe.Add(ref l2, k) * r2 + Unsafe.Add(ref l3, k) * r3;
