@@ -99,4 +99,32 @@ public class CollocationSolverTests
             Assert.Equal(relation, r);
         }
     }
+
+    /// <summary>
+    /// A factorisation that fails on a value that is not finite (in a border row, or in a block)
+    /// leaves nothing behind: the next system, finite, solves as a dense solve does. (The padding
+    /// columns of the blocks and of the row buffers persist between calls.)
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ANonFiniteFactorisationDoesNotPoisonTheNext(bool inBorder)
+    {
+        int n = 3, m = 4, ntst = 10, g = 2;
+        var solver = new CollocationSolver(n, m, ntst, g, 1);
+        Assert.True(solver.IntervalStride > solver.IntervalColumns, "no padding: the test does not discriminate");
+        Fill(solver, n, m, ntst, g, new Random(5));
+        if (inBorder) solver.Border[(m - 1) * n] = double.NaN;   // an interior entry of interval 0
+        else solver.IntervalBlock(3)[solver.IntervalStride + 1] = double.NaN;
+        solver.Factor(); // fails, or carries the NaN into its factors
+        if (inBorder) { var probe = new double[solver.Unknowns]; solver.Solve(probe); }
+        var rng = new Random(6);
+        var dense = Fill(solver, n, m, ntst, g, rng);
+        Assert.True(solver.Factor());
+        var rhs = Enumerable.Range(0, solver.Unknowns).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var expected = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(dense).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(rhs));
+        var x = (double[])rhs.Clone();
+        solver.Solve(x);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(expected[i], x[i], 1e-9 * (1 + Math.Abs(expected[i])));
+    }
 }

@@ -121,4 +121,43 @@ public sealed class PseudoArclengthTests
         Assert.True(bp.Details.BracketFrom < 0.3 && bp.Details.BracketTo > 0.5, $"[{bp.Details.BracketFrom}, {bp.Details.BracketTo}]");
         Assert.Contains("not known", bp.Note);
     }
+
+    /// <summary>The hairpin λ = 1 − (x/ε)², ε = 0.01: one sharp fold at λ = 1, no loop.</summary>
+    sealed class Hairpin : IContinuationProblem
+    {
+        const double Eps = 0.01;
+        readonly DenseLu _lu = new(2);
+        public int Dimension => 2;
+        public int ParameterComponent => 1;
+        public int DeterminantSign => _lu.DeterminantSign;
+        public IReadOnlyList<PointKind> TestFunctionKinds => [];
+        public bool Residual(ReadOnlySpan<double> x, Span<double> r) { r[0] = x[1] - 1 + x[0] * x[0] / (Eps * Eps); return true; }
+        public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
+            => _lu.Factor([2 * x[0] / (Eps * Eps), 1, border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
+        public void Solve(Span<double> rhs) => _lu.Solve(rhs);
+        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues) => new(x[0] < 0, x[0] > 0 ? 1 : 0, [2 * x[0]]);
+        public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
+        public void Accept(ReadOnlySpan<double> x) { }
+    }
+
+    /// <summary>
+    /// A branch that comes back past its start on the other sheet of a sharp fold has not closed on
+    /// itself: it ends at its bound whatever the largest step (it ended as a "closed loop" at some).
+    /// </summary>
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(0.1)]
+    [InlineData(0.2)]
+    [InlineData(0.3)]
+    [InlineData(0.5)]
+    public void ABranchFoldingBackPastItsStartIsNoClosedLoop(double dsMax)
+    {
+        var driver = new PseudoArclength(new Hairpin(), new ContinuationOptions { Ds = 0.001, DsMin = 1e-6, DsMax = dsMax, MaxSteps = 2000 },
+            new StopConditions { Bounds = [new ComponentBound(1, "lambda", -1, 2)] });
+        var path = driver.Follow([-0.01, 0.0], +1).ToList();
+        Assert.Equal(StopReason.Bound, path[^1].StopReason);
+        var fold = Assert.Single(path, p => p.Kind == PointKind.LP);
+        Assert.Equal(1.0, fold.X[1], 1e-8);
+        Assert.True(path[^1].X[0] > 0, "the branch ends on the other sheet");
+    }
 }

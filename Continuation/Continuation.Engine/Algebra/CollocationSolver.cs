@@ -260,6 +260,9 @@ internal sealed class CollocationSolver
         var piv = _blockPivots[j];
         int rows = _rows, stride = _stride, ni = _ni, sign = 1;
         ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+        // The padding is zero whatever a filler or an earlier failed factorisation left there.
+        if (stride > _cols)
+            for (int r = 0; r < rows; r++) _blocks[j].AsSpan(r * stride + _cols, stride - _cols).Clear();
         var product = new LogProduct();
         for (int c0 = 0; c0 < ni; c0 += Lanes)
         {
@@ -537,6 +540,7 @@ internal sealed class CollocationSolver
             src.Slice(left, n).CopyTo(row.AsSpan(ni));
             src.Slice(right, n).CopyTo(row.AsSpan(ni + n));
             src.Slice(globals, g).CopyTo(row.AsSpan(ni + 2 * n));
+            row.AsSpan(_cols).Clear();
             for (int c = 0; c < ni; c++)
             {
                 double f = Unsafe.Add(ref t, c) / Unsafe.Add(ref a, c * stride + c);
@@ -820,6 +824,7 @@ internal sealed class CollocationSolver
     {
         int n = _n, g = _g, m = _m, ni = _ni, stride = _stride, gl = _N * m * n + n;
         ref double zr = ref MemoryMarshal.GetArrayDataReference(z);
+        Array.Clear(z, _cols, stride - _cols); // the same buffer gathers border rows, whose padding may hold anything
         Span<double> v = stackalloc double[Lanes];
         for (int j = from; j < to; j++)
         {

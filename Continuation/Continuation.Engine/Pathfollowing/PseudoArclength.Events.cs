@@ -56,10 +56,10 @@ public sealed partial class PseudoArclength
         return fv * fa < 0;
     }
 
-    /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>
     /// <summary>Stability counts can only be explained by the crossings the run looks for: all of them.</summary>
     bool ChecksStability => _options.DetectFolds && _options.DetectBranchPoints && _options.DetectBifurcations;
 
+    /// <summary>The change of the stability counts from a to b is explained by the special points found between them.</summary>
     bool Accounted(PathState a, PathState b, List<Found> events)
     {
         if (!ChecksStability) return true;

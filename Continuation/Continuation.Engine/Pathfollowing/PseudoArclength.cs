@@ -160,7 +160,8 @@ public sealed partial class PseudoArclength
         // The last point whose stability was known and the crossings found since: a change of
         // stability across points whose stability is not known (multipliers not trusted) is
         // accounted for where it is known again.
-        PathState? known = a.Analysis.Signature is null ? null : a;
+        // (Not the start: it may sit on a crossing, from: fp.BP1, as the first step's accounting allows.)
+        PathState? known = null;
         (int Real, int Flip, int Pair) since = default;
         double ds = _options.Ds;
         double farthest = 0;
@@ -222,7 +223,7 @@ public sealed partial class PseudoArclength
             }
             if (b.Analysis.Signature is { } sb)
             {
-                if (a.Analysis.Signature is null && known?.Analysis.Signature is { } sk && step > 1 && ChecksStability
+                if (a.Analysis.Signature is null && known?.Analysis.Signature is { } sk && ChecksStability
                     && !events.Any(e => e.Kind == PointKind.EP || e.Details?.EndsBranch == true))
                 {
                     var (real, flip, pair) = Count(events);
@@ -253,6 +254,9 @@ public sealed partial class PseudoArclength
                 if (step > 3 && farthest > 4 * chord)
                 {
                     sLoop = ChordPassage(sigA, sigB, first, h);
+                    // A branch of equilibria (or a curve) that passes its start must pass it the way it
+                    // left: coming back on the other sheet of a sharp fold is no loop.
+                    if (!double.IsNaN(sLoop) && _problem.FoldKind == PointKind.LP && Along(start.T, b.T) <= 0.5) sLoop = double.NaN;
                     // Back at the start without passing through it: the branch folds there (e.g. a
                     // period-doubled branch returning to the branch point it started from, where the
                     // cycles' signature cannot tell the two halves apart). Elsewhere the branch must come

@@ -42,24 +42,37 @@ public static class CycleMeasures
     }
 
     /// <summary>
-    /// max over the orbit of sign·u_state: the best node, then the polynomial of each interval the
-    /// node belongs to, sampled finely and refined by a parabola through the best three samples. The
+    /// max over the orbit of sign·u_state: the best node (and the best one more than an interval
+    /// away), then the polynomial of each interval such a node belongs to, sampled finely and refined
+    /// by a parabola through the best three samples. The
     /// node values alone would make the result depend on where the mesh puts its nodes (by up to
     /// 1e-4 relative at a sharp spike with NTST 100): the same cycle on two meshes would differ.
     /// </summary>
     static double Extreme(BranchPoint p, int state, int sign)
     {
         if (p.Cycle is null) return sign * p.State[state];
-        int n = p.State.Length, m = p.Cycle.Scheme.Degree, ntst = p.Cycle.Intervals;
+        int n = p.State.Length, m = p.Cycle.Scheme.Degree;
         var profile = p.Profile;
         int best = 0;
         for (int i = 1; i < p.Cycle.Nodes; i++)
             if (sign * profile[i * n + state] > sign * profile[best * n + state]) best = i;
-        double value = sign * profile[best * n + state];
-        // The interval the node lies in, or at a mesh node the two it joins (the first and the last
-        // mesh node are the same point of the orbit).
-        int right = best / m;
-        if (best % m != 0) return Math.Max(value, IntervalExtreme(p, state, sign, right));
+        // The best node in another interval too: two near-equal peaks, whose polynomials may rank otherwise.
+        int second = -1;
+        for (int i = 0; i < p.Cycle.Nodes; i++)
+            if (Math.Abs(i - best) > m && (second < 0 || sign * profile[i * n + state] > sign * profile[second * n + state])) second = i;
+        return Math.Max(NodeExtreme(p, state, sign, best), second < 0 ? double.NegativeInfinity : NodeExtreme(p, state, sign, second));
+    }
+
+    /// <summary>
+    /// max of sign·u_state over the interval node i lies in, or at a mesh node over the two it joins
+    /// (the first and the last mesh node are the same point of the orbit).
+    /// </summary>
+    static double NodeExtreme(BranchPoint p, int state, int sign, int i)
+    {
+        int n = p.State.Length, m = p.Cycle!.Scheme.Degree, ntst = p.Cycle.Intervals;
+        double value = sign * p.Profile[i * n + state];
+        int right = i / m;
+        if (i % m != 0) return Math.Max(value, IntervalExtreme(p, state, sign, right));
         value = Math.Max(value, IntervalExtreme(p, state, sign, right % ntst));
         return Math.Max(value, IntervalExtreme(p, state, sign, (right - 1 + ntst) % ntst));
     }

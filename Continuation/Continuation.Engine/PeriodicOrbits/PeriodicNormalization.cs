@@ -70,9 +70,8 @@ internal static class PeriodicNormalization
     {
         if (!(theta > 0 && theta < Math.PI)) return double.NaN;
         var cycle = new Cycle(system, parameters.ToArray(), mesh, profile, period);
-        var v = cycle.RotatingFromMonodromy(monodromy, theta);
-        if (v is null || !cycle.Normalise(v.Value.Real, v.Value.Imaginary)) return double.NaN;
-        return cycle.NeimarkSacker(v.Value.Real, v.Value.Imaginary, theta);
+        if (cycle.RotatingFromMonodromy(monodromy, theta) is not var (vr, vi, found) || !cycle.Normalise(vr, vi)) return double.NaN;
+        return cycle.NeimarkSacker(vr, vi, found);
     }
 
     /// <summary>
@@ -191,15 +190,17 @@ internal static class PeriodicNormalization
 
         /// <summary>
         /// v(s) = e^{−iθs} φ(s) at the nodes (real and imaginary parts), φ the solution of the variational
-        /// equation from the monodromy's eigenvector for e^{iθ}: periodic, v' = T(f_u − iω) v.
+        /// equation from the monodromy's eigenvector for the multiplier nearest e^{iθ}, and θ that
+        /// multiplier's argument (so that v is periodic, v' = T(f_u − iω) v, ω = θ/T).
         /// </summary>
-        public (double[] Real, double[] Imaginary)? RotatingFromMonodromy(ReadOnlySpan<double> monodromy, double theta)
+        public (double[] Real, double[] Imaginary, double Theta)? RotatingFromMonodromy(ReadOnlySpan<double> monodromy, double theta)
         {
             var target = Complex.FromPolarCoordinates(1, theta);
             var complex = new Complex[monodromy.Length];
             for (int i = 0; i < complex.Length; i++) complex[i] = monodromy[i];
             if (Spectrum.TryNearest(complex, _n, target) is not var (value, vector)) return null;
-            if ((value - target).Magnitude > 1e-2) return null;
+            if ((value - target).Magnitude > 1e-2 || !(value.Phase > 0)) return null;
+            theta = value.Phase;
             var pr = Carried(vector.Select(z => z.Real).ToArray());
             var pi = Carried(vector.Select(z => z.Imaginary).ToArray());
             if (pr is null || pi is null) return null;
@@ -217,7 +218,7 @@ internal static class PeriodicNormalization
                     vi[k] = cos * pi[k] - sin * pr[k];
                 }
             }
-            return (vr, vi);
+            return (vr, vi, theta);
         }
 
         /// <summary>The scaled time s ∈ [0, 1] of every node.</summary>
