@@ -253,7 +253,8 @@ internal sealed class CollocationSolver
     /// row is loaded and stored once per panel, not once per column). The block keeps L in its
     /// strictly lower part, each panel's columns in the row order at the end of that panel (later
     /// panels swap rows right of themselves only), which is the order the forward solve applies
-    /// them in. The padding columns stay zero.
+    /// them in. The padding columns are cleared first (whatever a filler or a failed factorisation
+    /// left there) and stay zero.
     /// </remarks>
     int CondenseInterval(int j, out double logDet)
     {
