@@ -11,8 +11,11 @@ namespace Tests.Pathfollowing;
 /// </summary>
 public sealed class PseudoArclengthTests
 {
-    /// <summary>F(x, λ) = x² + λ² − r², bordered and factored densely.</summary>
-    sealed class Circle(double radius) : IContinuationProblem
+    /// <summary>
+    /// A curve G(x, λ) = 0 in the plane, continued in λ and bordered and factored densely; the
+    /// analysis says one real eigenvalue, of the sign of x, unless a test double says otherwise.
+    /// </summary>
+    abstract class PlaneCurve : IContinuationProblem
     {
         readonly DenseLu _lu = new(2);
         public int Dimension => 2;
@@ -20,19 +23,35 @@ public sealed class PseudoArclengthTests
         public int DeterminantSign => _lu.DeterminantSign;
         public IReadOnlyList<PointKind> TestFunctionKinds => [];
 
+        /// <summary>G(x, λ).</summary>
+        protected abstract double Value(double x, double lambda);
+
+        /// <summary>(∂G/∂x, ∂G/∂λ).</summary>
+        protected abstract (double X, double Lambda) Gradient(double x, double lambda);
+
         public bool Residual(ReadOnlySpan<double> x, Span<double> r)
         {
-            r[0] = x[0] * x[0] + x[1] * x[1] - radius * radius;
+            r[0] = Value(x[0], x[1]);
             return true;
         }
 
         public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
-            => _lu.Factor([2 * x[0], 2 * x[1], border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
+        {
+            var (gx, gl) = Gradient(x[0], x[1]);
+            return _lu.Factor([gx, gl, border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
+        }
 
         public void Solve(Span<double> rhs) => _lu.Solve(rhs);
-        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues) => new(x[0] < 0, x[0] > 0 ? 1 : 0, [2 * x[0]]);
+        public virtual PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues) => new(x[0] < 0, x[0] > 0 ? 1 : 0, [2 * x[0]]);
         public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
         public void Accept(ReadOnlySpan<double> x) { }
+    }
+
+    /// <summary>G(x, λ) = x² + λ² − r².</summary>
+    sealed class Circle(double radius) : PlaneCurve
+    {
+        protected override double Value(double x, double lambda) => x * x + lambda * lambda - radius * radius;
+        protected override (double X, double Lambda) Gradient(double x, double lambda) => (2 * x, 2 * lambda);
     }
 
     [Theory]
@@ -76,26 +95,18 @@ public sealed class PseudoArclengthTests
     /// eigenvalue is negative above (or positive again when <paramref name="changes"/> is false).
     /// No test function crosses anywhere.
     /// </summary>
-    sealed class HiddenCrossing(bool changes) : IContinuationProblem
+    sealed class HiddenCrossing(bool changes) : PlaneCurve
     {
-        readonly DenseLu _lu = new(2);
-        public int Dimension => 2;
-        public int ParameterComponent => 1;
-        public int DeterminantSign => _lu.DeterminantSign;
-        public IReadOnlyList<PointKind> TestFunctionKinds => [];
-        public bool Residual(ReadOnlySpan<double> x, Span<double> r) { r[0] = x[0] - x[1]; return true; }
-        public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
-            => _lu.Factor([1, -1, border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
-        public void Solve(Span<double> rhs) => _lu.Solve(rhs);
-        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
+        protected override double Value(double x, double lambda) => x - lambda;
+        protected override (double X, double Lambda) Gradient(double x, double lambda) => (1, -1);
+
+        public override PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues)
         {
             double lambda = x[1];
             if (lambda >= 0.3 && lambda <= 0.5) return new PointAnalysis(false, 0, [new(double.NaN, 0)]) { Unreliable = true };
             bool positive = lambda < 0.3 || !changes;
             return new PointAnalysis(!positive, positive ? 1 : 0, [new(positive ? 1 : -1, 0)], new StabilitySignature(positive ? 1 : 0, positive ? 1 : 0, 0, false));
         }
-        public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
-        public void Accept(ReadOnlySpan<double> x) { }
     }
 
     /// <summary>
@@ -123,21 +134,11 @@ public sealed class PseudoArclengthTests
     }
 
     /// <summary>The hairpin λ = 1 − (x/ε)², ε = 0.01: one sharp fold at λ = 1, no loop.</summary>
-    sealed class Hairpin : IContinuationProblem
+    sealed class Hairpin : PlaneCurve
     {
         const double Eps = 0.01;
-        readonly DenseLu _lu = new(2);
-        public int Dimension => 2;
-        public int ParameterComponent => 1;
-        public int DeterminantSign => _lu.DeterminantSign;
-        public IReadOnlyList<PointKind> TestFunctionKinds => [];
-        public bool Residual(ReadOnlySpan<double> x, Span<double> r) { r[0] = x[1] - 1 + x[0] * x[0] / (Eps * Eps); return true; }
-        public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
-            => _lu.Factor([2 * x[0] / (Eps * Eps), 1, border[0], border[1]]) ? Linearization.Factored : Linearization.Singular;
-        public void Solve(Span<double> rhs) => _lu.Solve(rhs);
-        public PointAnalysis Analyze(ReadOnlySpan<double> x, Span<double> testValues) => new(x[0] < 0, x[0] > 0 ? 1 : 0, [2 * x[0]]);
-        public SpecialPointDetails? Describe(int testFunction, ReadOnlySpan<double> x, PointAnalysis analysis) => null;
-        public void Accept(ReadOnlySpan<double> x) { }
+        protected override double Value(double x, double lambda) => lambda - 1 + x * x / (Eps * Eps);
+        protected override (double X, double Lambda) Gradient(double x, double lambda) => (2 * x / (Eps * Eps), 1);
     }
 
     /// <summary>
