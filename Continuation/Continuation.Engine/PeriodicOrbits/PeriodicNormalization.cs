@@ -391,9 +391,28 @@ internal static class PeriodicNormalization
     /// h' − T M(s) h + T Σ_g column_g γ_g = T rhs on a cycle's mesh (h of dimension nn at every node,
     /// scaled time s), with h(0) + sign·h(1) given and one row per global γ_g: ∫⟨row_g, h⟩ = 0.
     /// </summary>
+    /// <remarks>
+    /// The solvers are kept per thread and shape: a curve evaluates its coefficient at every point,
+    /// and each solver's blocks are megabytes. Problems of one shape are used one after the other
+    /// (each is solved before the next is factored).
+    /// </remarks>
     sealed class LinearProblem(CycleMesh mesh, int nn, int globals)
     {
-        readonly CollocationSolver _solver = new(nn, mesh.Degree, mesh.Intervals, globals, maxThreads: 1);
+        readonly CollocationSolver _solver = Solver(nn, mesh.Degree, mesh.Intervals, globals);
+
+        [ThreadStatic] static Dictionary<(int, int, int, int), CollocationSolver>? _solvers;
+
+        static CollocationSolver Solver(int nn, int m, int ntst, int globals)
+        {
+            _solvers ??= [];
+            var key = (nn, m, ntst, globals);
+            if (!_solvers.TryGetValue(key, out var solver))
+            {
+                if (_solvers.Count >= 8) _solvers.Clear();
+                _solvers[key] = solver = new CollocationSolver(nn, m, ntst, globals, maxThreads: 1);
+            }
+            return solver;
+        }
 
         /// <param name="period">T.</param>
         /// <param name="matrix">M at collocation point i (nn × nn, row-major).</param>
