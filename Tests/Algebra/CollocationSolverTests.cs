@@ -5,7 +5,7 @@ namespace Tests.Algebra;
 public class CollocationSolverTests
 {
     /// <summary>Fills a random structured system and returns it also as a dense matrix in natural order.</summary>
-    static double[,] Fill(CollocationSolver solver, int n, int m, int ntst, int g, Random rng)
+    static double[,] Fill(CollocationSolver solver, int n, int m, int ntst, int g, Random rng, bool diagonallyHeavy = true)
     {
         int total = solver.Unknowns;
         var dense = new double[total, total];
@@ -16,9 +16,10 @@ public class CollocationSolverTests
             for (int r = 0; r < n * m; r++)
                 for (int c = 0; c < cols; c++)
                 {
-                    // Diagonally heavy in the interior and the right node, like a discretised ODE.
+                    // Diagonally heavy in the interior and the right node, like a discretised ODE
+                    // (or not: then partial pivoting swaps rows at most columns).
                     double v = rng.NextDouble() - 0.5;
-                    if (c < ni && c == r) v += 4;
+                    if (diagonallyHeavy && c < ni && c == r) v += 4;
                     if (c >= ni + n && c < ni + 2 * n && c - ni - n == r - ni) v += 4;
                     block[r * stride + c] = v;
                     int col = c < ni ? (j * m + 1) * n + c
@@ -81,6 +82,42 @@ public class CollocationSolverTests
             solver.Solve(x);
             for (int i = 0; i < total; i++) Assert.Equal(expected[i], x[i], 1e-9 * (1 + Math.Abs(expected[i])));
         }
+    }
+
+    /// <summary>Blocks without a heavy diagonal: the pivots come from every row below, in every panel and in the last, narrower one.</summary>
+    [Theory]
+    [InlineData(6, 7, 9, 2, 1)]
+    [InlineData(6, 7, 12, 2, 2)]
+    [InlineData(5, 4, 9, 3, 1)]
+    [InlineData(3, 4, 8, 1, 1)]
+    [InlineData(4, 3, 11, 2, 1)]
+    public void SolvesLikeADenseSolveWhenEveryColumnPivots(int n, int m, int ntst, int g, int threads)
+    {
+        var rng = new Random(29 + n + 10 * m + 100 * ntst);
+        var solver = new CollocationSolver(n, m, ntst, g, threads);
+        var dense = Fill(solver, n, m, ntst, g, rng, diagonallyHeavy: false);
+        Assert.True(solver.Factor());
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(dense);
+        var rhs = Enumerable.Range(0, solver.Unknowns).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var expected = a.Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(rhs));
+        var x = (double[])rhs.Clone();
+        solver.Solve(x);
+        double scale = expected.AbsoluteMaximum();
+        for (int i = 0; i < x.Length; i++) Assert.Equal(expected[i], x[i], 1e-8 * scale);
+    }
+
+    /// <summary>A value that is not finite anywhere in an interior column fails the factorisation (it is never skipped by the pivot search).</summary>
+    [Theory]
+    [InlineData(double.NaN, 0)]
+    [InlineData(double.NaN, 9)]
+    [InlineData(double.PositiveInfinity, 5)]
+    public void ANonFiniteEntryBelowThePivotFailsTheFactorisation(double value, int row)
+    {
+        int n = 3, m = 4, ntst = 6, g = 2;
+        var solver = new CollocationSolver(n, m, ntst, g, 1);
+        Fill(solver, n, m, ntst, g, new Random(8));
+        solver.IntervalBlock(2)[row * solver.IntervalStride + 0] = value;   // column 0, the first pivot column
+        Assert.False(solver.Factor());
     }
 
     [Fact]

@@ -35,8 +35,8 @@ internal sealed class CollocationSolver
     readonly int _stride;    // row stride of a block: _cols rounded up to whole vectors (the padding stays zero)
     readonly double[][] _blocks;
     readonly int[][] _blockPivots;
-    readonly int _rowsPadded;    // rows per interval rounded up to whole vectors
-    readonly double[][] _lowerColumns; // per interval: L's column c (rows below its panel) at [c·_rowsPadded + row], for the forward solve
+    readonly int _lowerStride;   // rows per interval plus room for a vector's overrun, rounded up to whole vectors
+    readonly double[][] _lowerColumns; // per interval: L's column c at [c·_lowerStride + row] (the panels are factored there), for the forward solve
     readonly double[] _boundary;   // n × (2n + g)
     readonly double[] _border;     // g × total
     readonly double[][] _borderFactors;  // per interval: g × n(m−1)
@@ -68,7 +68,7 @@ internal sealed class CollocationSolver
         _rows = n * m;
         _cols = _ni + 2 * n + globals;
         _stride = RoundUp(_cols);
-        _rowsPadded = RoundUp(_rows);
+        _lowerStride = RoundUp(_rows + Lanes - 1);
         Unknowns = n * (ntst * m + 1) + globals;
         _blocks = new double[ntst][];
         _blockPivots = new int[ntst][];
@@ -78,7 +78,7 @@ internal sealed class CollocationSolver
         {
             _blocks[j] = new double[_rows * _stride];
             _blockPivots[j] = new int[_ni];
-            _lowerColumns[j] = new double[RoundUp(_ni) * _rowsPadded];
+            _lowerColumns[j] = new double[RoundUp(_ni) * _lowerStride];
             _borderFactors[j] = new double[Math.Max(1, globals * _ni)];
         }
         _boundary = new double[n * (2 * n + globals)];
@@ -103,7 +103,7 @@ internal sealed class CollocationSolver
         _intervalSigns = new int[ntst];
         _intervalLogDets = new double[ntst];
         _blockRows = new double[Workers][];
-        for (int w = 0; w < Workers; w++) _blockRows[w] = new double[_stride];
+        for (int w = 0; w < Workers; w++) _blockRows[w] = new double[2 * _stride];
     }
 
     /// <summary>Total number of unknowns (and of equations).</summary>
@@ -244,23 +244,28 @@ internal sealed class CollocationSolver
 
     /// <summary>
     /// Gaussian elimination with partial pivoting on the interior columns of interval j. Returns the
-    /// sign contribution (0 if singular).
+    /// sign contribution (0 if singular or not finite).
     /// </summary>
     /// <remarks>
-    /// Blocked right-looking LU (as LAPACK's getrf) on panels of <see cref="Lanes"/> columns: the
-    /// panel is factored with whole rows swapped, the panel's pivot rows are completed right of it,
-    /// and the rows below receive one rank-<see cref="Lanes"/> update in whole 256-bit vectors (a
-    /// row is loaded and stored once per panel, not once per column). The block keeps L in its
-    /// strictly lower part, each panel's columns in the row order at the end of that panel (later
-    /// panels swap rows right of themselves only), which is the order the forward solve applies
-    /// them in. The padding columns are cleared first (whatever a filler or a failed factorisation
-    /// left there) and stay zero.
+    /// Blocked right-looking LU (as LAPACK's getrf) on panels of <see cref="Lanes"/> columns. Each
+    /// panel is copied (transposed) into its four columns of the interval's L store and factored
+    /// there, down the columns in whole vectors: pivot search, multipliers and the updates of the
+    /// panel's other columns each take four rows per instruction. The rows right of the panel are
+    /// swapped as the pivots are chosen. The panel's pivot rows go back into the block (its L and U
+    /// triangles; in a last panel of fewer columns every row, whose columns up to the vector
+    /// boundary are the block's own); its pivot rows right of it are completed (U12 = L11⁻¹ A12);
+    /// and the rows below receive one rank-<see cref="Lanes"/> update in whole 256-bit vectors, two
+    /// rows at a time. L below each panel stays in the L store only, in the row order at the end of
+    /// that panel (later panels swap rows right of themselves only), which is the order the forward
+    /// solve applies it in. The padding columns are cleared first (whatever a filler or a failed
+    /// factorisation left there) and stay zero.
     /// </remarks>
     int CondenseInterval(int j, out double logDet)
     {
         var piv = _blockPivots[j];
-        int rows = _rows, stride = _stride, ni = _ni, sign = 1;
+        int rows = _rows, stride = _stride, ni = _ni, ls = _lowerStride, sign = 1;
         ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+        ref double lower = ref MemoryMarshal.GetArrayDataReference(_lowerColumns[j]);
         // The padding is zero whatever a filler or an earlier failed factorisation left there.
         if (stride > _cols)
             for (int r = 0; r < rows; r++) _blocks[j].AsSpan(r * stride + _cols, stride - _cols).Clear();
@@ -269,35 +274,36 @@ internal sealed class CollocationSolver
         {
             int c1 = Math.Min(c0 + Lanes, ni);   // panel columns [c0, c1)
             int right = c0 + Lanes;              // first column right of the panel's vector (≤ stride)
-            // (1) The panel: pivot, swap whole rows (from c0: the panel's L moves with its row),
-            // multipliers, and the update of the columns up to the next vector boundary.
+            int len = stride - right;
+            bool full = c1 - c0 == Lanes;
+            ref double panel = ref Unsafe.Add(ref lower, c0 * ls);
+            // (1) The panel, rows [c0, rows), factored in the L store.
+            TransposeFour(ref Unsafe.Add(ref a, c0 * stride + c0), stride, ref Unsafe.Add(ref panel, c0), ls, rows - c0, toColumns: true);
             for (int c = c0; c < c1; c++)
             {
-                int p = c;
-                double best = Math.Abs(Unsafe.Add(ref a, c * stride + c));
-                for (int r = c + 1; r < rows; r++)
-                {
-                    double v = Math.Abs(Unsafe.Add(ref a, r * stride + c));
-                    if (v > best) { best = v; p = r; }
-                }
-                piv[c] = p;
+                ref double column = ref Unsafe.Add(ref panel, (c - c0) * ls);
+                double best = LargestMagnitude(ref column, c, rows);
                 if (best == 0 || !double.IsFinite(best)) { logDet = double.NegativeInfinity; return 0; }
+                int p = FirstOfMagnitude(ref column, c, rows, best);
+                piv[c] = p;
                 if (p != c)
                 {
-                    SwapRows(ref Unsafe.Add(ref a, c * stride + c0), ref Unsafe.Add(ref a, p * stride + c0), stride - c0);
+                    for (int k = 0; k < Lanes; k++)
+                    {
+                        ref double x = ref Unsafe.Add(ref panel, k * ls + c);
+                        ref double y = ref Unsafe.Add(ref panel, k * ls + p);
+                        (x, y) = (y, x);
+                    }
+                    if (len > 0) SwapRows(ref Unsafe.Add(ref a, c * stride + right), ref Unsafe.Add(ref a, p * stride + right), len);
                     sign = -sign;
                 }
-                double pivot = Unsafe.Add(ref a, c * stride + c);
+                double pivot = Unsafe.Add(ref column, c);
                 if (pivot < 0) sign = -sign;
                 product.Multiply(best);
-                double inv = 1.0 / pivot;
-                EliminatePanelColumn(ref Unsafe.Add(ref a, c0), stride, c - c0, c + 1, rows, inv);
+                EliminatePanelColumn(ref panel, ls, c - c0, c, rows, 1.0 / pivot);
             }
-            // The panel's L below it, by columns, for the forward solve.
-            var lower = _lowerColumns[j];
-            for (int c = c0; c < c1; c++)
-                for (int r = c1; r < rows; r++) lower[c * _rowsPadded + r] = Unsafe.Add(ref a, r * stride + c);
-            int len = stride - right;
+            TransposeFour(ref Unsafe.Add(ref a, c0 * stride + c0), stride, ref Unsafe.Add(ref panel, c0), ls,
+                full ? Math.Min(Lanes, rows - c0) : rows - c0, toColumns: false);
             if (len <= 0) continue;
             // (2) The panel's pivot rows right of the panel: U12 = L11⁻¹ A12.
             for (int c = c0 + 1; c < c1; c++)
@@ -309,14 +315,21 @@ internal sealed class CollocationSolver
                     if (f != 0) UpdateRow(-f, ref Unsafe.Add(ref a, l * stride + right), ref Unsafe.Add(ref row, right), len);
                 }
             }
-            // (3) Rows below the panel: A22 −= L21 U12, one pass per row.
-            if (c1 - c0 == Lanes)
+            // (3) Rows below the panel: A22 −= L21 U12, one pass per two rows.
+            if (full)
             {
+                ref double l1 = ref Unsafe.Add(ref panel, ls);
+                ref double l2 = ref Unsafe.Add(ref panel, 2 * ls);
+                ref double l3 = ref Unsafe.Add(ref panel, 3 * ls);
+                ref double u = ref Unsafe.Add(ref a, c0 * stride + right);
                 int r = c1;
                 for (; r + 1 < rows; r += 2)
-                    RankFourUpdateTwoRows(ref Unsafe.Add(ref a, r * stride + c0), ref Unsafe.Add(ref a, c0 * stride + right), stride, len);
+                    SubtractFourTwoRows(ref Unsafe.Add(ref a, r * stride + right), ref u, stride, len,
+                        Unsafe.Add(ref panel, r), Unsafe.Add(ref l1, r), Unsafe.Add(ref l2, r), Unsafe.Add(ref l3, r),
+                        Unsafe.Add(ref panel, r + 1), Unsafe.Add(ref l1, r + 1), Unsafe.Add(ref l2, r + 1), Unsafe.Add(ref l3, r + 1));
                 if (r < rows)
-                    RankFourUpdate(ref Unsafe.Add(ref a, r * stride + c0), ref Unsafe.Add(ref a, c0 * stride + right), stride, len);
+                    SubtractFour(ref Unsafe.Add(ref a, r * stride + right), ref u, stride,
+                        Unsafe.Add(ref panel, r), Unsafe.Add(ref l1, r), Unsafe.Add(ref l2, r), Unsafe.Add(ref l3, r), len);
             }
             else
                 for (int r = c1; r < rows; r++)
@@ -333,60 +346,153 @@ internal sealed class CollocationSolver
         return sign;
     }
 
-    /// <summary>
-    /// Column c0 + l of a panel (whose four columns start at <paramref name="panel"/> in each row):
-    /// rows [from, rows) get their multiplier f = a[r, c]·inv in column c and the panel's columns
-    /// right of c updated, each row's four panel entries as one vector.
-    /// </summary>
-    static void EliminatePanelColumn(ref double panel, int stride, int l, int from, int rows, double inv)
+    /// <summary>max |column[r]| over r in [from, to); NaN if one of them is NaN.</summary>
+    static double LargestMagnitude(ref double column, int from, int to)
     {
-        ref double prow = ref Unsafe.Add(ref panel, (from - 1) * stride);
+        int r = from;
+        double best = 0;
+        if (Vector256.IsHardwareAccelerated && Avx.IsSupported)
+        {
+            var largest = Vector256<double>.Zero;
+            var unordered = Vector256<double>.Zero;
+            for (; r + Lanes <= to; r += Lanes)
+            {
+                var v = Vector256.Abs(Vector256.LoadUnsafe(ref column, (nuint)r));
+                largest = Avx.Max(largest, v);
+                unordered |= Avx.CompareUnordered(v, v);
+            }
+            if (unordered != Vector256<double>.Zero) return double.NaN;
+            best = Math.Max(Math.Max(largest[0], largest[1]), Math.Max(largest[2], largest[3]));
+        }
+        for (; r < to; r++) best = Math.Max(best, Math.Abs(Unsafe.Add(ref column, r)));
+        return best;
+    }
+
+    /// <summary>The first r in [from, to) with |column[r]| = <paramref name="best"/> (the partial pivot).</summary>
+    static int FirstOfMagnitude(ref double column, int from, int to, double best)
+    {
+        int r = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var target = Vector256.Create(best);
+            for (; r + Lanes <= to; r += Lanes)
+            {
+                uint hits = Vector256.Equals(Vector256.Abs(Vector256.LoadUnsafe(ref column, (nuint)r)), target).ExtractMostSignificantBits();
+                if (hits != 0) return r + BitOperations.TrailingZeroCount(hits);
+            }
+        }
+        for (; r < to; r++) if (Math.Abs(Unsafe.Add(ref column, r)) == best) return r;
+        return from;
+    }
+
+    /// <summary>
+    /// Column l of a panel stored as four columns <paramref name="ls"/> apart, pivot row c: rows
+    /// (c, rows) get their multiplier f = column[r]·inv and the panel's columns right of l updated,
+    /// four rows per vector (the last vector may run into the store's padding rows, never read).
+    /// </summary>
+    static void EliminatePanelColumn(ref double panel, int ls, int l, int c, int rows, double inv)
+    {
+        ref double x0 = ref Unsafe.Add(ref panel, l * ls);
+        int others = Lanes - 1 - l;   // panel columns right of l
+        double u1 = others >= 1 ? Unsafe.Add(ref x0, ls + c) : 0;
+        double u2 = others >= 2 ? Unsafe.Add(ref x0, 2 * ls + c) : 0;
+        double u3 = others >= 3 ? Unsafe.Add(ref x0, 3 * ls + c) : 0;
+        ref double x1 = ref Unsafe.Add(ref x0, ls);
+        ref double x2 = ref Unsafe.Add(ref x0, 2 * ls);
+        ref double x3 = ref Unsafe.Add(ref x0, 3 * ls);
         if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
         {
-            // The pivot row's entries right of column l (zero at and left of it), and column l's lane.
-            var lane = Vector256.Create(0L, 1L, 2L, 3L);
-            var right = Vector256.GreaterThan(lane, Vector256.Create((long)l)).AsDouble();
-            var at = Vector256.Equals(lane, Vector256.Create((long)l)).AsDouble();
-            var pivotRight = Vector256.LoadUnsafe(ref prow) & right;
-            for (int r = from; r < rows; r++)
+            var vinv = Vector256.Create(inv);
+            var v1 = Vector256.Create(u1); var v2 = Vector256.Create(u2); var v3 = Vector256.Create(u3);
+            for (int r = c + 1; r < rows; r += Lanes)
             {
-                ref double row = ref Unsafe.Add(ref panel, r * stride);
-                double f = Unsafe.Add(ref row, l) * inv;
-                var vf = Vector256.Create(f);
-                var updated = Fma.MultiplyAddNegated(vf, pivotRight, Vector256.LoadUnsafe(ref row));
-                Vector256.ConditionalSelect(at, vf, updated).StoreUnsafe(ref row);
+                var f = Vector256.LoadUnsafe(ref x0, (nuint)r) * vinv;
+                f.StoreUnsafe(ref x0, (nuint)r);
+                if (others >= 1) Fma.MultiplyAddNegated(f, v1, Vector256.LoadUnsafe(ref x1, (nuint)r)).StoreUnsafe(ref x1, (nuint)r);
+                if (others >= 2) Fma.MultiplyAddNegated(f, v2, Vector256.LoadUnsafe(ref x2, (nuint)r)).StoreUnsafe(ref x2, (nuint)r);
+                if (others >= 3) Fma.MultiplyAddNegated(f, v3, Vector256.LoadUnsafe(ref x3, (nuint)r)).StoreUnsafe(ref x3, (nuint)r);
             }
         }
         else
-            for (int r = from; r < rows; r++)
+            for (int r = c + 1; r < rows; r++)
             {
-                ref double row = ref Unsafe.Add(ref panel, r * stride);
-                double f = Unsafe.Add(ref row, l) * inv;
-                Unsafe.Add(ref row, l) = f;
-                for (int k = l + 1; k < Lanes; k++) Unsafe.Add(ref row, k) -= f * Unsafe.Add(ref prow, k);
+                double f = Unsafe.Add(ref x0, r) * inv;
+                Unsafe.Add(ref x0, r) = f;
+                if (others >= 1) Unsafe.Add(ref x1, r) -= f * u1;
+                if (others >= 2) Unsafe.Add(ref x2, r) -= f * u2;
+                if (others >= 3) Unsafe.Add(ref x3, r) -= f * u3;
             }
     }
 
     /// <summary>
-    /// <see cref="RankFourUpdate"/> on two consecutive rows (y and y + stride) at once, each load of
-    /// the four pivot rows serving both (eight multiply–adds per six loads).
+    /// Rows [0, count) of the four columns at <paramref name="block"/> (rows <paramref name="stride"/>
+    /// apart) into the four columns at <paramref name="columns"/> (<paramref name="ls"/> apart), or
+    /// back; four rows at a time as a 4×4 transpose in registers.
+    /// </summary>
+    static void TransposeFour(ref double block, int stride, ref double columns, int ls, int count, bool toColumns)
+    {
+        int r = 0;
+        if (Vector256.IsHardwareAccelerated && Avx.IsSupported)
+            for (; r + Lanes <= count; r += Lanes)
+            {
+                ref double b0 = ref Unsafe.Add(ref block, r * stride);
+                ref double b1 = ref Unsafe.Add(ref b0, stride);
+                ref double b2 = ref Unsafe.Add(ref b0, 2 * stride);
+                ref double b3 = ref Unsafe.Add(ref b0, 3 * stride);
+                ref double k0 = ref Unsafe.Add(ref columns, r);
+                ref double k1 = ref Unsafe.Add(ref k0, ls);
+                ref double k2 = ref Unsafe.Add(ref k0, 2 * ls);
+                ref double k3 = ref Unsafe.Add(ref k0, 3 * ls);
+                if (toColumns)
+                {
+                    var (t0, t1, t2, t3) = Transpose(Vector256.LoadUnsafe(ref b0), Vector256.LoadUnsafe(ref b1), Vector256.LoadUnsafe(ref b2), Vector256.LoadUnsafe(ref b3));
+                    t0.StoreUnsafe(ref k0); t1.StoreUnsafe(ref k1); t2.StoreUnsafe(ref k2); t3.StoreUnsafe(ref k3);
+                }
+                else
+                {
+                    var (t0, t1, t2, t3) = Transpose(Vector256.LoadUnsafe(ref k0), Vector256.LoadUnsafe(ref k1), Vector256.LoadUnsafe(ref k2), Vector256.LoadUnsafe(ref k3));
+                    t0.StoreUnsafe(ref b0); t1.StoreUnsafe(ref b1); t2.StoreUnsafe(ref b2); t3.StoreUnsafe(ref b3);
+                }
+            }
+        for (; r < count; r++)
+            for (int k = 0; k < Lanes; k++)
+                if (toColumns) Unsafe.Add(ref columns, k * ls + r) = Unsafe.Add(ref block, r * stride + k);
+                else Unsafe.Add(ref block, r * stride + k) = Unsafe.Add(ref columns, k * ls + r);
+    }
+
+    /// <summary>The transpose of the 4×4 matrix whose rows are the four vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector256<double>, Vector256<double>, Vector256<double>, Vector256<double>) Transpose(
+        Vector256<double> r0, Vector256<double> r1, Vector256<double> r2, Vector256<double> r3)
+    {
+        var t0 = Avx.UnpackLow(r0, r1);    // r0[0] r1[0] r0[2] r1[2]
+        var t1 = Avx.UnpackHigh(r0, r1);   // r0[1] r1[1] r0[3] r1[3]
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        return (Avx.Permute2x128(t0, t2, 0x20), Avx.Permute2x128(t1, t3, 0x20),
+                Avx.Permute2x128(t0, t2, 0x31), Avx.Permute2x128(t1, t3, 0x31));
+    }
+
+    /// <summary>
+    /// <see cref="SubtractFour"/> on two rows (y and y + stride) with their own multipliers (a and
+    /// b) at once, each load of the four rows u_l = u[l·stride …] serving both (eight multiply–adds
+    /// per six loads).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void RankFourUpdateTwoRows(ref double y, ref double u, int stride, int len)
+    static void SubtractFourTwoRows(ref double y, ref double u, int stride, int len,
+        double a0, double a1, double a2, double a3, double b0, double b1, double b2, double b3)
     {
+        ref double z = ref Unsafe.Add(ref y, stride);
         if (!(Vector256.IsHardwareAccelerated && Fma.IsSupported))
         {
-            RankFourUpdate(ref y, ref u, stride, len);
-            RankFourUpdate(ref Unsafe.Add(ref y, stride), ref u, stride, len);
+            SubtractFour(ref y, ref u, stride, a0, a1, a2, a3, len);
+            SubtractFour(ref z, ref u, stride, b0, b1, b2, b3, len);
             return;
         }
-        ref double z = ref Unsafe.Add(ref y, stride);
-        var a0 = Vector256.Create(-y); var a1 = Vector256.Create(-Unsafe.Add(ref y, 1));
-        var a2 = Vector256.Create(-Unsafe.Add(ref y, 2)); var a3 = Vector256.Create(-Unsafe.Add(ref y, 3));
-        var b0 = Vector256.Create(-z); var b1 = Vector256.Create(-Unsafe.Add(ref z, 1));
-        var b2 = Vector256.Create(-Unsafe.Add(ref z, 2)); var b3 = Vector256.Create(-Unsafe.Add(ref z, 3));
-        ref double yr = ref Unsafe.Add(ref y, Lanes);
-        ref double zr = ref Unsafe.Add(ref z, Lanes);
+        var va0 = Vector256.Create(-a0); var va1 = Vector256.Create(-a1);
+        var va2 = Vector256.Create(-a2); var va3 = Vector256.Create(-a3);
+        var vb0 = Vector256.Create(-b0); var vb1 = Vector256.Create(-b1);
+        var vb2 = Vector256.Create(-b2); var vb3 = Vector256.Create(-b3);
         ref double u1 = ref Unsafe.Add(ref u, stride);
         ref double u2 = ref Unsafe.Add(ref u, 2 * stride);
         ref double u3 = ref Unsafe.Add(ref u, 3 * stride);
@@ -396,24 +502,16 @@ internal sealed class CollocationSolver
             var p1 = Vector256.LoadUnsafe(ref u1, (nuint)i);
             var p2 = Vector256.LoadUnsafe(ref u2, (nuint)i);
             var p3 = Vector256.LoadUnsafe(ref u3, (nuint)i);
-            var ay = Vector256.LoadUnsafe(ref yr, (nuint)i);
-            var az = Vector256.LoadUnsafe(ref zr, (nuint)i);
-            ay = Fma.MultiplyAdd(a0, p0, ay); az = Fma.MultiplyAdd(b0, p0, az);
-            ay = Fma.MultiplyAdd(a1, p1, ay); az = Fma.MultiplyAdd(b1, p1, az);
-            ay = Fma.MultiplyAdd(a2, p2, ay); az = Fma.MultiplyAdd(b2, p2, az);
-            ay = Fma.MultiplyAdd(a3, p3, ay); az = Fma.MultiplyAdd(b3, p3, az);
-            ay.StoreUnsafe(ref yr, (nuint)i);
-            az.StoreUnsafe(ref zr, (nuint)i);
+            var ay = Vector256.LoadUnsafe(ref y, (nuint)i);
+            var az = Vector256.LoadUnsafe(ref z, (nuint)i);
+            ay = Fma.MultiplyAdd(va0, p0, ay); az = Fma.MultiplyAdd(vb0, p0, az);
+            ay = Fma.MultiplyAdd(va1, p1, ay); az = Fma.MultiplyAdd(vb1, p1, az);
+            ay = Fma.MultiplyAdd(va2, p2, ay); az = Fma.MultiplyAdd(vb2, p2, az);
+            ay = Fma.MultiplyAdd(va3, p3, ay); az = Fma.MultiplyAdd(vb3, p3, az);
+            ay.StoreUnsafe(ref y, (nuint)i);
+            az.StoreUnsafe(ref z, (nuint)i);
         }
     }
-
-    /// <summary>
-    /// y[4..4+len) −= Σ_l y[l]·u_l[0..len) for the four rows u_l = u[l·stride …] (the row's four
-    /// multipliers y[0..4) are its L entries of the panel); len a multiple of <see cref="Lanes"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void RankFourUpdate(ref double y, ref double u, int stride, int len)
-        => SubtractFour(ref Unsafe.Add(ref y, Lanes), ref u, stride, y, Unsafe.Add(ref y, 1), Unsafe.Add(ref y, 2), Unsafe.Add(ref y, 3), len);
 
     /// <summary>
     /// y[0..len) −= a0·x0 + a1·x1 + a2·x2 + a3·x3 for the four vectors x_l = x[l·stride …], in whole
@@ -459,6 +557,28 @@ internal sealed class CollocationSolver
             }
         }
         else for (int i = 0; i < len; i++) Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
+    }
+
+    /// <summary>y += α x and z += β x, each load of x serving both; len a multiple of <see cref="Lanes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void UpdateTwoRows(double alpha, double beta, ref double x, ref double y, ref double z, int len)
+    {
+        if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            var va = Vector256.Create(alpha);
+            var vb = Vector256.Create(beta);
+            for (int i = 0; i < len; i += Lanes)
+            {
+                var vx = Vector256.LoadUnsafe(ref x, (nuint)i);
+                Fma.MultiplyAdd(va, vx, Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+                Fma.MultiplyAdd(vb, vx, Vector256.LoadUnsafe(ref z, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        else
+        {
+            UpdateRow(alpha, ref x, ref y, len);
+            UpdateRow(beta, ref x, ref z, len);
+        }
     }
 
     /// <summary>Σ x[i] y[i] over [0, len), len a multiple of <see cref="Lanes"/>.</summary>
@@ -521,39 +641,70 @@ internal sealed class CollocationSolver
 
     /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
     /// <remarks>
-    /// Each border row's entries of the interval are gathered into the block's column order (a row
-    /// of the block's width, padding zero), eliminated with the same whole-vector updates as the
-    /// condensation, and scattered back; its interior entries are zero afterwards.
+    /// The border rows' entries of the interval are gathered into the block's column order (rows of
+    /// the block's width, padding zero), eliminated with whole-vector updates, two border rows at a
+    /// time (each load of a pivot row serves both, and their two chains of divisions and updates
+    /// overlap), and scattered back; their interior entries are zero afterwards.
     /// </remarks>
-    void EliminateBorderInterior(int j, double[] row)
+    void EliminateBorderInterior(int j, double[] rows)
     {
-        if (_g == 0) return;
-        var block = _blocks[j];
-        var factors = _borderFactors[j];
-        int n = _n, g = _g, ni = _ni, stride = _stride;
-        int interior = (j * _m + 1) * n, left = j * _m * n, right = (j + 1) * _m * n, globals = _N * _m * n + n;
-        ref double a = ref MemoryMarshal.GetArrayDataReference(block);
-        ref double t = ref MemoryMarshal.GetArrayDataReference(row);
-        for (int b = 0; b < g; b++)
+        for (int b = 0; b < _g; b += 2)
         {
-            var src = _border.AsSpan(b * Unknowns, Unknowns);
-            src.Slice(interior, ni).CopyTo(row);
-            src.Slice(left, n).CopyTo(row.AsSpan(ni));
-            src.Slice(right, n).CopyTo(row.AsSpan(ni + n));
-            src.Slice(globals, g).CopyTo(row.AsSpan(ni + 2 * n));
-            row.AsSpan(_cols).Clear();
-            for (int c = 0; c < ni; c++)
+            bool pair = b + 1 < _g;
+            GatherBorder(j, b, rows.AsSpan(0, _stride));
+            if (pair) GatherBorder(j, b + 1, rows.AsSpan(_stride, _stride));
+            EliminateBorderRows(j, b, rows, pair);
+            ScatterBorder(j, b, rows.AsSpan(0, _stride));
+            if (pair) ScatterBorder(j, b + 1, rows.AsSpan(_stride, _stride));
+        }
+    }
+
+    /// <summary>Border row b's entries of interval j in the block's column order (interior, U_j, U_{j+1}, globals, zero padding).</summary>
+    void GatherBorder(int j, int b, Span<double> row)
+    {
+        int n = _n, ni = _ni;
+        var src = _border.AsSpan(b * Unknowns, Unknowns);
+        src.Slice((j * _m + 1) * n, ni).CopyTo(row);
+        src.Slice(j * _m * n, n).CopyTo(row[ni..]);
+        src.Slice((j + 1) * _m * n, n).CopyTo(row[(ni + n)..]);
+        src.Slice(_N * _m * n + n, _g).CopyTo(row[(ni + 2 * n)..]);
+        row[_cols..].Clear();
+    }
+
+    /// <summary>The eliminated border row back in natural order; its interior entries zero.</summary>
+    void ScatterBorder(int j, int b, Span<double> row)
+    {
+        int n = _n, ni = _ni;
+        var dst = _border.AsSpan(b * Unknowns, Unknowns);
+        dst.Slice((j * _m + 1) * n, ni).Clear();
+        row.Slice(ni, n).CopyTo(dst.Slice(j * _m * n, n));
+        row.Slice(ni + n, n).CopyTo(dst.Slice((j + 1) * _m * n, n));
+        row.Slice(ni + 2 * n, _g).CopyTo(dst.Slice(_N * _m * n + n, _g));
+    }
+
+    /// <summary>Border rows b (at rows[0…]) and, if <paramref name="pair"/>, b + 1 (at rows[stride…]) reduced by the pivot rows of interval j, their factors kept.</summary>
+    void EliminateBorderRows(int j, int b, double[] rows, bool pair)
+    {
+        var factors = _borderFactors[j];
+        int ni = _ni, stride = _stride;
+        ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+        ref double t = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref double s = ref Unsafe.Add(ref t, stride);
+        for (int c = 0; c < ni; c++)
+        {
+            double pivot = Unsafe.Add(ref a, c * stride + c);
+            double f = Unsafe.Add(ref t, c) / pivot;
+            factors[b * ni + c] = f;
+            int from = RoundDown(c + 1);
+            ref double prow = ref Unsafe.Add(ref a, c * stride + from);
+            if (pair)
             {
-                double f = Unsafe.Add(ref t, c) / Unsafe.Add(ref a, c * stride + c);
-                factors[b * ni + c] = f;
-                if (f == 0) continue;
-                int from = RoundDown(c + 1);
-                UpdateRow(-f, ref Unsafe.Add(ref a, c * stride + from), ref Unsafe.Add(ref t, from), stride - from);
+                double e = Unsafe.Add(ref s, c) / pivot;
+                factors[(b + 1) * ni + c] = e;
+                if (f != 0 && e != 0) { UpdateTwoRows(-f, -e, ref prow, ref Unsafe.Add(ref t, from), ref Unsafe.Add(ref s, from), stride - from); continue; }
+                if (e != 0) UpdateRow(-e, ref prow, ref Unsafe.Add(ref s, from), stride - from);
             }
-            src.Slice(interior, ni).Clear();
-            row.AsSpan(ni, n).CopyTo(src.Slice(left, n));
-            row.AsSpan(ni + n, n).CopyTo(src.Slice(right, n));
-            row.AsSpan(ni + 2 * n, g).CopyTo(src.Slice(globals, g));
+            if (f != 0) UpdateRow(-f, ref prow, ref Unsafe.Add(ref t, from), stride - from);
         }
     }
 
@@ -753,7 +904,7 @@ internal sealed class CollocationSolver
     /// </summary>
     void ForwardRange(double[] eq, int from, int to)
     {
-        int rows = _rows, stride = _stride, ni = _ni, rp = _rowsPadded, whole = RoundDown(rows);
+        int rows = _rows, stride = _stride, ni = _ni, rp = _lowerStride, whole = RoundDown(rows);
         for (int j = from; j < to; j++)
         {
             ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);

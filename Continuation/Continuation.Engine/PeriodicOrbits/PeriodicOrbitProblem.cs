@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Continuation.Algebra;
 using Continuation.Pathfollowing;
 using Continuation.Systems;
@@ -401,9 +402,8 @@ public class PeriodicOrbitProblem : IContinuationProblem
                 ref double jrow = ref Unsafe.Add(ref jac, s * n);
                 for (int k = 0; k <= m; k++)
                 {
-                    double scale = tb[k];
                     ref double target = ref Unsafe.Add(ref row, col[k]);
-                    for (int q = 0; q < n; q++) Unsafe.Add(ref target, q) = scale * Unsafe.Add(ref jrow, q);
+                    ScaledCopy(tb[k], ref jrow, ref target, n);
                     Unsafe.Add(ref target, s) += db[k];
                 }
                 Unsafe.Add(ref row, ni + 2 * n) = w.F[s];
@@ -411,6 +411,21 @@ public class PeriodicOrbitProblem : IContinuationProblem
             }
         }
         return true;
+    }
+
+    /// <summary>y[0..n) = α x[0..n), in whole vectors where n allows (the last one overlapping the one before).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void ScaledCopy(double alpha, ref double x, ref double y, int n)
+    {
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            var va = Vector256.Create(alpha);
+            int q = 0;
+            for (; q + 4 <= n; q += 4) (va * Vector256.LoadUnsafe(ref x, (nuint)q)).StoreUnsafe(ref y, (nuint)q);
+            if (q < n) (va * Vector256.LoadUnsafe(ref x, (nuint)(n - 4))).StoreUnsafe(ref y, (nuint)(n - 4));
+        }
+        else
+            for (int q = 0; q < n; q++) Unsafe.Add(ref y, q) = alpha * Unsafe.Add(ref x, q);
     }
 
     static bool AllFinite(ReadOnlySpan<double> values)
