@@ -35,6 +35,7 @@ internal sealed class CollocationSolver
     readonly int _stride;    // row stride of a block: _cols rounded up to whole vectors (the padding stays zero)
     readonly double[][] _blocks;
     readonly int[][] _blockPivots;
+    readonly double[][] _pivotInverses;  // per interval: 1 / U[c, c] for the interior columns (the substitutions multiply)
     readonly int _lowerStride;   // rows per interval plus room for a vector's overrun, rounded up to whole vectors
     readonly double[][] _lowerColumns; // per interval: L's column c at [c·_lowerStride + row] (the panels are factored there), for the forward solve
     readonly double[] _boundary;   // n × (2n + g)
@@ -42,6 +43,9 @@ internal sealed class CollocationSolver
     readonly double[][] _borderFactors;  // per interval: g × n(m−1)
     // Chain stages j = 1 … N−1: 2n rows × (n [U_j] + n [U_0] + n [U_{j+1}] + g) columns.
     readonly double[][] _stages;
+    readonly int _stageStride;        // 3n + g rounded up to whole vectors
+    readonly double[][] _stageLower;  // per stage: its multipliers, 2n × n row-major (row i, column c: at [i·n + c])
+    readonly double[][] _stageInverses; // per stage: 1 / pivot of its n columns
     readonly int[][] _stagePivots;
     readonly double[][] _stageBorderFactors; // g × n
     readonly double[] _reduced;    // n × (2n + g): rows P0 U_0 + P1 U_N + C g after the chain
@@ -72,24 +76,30 @@ internal sealed class CollocationSolver
         Unknowns = n * (ntst * m + 1) + globals;
         _blocks = new double[ntst][];
         _blockPivots = new int[ntst][];
+        _pivotInverses = new double[ntst][];
         _lowerColumns = new double[ntst][];
         _borderFactors = new double[ntst][];
         for (int j = 0; j < ntst; j++)
         {
             _blocks[j] = new double[_rows * _stride];
             _blockPivots[j] = new int[_ni];
+            _pivotInverses[j] = new double[_ni];
             _lowerColumns[j] = new double[RoundUp(_ni) * _lowerStride];
             _borderFactors[j] = new double[Math.Max(1, globals * _ni)];
         }
         _boundary = new double[n * (2 * n + globals)];
         _border = new double[globals * Unknowns];
         _stages = new double[ntst][];
+        _stageLower = new double[ntst][];
+        _stageInverses = new double[ntst][];
         _stagePivots = new int[ntst][];
         _stageBorderFactors = new double[ntst][];
-        int stageCols = 3 * n + globals;
+        _stageStride = RoundUp(3 * n + globals);
         for (int j = 1; j < ntst; j++)
         {
-            _stages[j] = new double[2 * n * stageCols];
+            _stages[j] = new double[2 * n * _stageStride];
+            _stageLower[j] = new double[2 * n * n];
+            _stageInverses[j] = new double[n];
             _stagePivots[j] = new int[n];
             _stageBorderFactors[j] = new double[Math.Max(1, globals * n)];
         }
@@ -263,6 +273,7 @@ internal sealed class CollocationSolver
     int CondenseInterval(int j, out double logDet)
     {
         var piv = _blockPivots[j];
+        var inverses = _pivotInverses[j];
         int rows = _rows, stride = _stride, ni = _ni, ls = _lowerStride, sign = 1;
         ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
         ref double lower = ref MemoryMarshal.GetArrayDataReference(_lowerColumns[j]);
@@ -300,7 +311,9 @@ internal sealed class CollocationSolver
                 double pivot = Unsafe.Add(ref column, c);
                 if (pivot < 0) sign = -sign;
                 product.Multiply(best);
-                EliminatePanelColumn(ref panel, ls, c - c0, c, rows, 1.0 / pivot);
+                double inv = 1.0 / pivot;
+                inverses[c] = inv;
+                EliminatePanelColumn(ref panel, ls, c - c0, c, rows, inv);
             }
             TransposeFour(ref Unsafe.Add(ref a, c0 * stride + c0), stride, ref Unsafe.Add(ref panel, c0), ls,
                 full ? Math.Min(Lanes, rows - c0) : rows - c0, toColumns: false);
@@ -601,9 +614,13 @@ internal sealed class CollocationSolver
         return sum;
     }
 
-    static void SwapTail(Span<double> a, int row1, int row2, int from, int cols)
+    /// <summary>Σ x[i] y[i] over [0, len), any len: whole vectors, then the rest.</summary>
+    static double Dot(ref double x, ref double y, int len)
     {
-        for (int k = from; k < cols; k++) (a[row1 + k], a[row2 + k]) = (a[row2 + k], a[row1 + k]);
+        int whole = Vector256.IsHardwareAccelerated ? RoundDown(len) : 0;
+        double sum = whole > 0 ? DotRow(ref x, ref y, whole) : 0;
+        for (int i = whole; i < len; i++) sum += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
+        return sum;
     }
 
     /// <summary>Swaps x[0..len) and y[0..len), len a multiple of <see cref="Lanes"/>.</summary>
@@ -616,27 +633,6 @@ internal sealed class CollocationSolver
             vy.StoreUnsafe(ref x, (nuint)i);
             vx.StoreUnsafe(ref y, (nuint)i);
         }
-    }
-
-    /// <summary>y += α x, with 256-bit fused multiply–adds where the processor has them (inlined: it is called per row of every elimination).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int len = x.Length, i = 0;
-        if (len > y.Length) throw new ArgumentException("length mismatch");
-        ref double rx = ref MemoryMarshal.GetReference(x);
-        ref double ry = ref MemoryMarshal.GetReference(y);
-        if (Vector256.IsHardwareAccelerated && len >= 4)
-        {
-            var va = Vector256.Create(alpha);
-            for (; i <= len - 4; i += 4)
-            {
-                var vx = Vector256.LoadUnsafe(ref rx, (nuint)i);
-                var vy = Vector256.LoadUnsafe(ref ry, (nuint)i);
-                (Fma.IsSupported ? Fma.MultiplyAdd(va, vx, vy) : vy + va * vx).StoreUnsafe(ref ry, (nuint)i);
-            }
-        }
-        for (; i < len; i++) Unsafe.Add(ref ry, i) += alpha * Unsafe.Add(ref rx, i);
     }
 
     /// <summary>Eliminates the interior unknowns of interval j from the border rows.</summary>
@@ -690,16 +686,17 @@ internal sealed class CollocationSolver
         ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
         ref double t = ref MemoryMarshal.GetArrayDataReference(rows);
         ref double s = ref Unsafe.Add(ref t, stride);
+        var inverses = _pivotInverses[j];
         for (int c = 0; c < ni; c++)
         {
-            double pivot = Unsafe.Add(ref a, c * stride + c);
-            double f = Unsafe.Add(ref t, c) / pivot;
+            double inv = inverses[c];
+            double f = Unsafe.Add(ref t, c) * inv;
             factors[b * ni + c] = f;
             int from = RoundDown(c + 1);
             ref double prow = ref Unsafe.Add(ref a, c * stride + from);
             if (pair)
             {
-                double e = Unsafe.Add(ref s, c) / pivot;
+                double e = Unsafe.Add(ref s, c) * inv;
                 factors[(b + 1) * ni + c] = e;
                 if (f != 0 && e != 0) { UpdateTwoRows(-f, -e, ref prow, ref Unsafe.Add(ref t, from), ref Unsafe.Add(ref s, from), stride - from); continue; }
                 if (e != 0) UpdateRow(-e, ref prow, ref Unsafe.Add(ref s, from), stride - from);
@@ -712,16 +709,22 @@ internal sealed class CollocationSolver
     /// Stage j: stack the reduced rows (U_0, U_j, g) over the condensed rows of interval j
     /// (U_j, U_{j+1}, g) and eliminate U_j with pivoting across all 2n rows.
     /// </summary>
+    /// <remarks>
+    /// Rows are <see cref="_stageStride"/> apart (whole vectors); each row is updated in whole
+    /// vectors from the vector boundary at or left of the next column, so the multipliers are kept
+    /// apart (<see cref="_stageLower"/>; in the row order at their column, as the solve applies them)
+    /// and the stage's entries left of the pivot columns are left as they fall.
+    /// </remarks>
     int EliminateStage(int j, ref double logDet)
     {
-        int n = _n, g = _g;
-        int sc = 3 * n + g;              // stage columns: U_j, U_0, U_{j+1}, g
+        int n = _n, g = _g, ss = _stageStride;
         int redCols = 2 * n + g;
-        var s = _stages[j].AsSpan();
-        s.Clear();
+        var st = _stages[j];
+        Array.Clear(st);
+        var s = st.AsSpan();
         for (int r = 0; r < n; r++)
         {
-            var dst = s.Slice(r * sc, sc);
+            var dst = s.Slice(r * ss, ss);
             var src = _reduced.AsSpan(r * redCols, redCols);
             src.Slice(n, n).CopyTo(dst);                 // U_j
             src.Slice(0, n).CopyTo(dst.Slice(n));        // U_0
@@ -730,42 +733,47 @@ internal sealed class CollocationSolver
         var blk = _blocks[j];
         for (int r = 0; r < n; r++)
         {
-            var dst = s.Slice((n + r) * sc, sc);
+            var dst = s.Slice((n + r) * ss, ss);
             var src = blk.AsSpan((_ni + r) * _stride + _ni, 2 * n + g);
             src.Slice(0, n).CopyTo(dst);                  // U_j
             src.Slice(n, n).CopyTo(dst.Slice(2 * n));     // U_{j+1}
             src.Slice(2 * n, g).CopyTo(dst.Slice(3 * n)); // g
         }
         var piv = _stagePivots[j];
+        var lower = _stageLower[j];
+        var inverses = _stageInverses[j];
+        ref double a = ref MemoryMarshal.GetArrayDataReference(st);
         var product = new LogProduct();
         int sign = 1;
         for (int c = 0; c < n; c++)
         {
             int p = c;
-            double best = Math.Abs(s[c * sc + c]);
+            double best = Math.Abs(Unsafe.Add(ref a, c * ss + c));
             for (int r = c + 1; r < 2 * n; r++)
             {
-                double v = Math.Abs(s[r * sc + c]);
-                if (v > best) { best = v; p = r; }
+                double v = Math.Abs(Unsafe.Add(ref a, r * ss + c));
+                if (v > best || double.IsNaN(v)) { best = v; p = r; }
             }
             piv[c] = p;
             if (best == 0 || !double.IsFinite(best)) return 0;
-            if (p != c) { SwapTail(s, c * sc, p * sc, c, sc); sign = -sign; }
-            double pivot = s[c * sc + c];
+            if (p != c) { SwapRows(ref Unsafe.Add(ref a, c * ss), ref Unsafe.Add(ref a, p * ss), ss); sign = -sign; }
+            double pivot = Unsafe.Add(ref a, c * ss + c);
             if (pivot < 0) sign = -sign;
             product.Multiply(best);
             double inv = 1.0 / pivot;
-            var prow = s.Slice(c * sc + c + 1, sc - c - 1);
+            inverses[c] = inv;
+            int from = RoundDown(c + 1);
+            ref double prow = ref Unsafe.Add(ref a, c * ss + from);
             for (int r = c + 1; r < 2 * n; r++)
             {
-                double f = s[r * sc + c] * inv;
-                s[r * sc + c] = f;
-                if (f != 0) Axpy(-f, prow, s.Slice(r * sc + c + 1, sc - c - 1));
+                double f = Unsafe.Add(ref a, r * ss + c) * inv;
+                lower[r * n + c] = f;
+                if (f != 0) UpdateRow(-f, ref prow, ref Unsafe.Add(ref a, r * ss + from), ss - from);
             }
         }
         // Remaining rows n … 2n−1 → reduced rows on (U_0, U_{j+1}, g).
         for (int r = 0; r < n; r++)
-            s.Slice((n + r) * sc + n, 2 * n + g).CopyTo(_reduced.AsSpan(r * redCols, redCols));
+            s.Slice((n + r) * ss + n, 2 * n + g).CopyTo(_reduced.AsSpan(r * redCols, redCols));
         logDet += product.Log;
         return sign;
     }
@@ -774,8 +782,9 @@ internal sealed class CollocationSolver
     void EliminateBorderStage(int j)
     {
         if (_g == 0) return;
-        int n = _n, g = _g, sc = 3 * n + g;
+        int n = _n, g = _g, sc = _stageStride;
         var s = _stages[j];
+        var inverses = _stageInverses[j];
         var factors = _stageBorderFactors[j];
         int uj = j * _m * n, u0 = 0, uj1 = (j + 1) * _m * n, gl = _N * _m * n + n;
         for (int b = 0; b < g; b++)
@@ -783,7 +792,7 @@ internal sealed class CollocationSolver
             var row = _border.AsSpan(b * Unknowns, Unknowns);
             for (int c = 0; c < n; c++)
             {
-                double f = row[uj + c] / s[c * sc + c];
+                double f = row[uj + c] * inverses[c];
                 factors[b * n + c] = f;
                 if (f == 0) continue;
                 row[uj + c] = 0;
@@ -817,39 +826,35 @@ internal sealed class CollocationSolver
         }
         for (int j = 0; j < N; j++)
         {
-            var r = eqs.Slice(j * _rows, _rows);
-            var fac = _borderFactors[j];
+            ref double r = ref eq[j * _rows];
+            ref double fac = ref MemoryMarshal.GetArrayDataReference(_borderFactors[j]);
             for (int b = 0; b < g; b++)
-            {
-                double sum = 0;
-                for (int c = 0; c < _ni; c++) sum += fac[b * _ni + c] * r[c];
-                eqs[colloc + n + b] -= sum;
-            }
+                eqs[colloc + n + b] -= Dot(ref Unsafe.Add(ref fac, b * _ni), ref r, _ni);
         }
         // (2) Chain: the reduced rhs starts as interval 0's condensed rows.
         var red = _rhsWork.AsSpan(0, 2 * n);
         eqs.Slice(_ni, n).CopyTo(red);
         for (int j = 1; j < N; j++)
         {
-            var s = _stages[j];
-            int sc = 3 * n + g;
             var stageRhs = StageRhs(j);
             red.Slice(0, n).CopyTo(stageRhs);
             eqs.Slice(j * _rows + _ni, n).CopyTo(stageRhs.Slice(n));
             var piv = _stagePivots[j];
+            ref double y = ref MemoryMarshal.GetReference(stageRhs);
+            ref double lower = ref MemoryMarshal.GetArrayDataReference(_stageLower[j]);
             for (int c = 0; c < n; c++)
             {
                 int p = piv[c];
-                if (p != c) (stageRhs[c], stageRhs[p]) = (stageRhs[p], stageRhs[c]);
-                double rc = stageRhs[c];
+                if (p != c) (Unsafe.Add(ref y, c), Unsafe.Add(ref y, p)) = (Unsafe.Add(ref y, p), Unsafe.Add(ref y, c));
+                double rc = Unsafe.Add(ref y, c);
                 if (rc == 0) continue;
-                for (int i = c + 1; i < 2 * n; i++) stageRhs[i] -= s[i * sc + c] * rc;
+                for (int i = c + 1; i < 2 * n; i++) Unsafe.Add(ref y, i) -= Unsafe.Add(ref lower, i * n + c) * rc;
             }
-            var fac = _stageBorderFactors[j];
+            ref double fac = ref MemoryMarshal.GetArrayDataReference(_stageBorderFactors[j]);
             for (int b = 0; b < g; b++)
             {
                 double sum = 0;
-                for (int c = 0; c < n; c++) sum += fac[b * n + c] * stageRhs[c];
+                for (int c = 0; c < n; c++) sum += Unsafe.Add(ref fac, b * n + c) * Unsafe.Add(ref y, c);
                 eqs[colloc + n + b] -= sum;
             }
             stageRhs.Slice(n, n).CopyTo(red);
@@ -871,18 +876,22 @@ internal sealed class CollocationSolver
         // (4) Back substitution along the chain: U_j from stage j's pivot rows.
         for (int j = N - 1; j >= 1; j--)
         {
-            var s = _stages[j];
-            int sc = 3 * n + g;
             var stageRhs = StageRhs(j);
+            var inverses = _stageInverses[j];
             int uj = j * m * n, uj1 = (j + 1) * m * n;
+            ref double x0 = ref MemoryMarshal.GetReference(x);
+            ref double xj = ref Unsafe.Add(ref x0, uj);
+            ref double xj1 = ref Unsafe.Add(ref x0, uj1);
+            ref double xg = ref Unsafe.Add(ref x0, gl);
             for (int c = n - 1; c >= 0; c--)
             {
-                var row = s.AsSpan(c * sc, sc);
+                ref double row = ref MemoryMarshal.GetArrayDataReference(_stages[j]);
+                row = ref Unsafe.Add(ref row, c * _stageStride);
                 double v = stageRhs[c];
-                for (int k = c + 1; k < n; k++) v -= row[k] * x[uj + k];
-                for (int k = 0; k < n; k++) v -= row[n + k] * x[k] + row[2 * n + k] * x[uj1 + k];
-                for (int k = 0; k < g; k++) v -= row[3 * n + k] * x[gl + k];
-                x[uj + c] = v / row[c];
+                for (int k = c + 1; k < n; k++) v -= Unsafe.Add(ref row, k) * Unsafe.Add(ref xj, k);
+                for (int k = 0; k < n; k++) v -= Unsafe.Add(ref row, n + k) * Unsafe.Add(ref x0, k) + Unsafe.Add(ref row, 2 * n + k) * Unsafe.Add(ref xj1, k);
+                for (int k = 0; k < g; k++) v -= Unsafe.Add(ref row, 3 * n + k) * Unsafe.Add(ref xg, k);
+                Unsafe.Add(ref xj, c) = v * inverses[c];
             }
         }
         // Interior unknowns of each interval.
@@ -981,6 +990,7 @@ internal sealed class CollocationSolver
         for (int j = from; j < to; j++)
         {
             ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+            var inverses = _pivotInverses[j];
             int baseNode = j * m * n;
             Array.Copy(x, baseNode, z, ni, n);
             Array.Copy(x, baseNode + m * n, z, ni + n, n);
@@ -1001,7 +1011,7 @@ internal sealed class CollocationSolver
                     double value = Unsafe.Add(ref rhs, c) - v[c - cb];
                     // The triangle, and in a last block of fewer rows the known columns up to k.
                     for (int q = c + 1; q < k; q++) value -= Unsafe.Add(ref row, q) * Unsafe.Add(ref zr, q);
-                    Unsafe.Add(ref zr, c) = value / Unsafe.Add(ref row, c);
+                    Unsafe.Add(ref zr, c) = value * inverses[c];
                 }
             }
             Array.Copy(z, 0, x, baseNode + n, ni);

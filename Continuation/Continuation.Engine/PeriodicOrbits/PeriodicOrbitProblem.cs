@@ -119,6 +119,9 @@ public class PeriodicOrbitProblem : IContinuationProblem
         _solver = new CollocationSolver(_n, _m, _N, 2, _options.MaxThreads);
         _point = new double[Dimension];
         _residualBuffer = new double[_N * _m * _n];
+        _collocationStates = new double[_N * _m * _n];
+        _collocationValues = new double[_N * _m * _n];
+        _collocationPoint = new double[Dimension];
         _workers = new Worker[_solver.Workers];
         for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system);
         _filler = FillInterval;
@@ -195,6 +198,8 @@ public class PeriodicOrbitProblem : IContinuationProblem
             _residualWorkers = workers;
             WorkerPool.Run(workers, _residualShare ??= w => CollocationResiduals(_residualBuffer, w * _N / _residualWorkers, (w + 1) * _N / _residualWorkers, w));
         }
+        _point.CopyTo(_collocationPoint);
+        _collocationMesh = Mesh;
         int n = _n, bc = _N * _m * n;
         res.AsSpan(0, bc).CopyTo(r);
         for (int s = 0; s < n; s++) r[bc + s] = x[s] - x[_iT - n + s];
@@ -233,6 +238,8 @@ public class PeriodicOrbitProblem : IContinuationProblem
                     for (int s = 0; s < n; s++) { double v = Unsafe.Add(ref xk, s); u[s] += b * v; du[s] += d * v; }
                 }
                 w.D.Evaluate(w.U, _p, w.F);
+                u.CopyTo(_collocationStates.AsSpan((j * m + c) * n, n));
+                f.CopyTo(_collocationValues.AsSpan((j * m + c) * n, n));
                 ref double rows = ref r[(j * m + c) * n];
                 for (int s = 0; s < n; s++) Unsafe.Add(ref rows, s) = du[s] - T * f[s];
             }
@@ -241,6 +248,13 @@ public class PeriodicOrbitProblem : IContinuationProblem
 
     readonly double[] _residualBuffer;
     int _residualWorkers;
+
+    // u and f(u, p) at every collocation point of the last residual, the point and mesh they belong
+    // to: a factorisation at the same point (the corrector's first iteration, a tangent after the
+    // confirming residual) takes them instead of evaluating them again.
+    readonly double[] _collocationStates, _collocationValues, _collocationPoint;
+    CycleMesh? _collocationMesh;
+    bool _reuseCollocation;
     Action<int>? _residualShare;
 
     /// <inheritdoc/>
@@ -264,6 +278,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
         x.CopyTo(_point);
         SetParameters(x, _p);
         _nonFinite = false;
+        _reuseCollocation = ReferenceEquals(_collocationMesh, Mesh) && x.SequenceEqual(_collocationPoint);
         bool ok = _solver.Factor(_filler);
         if (_nonFinite) return Linearization.NonFinite;
         return ok ? Linearization.Factored : Linearization.Singular;
@@ -378,18 +393,30 @@ public class PeriodicOrbitProblem : IContinuationProblem
         Span<int> col = stackalloc int[m + 1];
         for (int k = 0; k <= m; k++) col[k] = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
         // Every entry of the block is written below: no clearing needed.
+        bool reuse = _reuseCollocation;
         for (int c = 0; c < m; c++)
         {
-            u.Clear();
             for (int k = 0; k <= m; k++)
             {
-                double b = basis[c, k];
-                tb[k] = -T * b;
+                tb[k] = -T * basis[c, k];
                 db[k] = derivative[c, k] / h;
-                ref double xk = ref Unsafe.Add(ref nodes, k * n);
-                for (int s = 0; s < n; s++) u[s] += b * Unsafe.Add(ref xk, s);
             }
-            w.D.Evaluate(w.U, _p, w.F);
+            if (reuse)
+            {
+                _collocationStates.AsSpan((j * m + c) * n, n).CopyTo(u);
+                _collocationValues.AsSpan((j * m + c) * n, n).CopyTo(w.F);
+            }
+            else
+            {
+                u.Clear();
+                for (int k = 0; k <= m; k++)
+                {
+                    double b = basis[c, k];
+                    ref double xk = ref Unsafe.Add(ref nodes, k * n);
+                    for (int s = 0; s < n; s++) u[s] += b * Unsafe.Add(ref xk, s);
+                }
+                w.D.Evaluate(w.U, _p, w.F);
+            }
             w.D.StateJacobian(w.U, _p, w.Jac);
             _jacobianShift?.Invoke(w.U, _p, w.Jac);
             w.D.ParameterDerivative(w.U, _p, Parameter, w.Fl);
