@@ -224,19 +224,15 @@ public class PeriodicOrbitProblem : IContinuationProblem
         var u = w.U.AsSpan(0, n);
         var du = w.Fl.AsSpan(0, n); // scratch of length n
         var f = w.F.AsSpan(0, n);
+        Span<double> bc = stackalloc double[m + 1], dc = stackalloc double[m + 1];
         for (int j = from; j < to; j++)
         {
             double h = mesh[j + 1] - mesh[j];
             ref double nodes = ref x[NodeOffset(j, 0)];
             for (int c = 0; c < m; c++)
             {
-                u.Clear(); du.Clear();
-                for (int k = 0; k <= m; k++)
-                {
-                    double b = basis[c, k], d = derivative[c, k] / h;
-                    ref double xk = ref Unsafe.Add(ref nodes, k * n);
-                    for (int s = 0; s < n; s++) { double v = Unsafe.Add(ref xk, s); u[s] += b * v; du[s] += d * v; }
-                }
+                for (int k = 0; k <= m; k++) { bc[k] = basis[c, k]; dc[k] = derivative[c, k] / h; }
+                Interpolate(ref nodes, n, bc, dc, u, du);
                 w.D.Evaluate(w.U, _p, w.F);
                 u.CopyTo(_collocationStates.AsSpan((j * m + c) * n, n));
                 f.CopyTo(_collocationValues.AsSpan((j * m + c) * n, n));
@@ -389,7 +385,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
         ref double nodes = ref x[NodeOffset(j, 0)];
         ref double jac = ref w.Jac[0];
         ref double b0 = ref MemoryMarshal.GetReference(block);
-        Span<double> tb = stackalloc double[m + 1], db = stackalloc double[m + 1];
+        Span<double> tb = stackalloc double[m + 1], db = stackalloc double[m + 1], bc = stackalloc double[m + 1];
         Span<int> col = stackalloc int[m + 1];
         for (int k = 0; k <= m; k++) col[k] = k == 0 ? ni : k == m ? ni + n : (k - 1) * n;
         // Every entry of the block is written below: no clearing needed.
@@ -408,13 +404,8 @@ public class PeriodicOrbitProblem : IContinuationProblem
             }
             else
             {
-                u.Clear();
-                for (int k = 0; k <= m; k++)
-                {
-                    double b = basis[c, k];
-                    ref double xk = ref Unsafe.Add(ref nodes, k * n);
-                    for (int s = 0; s < n; s++) u[s] += b * Unsafe.Add(ref xk, s);
-                }
+                for (int k = 0; k <= m; k++) bc[k] = basis[c, k];
+                Interpolate(ref nodes, n, bc, default, u, default);
                 w.D.Evaluate(w.U, _p, w.F);
             }
             w.D.StateJacobian(w.U, _p, w.Jac);
@@ -453,6 +444,43 @@ public class PeriodicOrbitProblem : IContinuationProblem
         }
         else
             for (int q = 0; q < n; q++) Unsafe.Add(ref y, q) = alpha * Unsafe.Add(ref x, q);
+    }
+
+    /// <summary>
+    /// u = Σ_k b[k] x_k and, when <paramref name="d"/> is given, u' = Σ_k d[k] x_k over the nodes
+    /// x_k = nodes[k·n …] of an interval: four states per vector, each sum in node order, a product
+    /// then a sum as the scalar form rounds them (the residual and the fill must agree to the bit).
+    /// </summary>
+    static void Interpolate(ref double nodes, int n, ReadOnlySpan<double> b, ReadOnlySpan<double> d, Span<double> u, Span<double> du)
+    {
+        bool derivative = !d.IsEmpty;
+        int s = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; s + 4 <= n; s += 4)
+            {
+                var au = Vector256<double>.Zero;
+                var ad = Vector256<double>.Zero;
+                for (int k = 0; k < b.Length; k++)
+                {
+                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref nodes, k * n + s));
+                    au += Vector256.Create(b[k]) * v;
+                    if (derivative) ad += Vector256.Create(d[k]) * v;
+                }
+                au.CopyTo(u[s..]);
+                if (derivative) ad.CopyTo(du[s..]);
+            }
+        for (; s < n; s++)
+        {
+            double su = 0, sd = 0;
+            for (int k = 0; k < b.Length; k++)
+            {
+                double v = Unsafe.Add(ref nodes, k * n + s);
+                su += b[k] * v;
+                if (derivative) sd += d[k] * v;
+            }
+            u[s] = su;
+            if (derivative) du[s] = sd;
+        }
     }
 
     static bool AllFinite(ReadOnlySpan<double> values)
@@ -788,9 +816,12 @@ public class PeriodicOrbitProblem : IContinuationProblem
     (double[] Parameters, double[] Monodromy) SeparateMonodromy(ReadOnlySpan<double> x)
     {
         var parameters = ParametersAt(x);
-        var own = Twin(parameters, _options with { MaxThreads = 1 });
-        return (parameters, own.Monodromy(x));
+        // Kept while the mesh is (a factorisation takes its continued parameters from x).
+        if (_twin is null || !ReferenceEquals(_twin.Mesh, Mesh)) _twin = Twin(parameters, _options with { MaxThreads = 1 });
+        return (parameters, _twin.Monodromy(x));
     }
+
+    PeriodicOrbitProblem? _twin;
 
     /// <summary>"supercritical (d = …); " from the torus normal-form coefficient at the cycle x, or "" (as <see cref="PeriodDoublingNote"/>).</summary>
     string TorusNote(ReadOnlySpan<double> x, double theta)
