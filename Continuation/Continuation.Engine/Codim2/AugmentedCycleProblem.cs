@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Continuation.Algebra;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
@@ -99,7 +101,7 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
         _p = parameters.ToArray();
         _reference = new double[_n * _nodes];
         _phase = new double[_n * _nodes];
-        _solver = new CollocationSolver(_stride, _m, _N, globals);
+        _solver = new CollocationSolver(_stride, _m, _N, globals, _options.MaxThreads);
         _point = new double[Dimension];
         _workers = new Worker[_solver.Workers];
         for (int w = 0; w < _workers.Length; w++) _workers[w] = new Worker(system, copies) { Params = parameters.ToArray() };
@@ -181,7 +183,8 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
     /// <summary>
     /// The linearisation at one collocation point of the v-rows (n … stride − 1 of the point's
     /// block rows c·stride …): the worker holds u, v_i, f, f_u, f_u v_i, M_i and the parameter
-    /// derivatives there; the block is cleared before an interval is filled.
+    /// derivatives there. Every entry of these rows is written, zeros included (the block holds
+    /// the last factorisation's values).
     /// </summary>
     private protected abstract void VariationalRows(Worker w, ReadOnlySpan<double> x, int c, double h, Span<double> block);
 
@@ -280,7 +283,6 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
         int n = _n, m = _m, cols = _solver.IntervalStride;
         int gT = GlobalColumn(0), gP2 = GlobalColumn(_globals - 2), gP1 = GlobalColumn(_globals - 1);
         double h = mesh[j + 1] - mesh[j];
-        block.Clear();
         for (int c = 0; c < m; c++)
         {
             Collocate(w, x, j, c, h, derivatives: false);
@@ -290,20 +292,26 @@ internal abstract class AugmentedCycleProblem : IContinuationProblem
             ParameterColumns(w, _second, w.Fp2, w.Jvp2);
             ParameterColumns(w, _first, w.Fp1, w.Jvp1);
             // The u-rows: u' − T f(u, p).
+            ref double rows = ref MemoryMarshal.GetReference(block.Slice(c * _stride * cols, _stride * cols));
+            ref double jac = ref MemoryMarshal.GetArrayDataReference(w.Jac);
             for (int k = 0; k <= m; k++)
             {
                 int col0 = NodeColumn(k);
-                double d = scheme.BasisDerivative[c, k] / h, b = scheme.Basis[c, k];
+                double d = scheme.BasisDerivative[c, k] / h, tb = -T * scheme.Basis[c, k];
                 for (int s = 0; s < n; s++)
                 {
-                    var ru = block.Slice((c * _stride + s) * cols, cols);
-                    for (int q = 0; q < n; q++) ru[col0 + q] = -T * b * w.Jac[s * n + q];
-                    ru[col0 + s] += d;
+                    ref double ru = ref Unsafe.Add(ref rows, s * cols + col0);
+                    ref double js = ref Unsafe.Add(ref jac, s * n);
+                    for (int q = 0; q < n; q++) Unsafe.Add(ref ru, q) = tb * Unsafe.Add(ref js, q);
+                    Unsafe.Add(ref ru, s) += d;
+                    // The node's variational columns: u' − T f does not involve them.
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref ru, n), _stride - n).Clear();
                 }
             }
             for (int s = 0; s < n; s++)
             {
                 var ru = block.Slice((c * _stride + s) * cols, cols);
+                ru.Slice(gT, _globals).Clear();
                 ru[gT] = -w.F[s];
                 ru[gP2] = -T * w.Fp2[s];
                 ru[gP1] = -T * w.Fp1[s];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics;
 using Continuation.Pathfollowing;
 using Continuation.PeriodicOrbits;
@@ -147,21 +149,26 @@ internal abstract class CycleCurveProblem : AugmentedCycleProblem
         double T = x[_iT], beta = _iB >= 0 ? x[_iB] : 0;
         int n = _n, n2 = _stride, m = _m, cols = _solver.IntervalStride;
         int gT = GlobalColumn(0), gB = gT + 1, gP2 = GlobalColumn(_globals - 2), gP1 = GlobalColumn(_globals - 1);
-        var mv = w.M[0];
+        ref double mv = ref MemoryMarshal.GetArrayDataReference(w.M[0]);
+        ref double jac = ref MemoryMarshal.GetArrayDataReference(w.Jac);
+        ref double rows = ref MemoryMarshal.GetReference(block.Slice((c * n2 + n) * cols, n * cols));
         for (int k = 0; k <= m; k++)
         {
             int col0 = NodeColumn(k);
             double d = scheme.BasisDerivative[c, k] / h, b = scheme.Basis[c, k];
+            double tb = -T * b, bb = beta * b;
             for (int s = 0; s < n; s++)
             {
-                var rv = block.Slice(((c * n2) + n + s) * cols, cols);
+                ref double rv = ref Unsafe.Add(ref rows, s * cols + col0);
+                ref double ms = ref Unsafe.Add(ref mv, s * n);
+                ref double js = ref Unsafe.Add(ref jac, s * n);
                 for (int q = 0; q < n; q++)
                 {
-                    double jsq = w.Jac[s * n + q];
-                    rv[col0 + q] = -T * b * mv[s * n + q] - beta * b * jsq;
-                    rv[col0 + n + q] = -T * b * jsq;
+                    double jsq = Unsafe.Add(ref js, q);
+                    Unsafe.Add(ref rv, q) = tb * Unsafe.Add(ref ms, q) - bb * jsq;
+                    Unsafe.Add(ref rv, n + q) = tb * jsq;
                 }
-                rv[col0 + n + s] += d;
+                Unsafe.Add(ref rv, n + s) += d;
             }
         }
         var jv = w.Jv[0];

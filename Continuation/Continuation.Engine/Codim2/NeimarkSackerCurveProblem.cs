@@ -163,6 +163,8 @@ internal sealed class NeimarkSackerCurveProblem : AugmentedCycleProblem
         int gT = GlobalColumn(0), gP2 = GlobalColumn(2), gP1 = GlobalColumn(3);
         var mr = w.M[0];
         var mi = w.M[1];
+        // Each v-row leaves the other part of v and the θ column zero.
+        block.Slice((c * n3 + n) * cols, 2 * n * cols).Clear();
         for (int k = 0; k <= m; k++)
         {
             int col0 = NodeColumn(k);
