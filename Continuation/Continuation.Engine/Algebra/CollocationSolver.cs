@@ -278,8 +278,8 @@ internal sealed class CollocationSolver
         ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
         ref double lower = ref MemoryMarshal.GetArrayDataReference(_lowerColumns[j]);
         // The padding is zero whatever a filler or an earlier failed factorisation left there.
-        if (stride > _cols)
-            for (int r = 0; r < rows; r++) _blocks[j].AsSpan(r * stride + _cols, stride - _cols).Clear();
+        for (int r = 0; r < rows; r++)
+            for (int c = _cols; c < stride; c++) Unsafe.Add(ref a, r * stride + c) = 0;
         var product = new LogProduct();
         for (int c0 = 0; c0 < ni; c0 += Lanes)
         {
@@ -926,7 +926,10 @@ internal sealed class CollocationSolver
                 for (int c = c0; c < c1; c++)
                 {
                     int p = piv[c];
-                    if (p != c) (Unsafe.Add(ref r, c), Unsafe.Add(ref r, p)) = (Unsafe.Add(ref r, p), Unsafe.Add(ref r, c));
+                    // Without a branch (p = c swaps a value with itself): the pivots follow no pattern.
+                    double atP = Unsafe.Add(ref r, p);
+                    Unsafe.Add(ref r, p) = Unsafe.Add(ref r, c);
+                    Unsafe.Add(ref r, c) = atP;
                 }
                 for (int i = c0 + 1; i < c1; i++)
                 {
@@ -992,9 +995,13 @@ internal sealed class CollocationSolver
             ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
             var inverses = _pivotInverses[j];
             int baseNode = j * m * n;
-            Array.Copy(x, baseNode, z, ni, n);
-            Array.Copy(x, baseNode + m * n, z, ni + n, n);
-            Array.Copy(x, gl, z, ni + 2 * n, g);
+            ref double xj = ref x[baseNode];
+            for (int i = 0; i < n; i++)
+            {
+                Unsafe.Add(ref zr, ni + i) = Unsafe.Add(ref xj, i);
+                Unsafe.Add(ref zr, ni + n + i) = Unsafe.Add(ref xj, m * n + i);
+            }
+            for (int i = 0; i < g; i++) Unsafe.Add(ref zr, ni + 2 * n + i) = x[gl + i];
             ref double rhs = ref eq[j * _rows];
             for (int cb = RoundDown(ni - 1); cb >= 0; cb -= Lanes)
             {
@@ -1014,7 +1021,7 @@ internal sealed class CollocationSolver
                     Unsafe.Add(ref zr, c) = value * inverses[c];
                 }
             }
-            Array.Copy(z, 0, x, baseNode + n, ni);
+            z.AsSpan(0, ni).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref xj, n), ni));
         }
     }
 
@@ -1039,7 +1046,11 @@ internal sealed class CollocationSolver
                 s2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a2, (nuint)i), vz, s2);
                 s3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a3, (nuint)i), vz, s3);
             }
-            return (Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3));
+            // The four sums at once, each as Vector256.Sum adds: (x0 + x1) + (x2 + x3).
+            var t01 = Avx.HorizontalAdd(s0, s1);   // s0[0]+s0[1], s1[0]+s1[1], s0[2]+s0[3], s1[2]+s1[3]
+            var t23 = Avx.HorizontalAdd(s2, s3);
+            var sums = Avx.Permute2x128(t01, t23, 0x20) + Avx.Permute2x128(t01, t23, 0x31);
+            return (sums[0], sums[1], sums[2], sums[3]);
         }
         double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
         for (int i = 0; i < len; i++)

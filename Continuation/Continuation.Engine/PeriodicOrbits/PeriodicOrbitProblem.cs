@@ -483,9 +483,22 @@ public class PeriodicOrbitProblem : IContinuationProblem
         }
     }
 
+    /// <summary>True when every value is finite (v − v is 0 for those, NaN otherwise).</summary>
     static bool AllFinite(ReadOnlySpan<double> values)
     {
-        foreach (var v in values) if (!double.IsFinite(v)) return false;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var zero = Vector256<double>.Zero;
+            ref double v0 = ref MemoryMarshal.GetReference(values);
+            for (; i + 4 <= values.Length; i += 4)
+            {
+                var v = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                zero += v - v;
+            }
+            if (zero != Vector256<double>.Zero) return false;
+        }
+        for (; i < values.Length; i++) if (!double.IsFinite(values[i])) return false;
         return true;
     }
 

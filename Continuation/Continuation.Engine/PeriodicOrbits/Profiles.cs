@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Continuation.PeriodicOrbits;
 
 /// <summary>
@@ -54,17 +58,26 @@ internal static class Profiles
         phase.Clear();
         var scheme = mesh.Scheme;
         int m = scheme.Degree;
+        int whole = Vector256.IsHardwareAccelerated ? n / 4 * 4 : 0;
+        ref double p0 = ref MemoryMarshal.GetReference(phase);
+        ref double r0 = ref MemoryMarshal.GetReference(reference);
+        if (reference.Length < mesh.Nodes * n || phase.Length < mesh.Nodes * n) throw new ArgumentException("profile shorter than the mesh");
         for (int j = 0; j < mesh.Intervals; j++)
             for (int k = 0; k <= m; k++)
             {
                 double w = scheme.NodeWeights[k];
-                int off = (j * m + k) * n;
+                ref double target = ref Unsafe.Add(ref p0, (j * m + k) * n);
                 for (int l = 0; l <= m; l++)
                 {
                     double dl = scheme.NodeDerivative[k, l] * w;
                     if (dl == 0) continue;
-                    int offL = (j * m + l) * n;
-                    for (int s = 0; s < n; s++) phase[off + s] += dl * reference[offL + s];
+                    ref double source = ref Unsafe.Add(ref r0, (j * m + l) * n);
+                    // Each sum in node order, a product then a sum (as the scalar form rounds).
+                    var vd = Vector256.Create(dl);
+                    int s = 0;
+                    for (; s < whole; s += 4)
+                        (Vector256.LoadUnsafe(ref target, (nuint)s) + vd * Vector256.LoadUnsafe(ref source, (nuint)s)).StoreUnsafe(ref target, (nuint)s);
+                    for (; s < n; s++) Unsafe.Add(ref target, s) += dl * Unsafe.Add(ref source, s);
                 }
             }
     }
