@@ -986,42 +986,84 @@ internal sealed class CollocationSolver
     /// </remarks>
     void BackRange(double[] eq, double[] x, int from, int to, double[] z)
     {
-        int n = _n, g = _g, m = _m, ni = _ni, stride = _stride, gl = _N * m * n + n;
-        ref double zr = ref MemoryMarshal.GetArrayDataReference(z);
-        Array.Clear(z, _cols, stride - _cols); // the same buffer gathers border rows, whose padding may hold anything
-        Span<double> v = stackalloc double[Lanes];
-        for (int j = from; j < to; j++)
+        int stride = _stride;
+        // Two gather rows (the buffer holds two): the same buffer gathers border rows, whose padding may hold anything.
+        Array.Clear(z, _cols, stride - _cols);
+        Array.Clear(z, stride + _cols, stride - _cols);
+        ref double z0 = ref MemoryMarshal.GetArrayDataReference(z);
+        ref double z1 = ref Unsafe.Add(ref z0, stride);
+        int j = from;
+        // Two intervals at a time: each block's dot products and triangle wait on the block before
+        // (latency, not work); the other interval's fill the gaps.
+        for (; j + 1 < to; j += 2)
         {
-            ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
-            var inverses = _pivotInverses[j];
-            int baseNode = j * m * n;
-            ref double xj = ref x[baseNode];
-            for (int i = 0; i < n; i++)
+            GatherKnown(j, x, ref z0);
+            GatherKnown(j + 1, x, ref z1);
+            for (int cb = RoundDown(_ni - 1); cb >= 0; cb -= Lanes)
             {
-                Unsafe.Add(ref zr, ni + i) = Unsafe.Add(ref xj, i);
-                Unsafe.Add(ref zr, ni + n + i) = Unsafe.Add(ref xj, m * n + i);
+                BackBlock(j, cb, eq, ref z0);
+                BackBlock(j + 1, cb, eq, ref z1);
             }
-            for (int i = 0; i < g; i++) Unsafe.Add(ref zr, ni + 2 * n + i) = x[gl + i];
-            ref double rhs = ref eq[j * _rows];
-            for (int cb = RoundDown(ni - 1); cb >= 0; cb -= Lanes)
-            {
-                int hi = Math.Min(cb + Lanes, ni), k = cb + Lanes;
-                ref double row0 = ref Unsafe.Add(ref a, cb * stride + k);
-                if (hi - cb == Lanes)
-                    (v[0], v[1], v[2], v[3]) = FourDots(ref row0, stride, ref Unsafe.Add(ref zr, k), stride - k);
-                else
-                    for (int c = cb; c < hi; c++)
-                        v[c - cb] = DotRow(ref Unsafe.Add(ref row0, (c - cb) * stride), ref Unsafe.Add(ref zr, k), stride - k);
-                for (int c = hi - 1; c >= cb; c--)
-                {
-                    ref double row = ref Unsafe.Add(ref a, c * stride);
-                    double value = Unsafe.Add(ref rhs, c) - v[c - cb];
-                    // The triangle, and in a last block of fewer rows the known columns up to k.
-                    for (int q = c + 1; q < k; q++) value -= Unsafe.Add(ref row, q) * Unsafe.Add(ref zr, q);
-                    Unsafe.Add(ref zr, c) = value * inverses[c];
-                }
-            }
-            z.AsSpan(0, ni).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref xj, n), ni));
+            ScatterInterior(j, x, ref z0);
+            ScatterInterior(j + 1, x, ref z1);
+        }
+        if (j < to)
+        {
+            GatherKnown(j, x, ref z0);
+            for (int cb = RoundDown(_ni - 1); cb >= 0; cb -= Lanes) BackBlock(j, cb, eq, ref z0);
+            ScatterInterior(j, x, ref z0);
+        }
+    }
+
+    /// <summary>The known unknowns of interval j (U_j, U_{j+1}, globals) into z behind its interior ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void GatherKnown(int j, double[] x, ref double z)
+    {
+        int n = _n, ni = _ni, mn = _m * n, gl = _N * mn + n;
+        ref double xj = ref x[j * mn];
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref z, ni + i) = Unsafe.Add(ref xj, i);
+            Unsafe.Add(ref z, ni + n + i) = Unsafe.Add(ref xj, mn + i);
+        }
+        for (int i = 0; i < _g; i++) Unsafe.Add(ref z, ni + 2 * n + i) = x[gl + i];
+    }
+
+    /// <summary>The interior unknowns of interval j from z into x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void ScatterInterior(int j, double[] x, ref double z)
+        => MemoryMarshal.CreateSpan(ref z, _ni).CopyTo(x.AsSpan(j * _m * _n + _n, _ni));
+
+    /// <summary>
+    /// Rows [cb, cb + 4) of interval j's triangular solve: their products with everything right of
+    /// the block in one pass of whole vectors (four dot products sharing each load of z), then the
+    /// 4×4 triangle (in a last block of fewer rows, the known columns up to the block's vector end).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void BackBlock(int j, int cb, double[] eq, ref double z)
+    {
+        int stride = _stride, ni = _ni;
+        ref double a = ref MemoryMarshal.GetArrayDataReference(_blocks[j]);
+        ref double inverses = ref MemoryMarshal.GetArrayDataReference(_pivotInverses[j]);
+        ref double rhs = ref eq[j * _rows];
+        int hi = Math.Min(cb + Lanes, ni), k = cb + Lanes;
+        ref double row0 = ref Unsafe.Add(ref a, cb * stride + k);
+        double v0, v1 = 0, v2 = 0, v3 = 0;
+        if (hi - cb == Lanes)
+            (v0, v1, v2, v3) = FourDots(ref row0, stride, ref Unsafe.Add(ref z, k), stride - k);
+        else
+        {
+            v0 = DotRow(ref row0, ref Unsafe.Add(ref z, k), stride - k);
+            if (cb + 1 < hi) v1 = DotRow(ref Unsafe.Add(ref row0, stride), ref Unsafe.Add(ref z, k), stride - k);
+            if (cb + 2 < hi) v2 = DotRow(ref Unsafe.Add(ref row0, 2 * stride), ref Unsafe.Add(ref z, k), stride - k);
+        }
+        for (int c = hi - 1; c >= cb; c--)
+        {
+            ref double row = ref Unsafe.Add(ref a, c * stride);
+            int l = c - cb;
+            double value = Unsafe.Add(ref rhs, c) - (l == 0 ? v0 : l == 1 ? v1 : l == 2 ? v2 : v3);
+            for (int q = c + 1; q < k; q++) value -= Unsafe.Add(ref row, q) * Unsafe.Add(ref z, q);
+            Unsafe.Add(ref z, c) = value * Unsafe.Add(ref inverses, c);
         }
     }
 

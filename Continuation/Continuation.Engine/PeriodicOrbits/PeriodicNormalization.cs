@@ -409,7 +409,7 @@ internal static class PeriodicNormalization
             if (!_solvers.TryGetValue(key, out var solver))
             {
                 if (_solvers.Count >= 8) _solvers.Clear();
-                _solvers[key] = solver = new CollocationSolver(nn, m, ntst, globals, maxThreads: 1);
+                _solvers[key] = solver = new CollocationSolver(nn, m, ntst, globals);
             }
             return solver;
         }
