@@ -41,6 +41,7 @@ internal sealed class CollocationSolver
     readonly double[] _boundary;   // n × (2n + g)
     readonly double[] _border;     // g × total
     readonly double[][] _borderFactors;  // per interval: g × n(m−1)
+    readonly double[][] _borderDeltas;   // per interval: g × (2n + g), what its border elimination took from U_j, U_{j+1} and the globals
     // Chain stages j = 1 … N−1: 2n rows × (n [U_j] + n [U_0] + n [U_{j+1}] + g) columns.
     readonly double[][] _stages;
     readonly int _stageStride;        // 3n + g rounded up to whole vectors
@@ -112,6 +113,8 @@ internal sealed class CollocationSolver
         _rhsWork = new double[Math.Max(f, 2 * n)];
         _intervalSigns = new int[ntst];
         _intervalLogDets = new double[ntst];
+        _borderDeltas = new double[ntst][];
+        for (int j = 0; j < ntst; j++) _borderDeltas[j] = new double[Math.Max(1, globals * (2 * n + globals))];
         _blockRows = new double[Workers][];
         for (int w = 0; w < Workers; w++) _blockRows[w] = new double[2 * _stride];
     }
@@ -194,8 +197,7 @@ internal sealed class CollocationSolver
         foreach (int s in signs) { if (s == 0) ok = false; sign *= s; }
         if (!ok) { _sign = 0; return false; }
         foreach (double l in _intervalLogDets) logDet += l;
-        var borderRow = BlockRow();
-        for (int j = 0; j < _N; j++) EliminateBorderInterior(j, borderRow);
+        if (_g > 0) AddBorderDeltas();
 
         // (2) The chain of mesh unknowns.
         int n = _n, g = _g;
@@ -245,10 +247,13 @@ internal sealed class CollocationSolver
 
     void CondenseRange(int from, int to, int worker, IntervalFiller? fill)
     {
+        var rows = BlockRow(worker);
         for (int j = from; j < to; j++)
         {
             if (fill is not null && !fill(j, _blocks[j], worker)) { _intervalSigns[j] = 0; continue; }
             _intervalSigns[j] = CondenseInterval(j, out _intervalLogDets[j]);
+            // The border rows' elimination while the block is in the cache.
+            if (_intervalSigns[j] != 0 && _g > 0) EliminateBorderInterior(j, rows);
         }
     }
 
@@ -640,7 +645,12 @@ internal sealed class CollocationSolver
     /// The border rows' entries of the interval are gathered into the block's column order (rows of
     /// the block's width, padding zero), eliminated with whole-vector updates, two border rows at a
     /// time (each load of a pivot row serves both, and their two chains of divisions and updates
-    /// overlap), and scattered back; their interior entries are zero afterwards.
+    /// overlap); their interior entries are zero afterwards. The factors depend on the interior
+    /// entries only, so the intervals are independent but for the entries they share (U_j with the
+    /// interval before, the globals with all): those start from zero here and what the interval
+    /// takes from them is kept apart (<see cref="_borderDeltas"/>) and added in interval order by
+    /// <see cref="AddBorderDeltas"/>. The intervals can so be eliminated on any worker, and the
+    /// result does not depend on how many there are.
     /// </remarks>
     void EliminateBorderInterior(int j, double[] rows)
     {
@@ -655,27 +665,42 @@ internal sealed class CollocationSolver
         }
     }
 
-    /// <summary>Border row b's entries of interval j in the block's column order (interior, U_j, U_{j+1}, globals, zero padding).</summary>
+    /// <summary>Border row b's interior entries of interval j, then zeros for U_j, U_{j+1}, the globals and the padding.</summary>
     void GatherBorder(int j, int b, Span<double> row)
     {
-        int n = _n, ni = _ni;
-        var src = _border.AsSpan(b * Unknowns, Unknowns);
-        src.Slice((j * _m + 1) * n, ni).CopyTo(row);
-        src.Slice(j * _m * n, n).CopyTo(row[ni..]);
-        src.Slice((j + 1) * _m * n, n).CopyTo(row[(ni + n)..]);
-        src.Slice(_N * _m * n + n, _g).CopyTo(row[(ni + 2 * n)..]);
-        row[_cols..].Clear();
+        _border.AsSpan(b * Unknowns + (j * _m + 1) * _n, _ni).CopyTo(row);
+        row[_ni..].Clear();
     }
 
-    /// <summary>The eliminated border row back in natural order; its interior entries zero.</summary>
+    /// <summary>The eliminated border row: its interior entries zero, what it took from U_j, U_{j+1} and the globals into the interval's deltas.</summary>
     void ScatterBorder(int j, int b, Span<double> row)
     {
-        int n = _n, ni = _ni;
-        var dst = _border.AsSpan(b * Unknowns, Unknowns);
-        dst.Slice((j * _m + 1) * n, ni).Clear();
-        row.Slice(ni, n).CopyTo(dst.Slice(j * _m * n, n));
-        row.Slice(ni + n, n).CopyTo(dst.Slice((j + 1) * _m * n, n));
-        row.Slice(ni + 2 * n, _g).CopyTo(dst.Slice(_N * _m * n + n, _g));
+        _border.AsSpan(b * Unknowns + (j * _m + 1) * _n, _ni).Clear();
+        int width = 2 * _n + _g;
+        row.Slice(_ni, width).CopyTo(_borderDeltas[j].AsSpan(b * width, width));
+    }
+
+    /// <summary>The intervals' border deltas added to U_j, U_{j+1} and the globals of the border rows, in interval order.</summary>
+    void AddBorderDeltas()
+    {
+        int n = _n, g = _g, width = 2 * n + g, globals = _N * _m * n + n;
+        for (int b = 0; b < g; b++)
+        {
+            ref double row = ref MemoryMarshal.GetArrayDataReference(_border);
+            row = ref Unsafe.Add(ref row, b * Unknowns);
+            for (int j = 0; j < _N; j++)
+            {
+                ref double d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_borderDeltas[j]), b * width);
+                ref double left = ref Unsafe.Add(ref row, j * _m * n);
+                ref double right = ref Unsafe.Add(ref row, (j + 1) * _m * n);
+                for (int i = 0; i < n; i++)
+                {
+                    Unsafe.Add(ref left, i) += Unsafe.Add(ref d, i);
+                    Unsafe.Add(ref right, i) += Unsafe.Add(ref d, n + i);
+                }
+                for (int i = 0; i < g; i++) Unsafe.Add(ref row, globals + i) += Unsafe.Add(ref d, 2 * n + i);
+            }
+        }
     }
 
     /// <summary>Border rows b (at rows[0…]) and, if <paramref name="pair"/>, b + 1 (at rows[stride…]) reduced by the pivot rows of interval j, their factors kept.</summary>
