@@ -146,6 +146,16 @@ public sealed record SpecialPointDetails(double? Omega = null, double? Period = 
     /// </summary>
     public bool Located { get; init; } = true;
 
+    /// <summary>
+    /// The curve's own extended system is singular at this point (R2 on a period-doubling curve, R1
+    /// on a fold-of-cycles curve: a Jordan block at the pinned multiplier), so that its corrector
+    /// fails arbitrarily close to it and a smaller step only fails closer. A location that came
+    /// closer than its tolerance before the corrector failed is taken, its condition held to the
+    /// square root of the tolerance, as at a point where the problem ends the branch; the branch
+    /// goes on past it.
+    /// </summary>
+    public bool SingularSystem { get; init; }
+
     /// <summary>The defining condition's value at the point (e.g. the smallest singular value of the Jacobian at a fold), or null where none applies.</summary>
     public double? Residual { get; init; }
 

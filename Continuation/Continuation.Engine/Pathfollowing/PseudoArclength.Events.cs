@@ -189,7 +189,9 @@ public sealed partial class PseudoArclength
             if (relative && e is BranchPointEvent) tolerance = Math.Sqrt(tolerance);
             // So is a point where the problem ends the branch (R1, R2 on a torus curve …): the curve's
             // extended system is singular there, and its corrector resolves it no better.
-            bool ends = details?.EndsBranch == true;
+            // And so is a point where the curve's system is singular without ending the branch (R2 on a
+            // period-doubling curve): the location gets as close as the corrector goes.
+            bool ends = details?.EndsBranch == true || details?.SingularSystem == true;
             if (ends) tolerance = Math.Sqrt(tolerance);
             bool located = (loc.Converged || ends) && residual <= tolerance;
             if (!located && loc.Converged && e is not BranchPointEvent)
