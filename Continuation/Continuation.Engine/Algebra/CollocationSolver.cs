@@ -176,7 +176,8 @@ internal sealed class CollocationSolver
     /// Factors the system. Interval blocks are filled by <paramref name="fill"/> (if given) and
     /// condensed in the same pass, in contiguous ranges of intervals on <see cref="Workers"/> threads;
     /// otherwise they must have been filled through <see cref="IntervalBlock"/>. Returns false if a
-    /// pivot vanished or a filler reported non-finite values.
+    /// pivot vanished or a filler reported non-finite values. The result is the same to the bit on
+    /// any number of workers.
     /// </summary>
     public bool Factor(IntervalFiller? fill = null)
     {
@@ -184,7 +185,8 @@ internal sealed class CollocationSolver
         int sign = 1;
         bool ok = true;
         var signs = _intervalSigns;
-        // (1) Fill and condense the interior unknowns, interval by interval, on all workers.
+        // (1) Fill and condense the interior unknowns, interval by interval, on all workers, and
+        // eliminate them from the border rows (what the intervals share added in their order below).
         int workers = _N >= 8 ? Workers : 1;
         if (workers == 1) CondenseRange(0, _N, 0, fill);
         else

@@ -244,6 +244,7 @@ public class PeriodicOrbitProblem : IContinuationProblem
 
     readonly double[] _residualBuffer;
     int _residualWorkers;
+    Action<int>? _residualShare;
 
     // u and f(u, p) at every collocation point of the last residual, the point and mesh they belong
     // to: a factorisation at the same point (the corrector's first iteration, a tangent after the
@@ -251,7 +252,6 @@ public class PeriodicOrbitProblem : IContinuationProblem
     readonly double[] _collocationStates, _collocationValues, _collocationPoint;
     CycleMesh? _collocationMesh;
     bool _reuseCollocation;
-    Action<int>? _residualShare;
 
     /// <inheritdoc/>
     public Linearization Factor(ReadOnlySpan<double> x, ReadOnlySpan<double> border)
