@@ -265,7 +265,7 @@ internal abstract class CycleCurveProblem : AugmentedCycleProblem
             {
                 int c = FloquetTests.Closest(mu, 1, Excluded);
                 if (c < 0 || (mu[c] - 1).Magnitude > 1e-2) return null;
-                return new(Period: T, Note: "1:1 resonance (R1): three multipliers at +1; a torus curve ends here on the fold-of-cycles curve" + multipliers) { ListsMultipliers = mu.Length > 0, SingularSystem = true };
+                return new(Period: T, Note: "1:1 resonance (R1): three multipliers at +1; a torus curve ends here on the fold-of-cycles curve; the curve's system is singular here: located to the square root of the tolerance" + multipliers) { ListsMultipliers = mu.Length > 0, SingularSystem = true };
             }
             case PointKind.LPPD:
             {
@@ -280,7 +280,7 @@ internal abstract class CycleCurveProblem : AugmentedCycleProblem
             {
                 int c = FloquetTests.Closest(mu, -1, Excluded);
                 if (c < 0 || (mu[c] + 1).Magnitude > 1e-2) return null;
-                return new(Period: T, Note: "1:2 resonance (R2): a double multiplier at -1; a torus curve ends here on the period-doubling curve" + multipliers) { ListsMultipliers = mu.Length > 0, SingularSystem = true };
+                return new(Period: T, Note: "1:2 resonance (R2): a double multiplier at -1; a torus curve ends here on the period-doubling curve; the curve's system is singular here: located to the square root of the tolerance" + multipliers) { ListsMultipliers = mu.Length > 0, SingularSystem = true };
             }
             default:
             {
