@@ -829,12 +829,9 @@ public class PeriodicOrbitProblem : IContinuationProblem
     (double[] Parameters, double[] Monodromy) SeparateMonodromy(ReadOnlySpan<double> x)
     {
         var parameters = ParametersAt(x);
-        // Kept while the mesh is (a factorisation takes its continued parameters from x).
-        if (_twin is null || !ReferenceEquals(_twin.Mesh, Mesh)) _twin = Twin(parameters, _options with { MaxThreads = 1 });
-        return (parameters, _twin.Monodromy(x));
+        var own = Twin(parameters, _options with { MaxThreads = 1 });
+        return (parameters, own.Monodromy(x));
     }
-
-    PeriodicOrbitProblem? _twin;
 
     /// <summary>"supercritical (d = …); " from the torus normal-form coefficient at the cycle x, or "" (as <see cref="PeriodDoublingNote"/>).</summary>
     string TorusNote(ReadOnlySpan<double> x, double theta)
