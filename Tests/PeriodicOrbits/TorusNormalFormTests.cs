@@ -77,16 +77,21 @@ public class TorusNormalFormTests(ITestOutputHelper output)
     [InlineData(0.5, true)]
     public void CoefficientMatchesTheReturnMap(double b, bool quadratic)
     {
-        var ns = TorusAt(b, quadratic);
-        var model = new CubicFocus(quadratic);
-        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions());
-        var monodromy = problem.Monodromy(ns.Unknowns);
-        double theta = 2 * Math.PI * 0.25 * (1 + b);
+        var (ns, model, monodromy, theta) = Critical(b, quadratic);
         double d = CycleNormalForms.NeimarkSacker(model, ns.Parameters, ns.State, ns.Period!.Value, monodromy, theta);
         double expected = -4 * Math.PI * (quadratic ? b - 0.1 : b - 0.2);
         output.WriteLine($"b = {b}: d = {d:G10}, expected {expected:G10}");
         Assert.Equal(expected, d, 1e-4);
         Assert.Contains(expected < 0 ? "supercritical (d = " : "subcritical (d = ", ns.Note);
+    }
+
+    /// <summary>The torus point at b, its model, the cycle's monodromy there and the critical angle θ = 2π·0.25(1 + b).</summary>
+    (BranchPoint Point, CubicFocus Model, double[] Monodromy, double Theta) Critical(double b, bool quadratic)
+    {
+        var ns = TorusAt(b, quadratic);
+        var model = new CubicFocus(quadratic);
+        var monodromy = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions()).Monodromy(ns.Unknowns);
+        return (ns, model, monodromy, 2 * Math.PI * 0.25 * (1 + b));
     }
 
     /// <summary>The same coefficient by periodic normalisation from the collocation data (no integration, no section).</summary>
@@ -97,11 +102,7 @@ public class TorusNormalFormTests(ITestOutputHelper output)
     [InlineData(-0.1, true)]
     public void PeriodicNormalisationMatchesTheReturnMap(double b, bool quadratic)
     {
-        var ns = TorusAt(b, quadratic);
-        var model = new CubicFocus(quadratic);
-        var problem = new PeriodicOrbitProblem(model, ns.Parameters, 1, ns.Cycle!, new CollocationOptions());
-        var monodromy = problem.Monodromy(ns.Unknowns);
-        double theta = 2 * Math.PI * 0.25 * (1 + b);
+        var (ns, model, monodromy, theta) = Critical(b, quadratic);
         double d = PeriodicNormalization.NeimarkSacker(model, ns.Parameters, ns.Cycle!, ns.Profile, ns.Period!.Value, monodromy, theta);
         double expected = -4 * Math.PI * (quadratic ? b - 0.1 : b - 0.2);
         output.WriteLine($"b = {b}, quadratic {quadratic}: d = {d:G10}, expected {expected:G10}");

@@ -191,9 +191,9 @@ public sealed partial class PseudoArclength
             // extended system is singular there, and its corrector resolves it no better.
             // And so is a point where the curve's system is singular without ending the branch (R2 on a
             // period-doubling curve): the location gets as close as the corrector goes.
-            bool ends = details?.EndsBranch == true || details?.SingularSystem == true;
-            if (ends) tolerance = Math.Sqrt(tolerance);
-            bool located = (loc.Converged || ends) && residual <= tolerance;
+            bool singular = details?.EndsBranch == true || details?.SingularSystem == true;
+            if (singular) tolerance = Math.Sqrt(tolerance);
+            bool located = (loc.Converged || singular) && residual <= tolerance;
             if (!located && loc.Converged && e is not BranchPointEvent)
             {
                 // A test that moves fast (a multiplier sweeping through −1 near a homoclinic orbit) needs a
